@@ -1,0 +1,66 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Writes a file so that readers see either the old or the new content, never a half-written one:
+ * temporary file in the same folder, fsync, rename over the target, fsync the folder.
+ *
+ * @example
+ * await writeFileAtomic('.patmatch/index/manifest.json', JSON.stringify(manifest));
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await syncDir(dir);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Replaces a whole folder atomically: `build(tmpDir)` fills a fresh sibling folder, which is then
+ * renamed over `path` (the old one is removed afterwards). A crash leaves either the old or the new
+ * folder in place, plus at most a stale `.tmp` sibling that the next call removes.
+ */
+export async function replaceDirAtomic(path: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
+  const parent = dirname(path);
+  await mkdir(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(path)}.building`);
+  const old = join(parent, `.${basename(path)}.old`);
+  await rm(tmp, { recursive: true, force: true });
+  await rm(old, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    await build(tmp);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  await rename(path, old).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(tmp, path);
+  await syncDir(parent);
+  await rm(old, { recursive: true, force: true });
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
