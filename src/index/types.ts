@@ -15,7 +15,10 @@ export interface Neighbor {
 export interface VectorIndex {
   readonly dimension: number;
   readonly size: number;
+  /** Inserts, or replaces the vectors of keys already present. */
   add(keys: readonly number[], vectors: readonly Float32Array[]): void;
+  /** Removes keys (absent ones are ignored) and returns how many were there. */
+  remove?(keys: readonly number[]): number;
   /** Best first; ties broken by ascending key so results are deterministic. */
   search(query: Float32Array, k: number): Neighbor[];
   /** Writes atomically (temporary file, fsync, rename). */

@@ -1,4 +1,15 @@
 import type { Command } from 'commander';
+import { register as serve } from './serve.js';
+import { register as user } from './user.js';
+import { register as ingestManagers } from './ingest-managers.js';
+import { register as ingest } from './ingest.js';
+import { register as ingestEvaluations } from './ingest-evaluations.js';
+import { register as bench } from './bench.js';
+import { register as indexCommand } from './index-command.js';
+import { register as search } from './search.js';
+import { register as train } from './train.js';
+import { register as evalCommand } from './eval.js';
+import { register as analyze } from './analyze.js';
 
 /** Every CLI verb registers itself on the program; add new verbs to this list. */
-export const commands: ReadonlyArray<(program: Command) => void> = [];
+export const commands: ReadonlyArray<(program: Command) => void> = [serve, user, ingestManagers, ingest, ingestEvaluations, indexCommand, search, bench, analyze, train, evalCommand];

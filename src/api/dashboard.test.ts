@@ -1,0 +1,242 @@
+/**
+ * End-to-end dashboard tests: the built bundle served by the real server over a real home, driven
+ * by Debian's Chromium through playwright-core. Screenshots go to test-artifacts/ for a person to look at.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { projectRoot } from '../cli/context.js';
+import { openSearchEngine, type SearchEngine } from '../search/index.js';
+import { openStore, type PatentStore } from '../store/index.js';
+import { buildServer } from './index.js';
+import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
+
+// Functions passed to page.evaluate run in the browser; these are the few DOM members they touch.
+interface PlotTrace {
+  type: string;
+  name: string;
+  marker?: { size?: number };
+}
+interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+  data: PlotTrace[];
+}
+declare const document: { querySelector(selector: string): PageElement | null; documentElement: { scrollWidth: number } };
+declare const window: { innerWidth: number; __patmatchInjected?: boolean };
+
+const CHROMIUM = process.env.PATMATCH_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const webRoot = join(projectRoot, 'dist', 'web');
+const artifacts = join(projectRoot, 'test-artifacts');
+
+let testHome: TestHome;
+let engine: SearchEngine;
+let store: PatentStore;
+let app: FastifyInstance;
+let base: string;
+let profile: string;
+let context: BrowserContext;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `dashboard-${name}.png`), fullPage: true });
+}
+
+/** Types a demand, submits it and waits until that search's outcome is on screen. */
+async function search(text: string): Promise<void> {
+  await page.fill('#demand', text);
+  await page.press('#demand', 'Enter');
+  await waitForOutcome(text);
+}
+
+async function waitForOutcome(text: string): Promise<void> {
+  await page.waitForFunction(
+    (query) => {
+      const results = document.querySelector('.results');
+      return results?.getAttribute('data-query') === query && ['done', 'error'].includes(results.getAttribute('data-state') ?? '');
+    },
+    text,
+  );
+}
+
+before(async () => {
+  if (!existsSync(join(webRoot, 'index.html'))) {
+    const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: projectRoot,
+      stdio: 'inherit',
+    });
+    assert.equal(build.status, 0, 'the dashboard builds');
+  }
+  await mkdir(artifacts, { recursive: true });
+  testHome = await buildTestHome();
+  engine = await openSearchEngine(testHome.home);
+  store = openStore(testHome.home);
+  app = await buildServer({ engine, store, logger: false, rateLimit: false, webRoot });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  profile = await mkdtemp(join(tmpdir(), 'patmatch-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'ko-KR',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+after(async () => {
+  await context?.close();
+  await app?.close();
+  await engine?.close();
+  store?.close();
+  await testHome?.cleanup();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+describe('dashboard', () => {
+  test('first render shows the search form with Korean labels', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#demand');
+    assert.equal(await page.textContent('label[for="demand"]'), '수요기술');
+    assert.equal(await page.textContent('nav[aria-label="페이지"] a[aria-current="page"]'), '특허 검색');
+    const paint = await page.evaluate(() => ({
+      firstContentfulPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    }));
+    // Recorded for the report, not asserted: speed is measured, never a pass/fail condition here.
+    await writeFile(join(artifacts, 'dashboard-metrics.json'), `${JSON.stringify(paint, null, 2)}\n`);
+    await shot('01-initial');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('search shows rows with evaluations and a sample-data label', async () => {
+    await search('유산균 발효 제조방법');
+    const rows = page.locator('.results-table tbody tr');
+    const count = await rows.count();
+    assert.ok(count > 0 && count <= 10, `${count} rows`);
+    const headers = await page.locator('.results-table thead th').allTextContents();
+    assert.deepEqual(headers.slice(1), ['출원번호', '특허명', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수', '유사도', '링크']);
+    assert.match((await page.textContent('.sample-note')) ?? '', /샘플 데이터 \(synthetic-sample\)/);
+    const firstNumber = await rows.first().getAttribute('data-application-number');
+    assert.equal(await rows.first().locator('a[href*="kipris"], a[href*="doi.org"]').getAttribute('href'), `https://doi.org/10.8080/${firstNumber}`);
+    await shot('02-results');
+  });
+
+  test('selecting two patents draws bars and violins; hovering a bar highlights it in the violins', async () => {
+    const evaluatedRows = page.locator('.results-table tbody tr:not(:has(.no-evaluation))');
+    assert.ok((await evaluatedRows.count()) >= 2, 'two rows with evaluations');
+    const chosen: string[] = [];
+    for (const index of [0, 1]) {
+      const row = evaluatedRows.nth(index);
+      chosen.push((await row.getAttribute('data-application-number'))!);
+      await row.locator('input[type="checkbox"]').check();
+    }
+    await page.waitForSelector('[data-testid="bar-chart"] .barlayer .trace');
+    await page.waitForSelector('[data-testid="violin-chart"] .violinlayer .trace');
+    assert.equal(await page.locator('[data-testid="bar-chart"] .barlayer .trace').count(), 2);
+    const markerNames = await page.evaluate(() => {
+      const plot = document.querySelector('[data-testid="violin-chart"]')!;
+      return plot.data.filter((trace) => trace.type === 'scatter').map((trace) => trace.name);
+    });
+    assert.deepEqual([...new Set(markerNames)].sort(), [...chosen].sort());
+    await shot('03-charts');
+
+    const secondBar = page.locator('[data-testid="bar-chart"] .barlayer .trace').nth(1).locator('.point path').first();
+    await secondBar.hover({ force: true });
+    await page.waitForFunction(
+      (number) => document.querySelector('[data-testid="violin-chart"]')?.getAttribute('data-highlighted') === number,
+      chosen[1],
+    );
+    const sizes = await page.evaluate(() => {
+      const plot = document.querySelector('[data-testid="violin-chart"]')!;
+      return plot.data.filter((trace) => trace.type === 'scatter').map((trace) => [trace.name, trace.marker?.size] as const);
+    });
+    for (const [name, size] of sizes) assert.equal(size, name === chosen[1] ? 20 : 11, name);
+    assert.match((await page.textContent('.chart-grid figcaption:has(+ [data-testid="violin-chart"])')) ?? '', new RegExp(chosen[1]!));
+    await shot('04-hover');
+  });
+
+  test('paging forward shows the next ranks', async () => {
+    const before = await page.locator('.pager-position').textContent();
+    assert.match(before ?? '', /^1 \/ \d+$/);
+    const firstBefore = await page.locator('.results-table tbody tr').first().getAttribute('data-application-number');
+    await page.click('button[aria-label="다음 페이지"]');
+    await page.waitForFunction(() => document.querySelector('.pager-position')?.textContent?.startsWith('2 /'));
+    const firstAfter = await page.locator('.results-table tbody tr').first().getAttribute('data-application-number');
+    assert.notEqual(firstAfter, firstBefore);
+    assert.equal(await page.locator('.legend li').count(), 2, 'the selection survives paging');
+    await shot('05-page-2');
+  });
+
+  test('clicking a title opens its abstract, IPC, applicant and dates; Escape closes it', async () => {
+    const row = page.locator('.results-table tbody tr').first();
+    const number = (await row.getAttribute('data-application-number'))!;
+    await row.locator('.title-cell button').click();
+    await page.waitForSelector('dialog.detail[open] dl.facts');
+    const stored = store.getByApplicationNumber(number)!;
+    assert.equal(await page.textContent('#detail-title'), stored.title);
+    const facts = (await page.textContent('dialog.detail dl.facts')) ?? '';
+    assert.ok(facts.includes(stored.ipc[0]!), 'IPC shown');
+    if (stored.applicant) assert.ok(facts.includes(stored.applicant), 'applicant shown');
+    if (stored.applicationDate) assert.ok(facts.includes(stored.applicationDate), 'application date shown');
+    assert.equal(await page.textContent('dialog.detail .abstract'), stored.abstract || '요약이 없습니다.');
+    await shot('06-detail');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.detail', { state: 'detached' });
+  });
+
+  test('a patent whose title holds <script> stays inert text', async () => {
+    await search('그래핀 전극 제조방법 굵게');
+    const row = page.locator(`.results-table tbody tr[data-application-number="${HOSTILE_PATENT.applicationNumber}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('.title-cell button').textContent(), HOSTILE_PATENT.title);
+    assert.equal(await row.locator('script, img').count(), 0);
+    assert.equal(await row.locator('.no-evaluation').textContent(), '평가 없음');
+    await row.locator('.title-cell button').click();
+    await page.waitForSelector('dialog.detail[open] .abstract');
+    assert.equal(await page.textContent('dialog.detail .abstract'), HOSTILE_PATENT.abstract);
+    assert.equal(await page.locator('dialog.detail b, dialog.detail i, dialog.detail script').count(), 0);
+    await shot('07-hostile');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.__patmatchInjected), undefined);
+  });
+
+  test('honest states: no results and a rejected query', async () => {
+    await search('qqqxxxzzzwww');
+    assert.match((await page.textContent('.results .state')) ?? '', /특허가 없습니다/);
+    await page.goto(`${base}/#/?q=${encodeURIComponent('abc\u0001')}`);
+    await waitForOutcome('abc\u0001');
+    assert.match((await page.textContent('.results .state.error')) ?? '', /요청 오류 \(400\):\s+querystring\.q: contains control characters/);
+    await shot('08-error');
+  });
+
+  test('keyboard only: search, select with Space, and the page fits a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/`);
+    await page.focus('#demand');
+    await page.keyboard.type('광케이블');
+    await page.keyboard.press('Enter');
+    await waitForOutcome('광케이블');
+    await page.locator('.results-table tbody tr input[type="checkbox"]').first().focus();
+    await page.keyboard.press('Space');
+    await page.waitForSelector('.legend li');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+    await shot('09-phone');
+  });
+});

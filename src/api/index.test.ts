@@ -1,0 +1,263 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { PatmatchError } from '../domain/errors.js';
+import { openSearchEngine, type SearchEngine } from '../search/index.js';
+import { openStore, type PatentStore } from '../store/index.js';
+import { buildServer, type ApiSearchResult, type ServerOptions } from './index.js';
+import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
+
+let testHome: TestHome;
+let engine: SearchEngine;
+let store: PatentStore;
+const running: FastifyInstance[] = [];
+
+/** Starts a real server on a free loopback port and returns its base URL. */
+async function serve(options: Partial<ServerOptions> = {}): Promise<string> {
+  const app = await buildServer({ engine, store, logger: false, rateLimit: false, webRoot: null, ...options });
+  running.push(app);
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+async function getJson(url: string): Promise<{ status: number; type: string; body: any }> {
+  const response = await fetch(url);
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() };
+}
+
+before(async () => {
+  testHome = await buildTestHome();
+  engine = await openSearchEngine(testHome.home);
+  store = openStore(testHome.home);
+});
+
+after(async () => {
+  for (const app of running) await app.close();
+  await engine.close();
+  store.close();
+  await testHome.cleanup();
+});
+
+describe('GET /api/search', () => {
+  let base: string;
+  before(async () => {
+    base = await serve();
+  });
+
+  test('answers hits with evaluations, KIPRIS links and paging totals', async () => {
+    const { status, body } = await getJson(`${base}/api/search?q=${encodeURIComponent('유산균 발효 제조방법')}&top=5`);
+    assert.equal(status, 200);
+    const result = body as ApiSearchResult;
+    assert.equal(result.top, 5);
+    assert.equal(result.page, 1);
+    assert.ok(result.hits.length > 0 && result.hits.length <= 5);
+    assert.equal(result.pages, Math.ceil(result.total / 5));
+    assert.deepEqual(
+      result.hits.map((hit) => hit.rank),
+      result.hits.map((_, i) => i + 1),
+    );
+    for (const hit of result.hits) {
+      assert.equal(hit.evaluation !== null, testHome.evaluated.has(hit.applicationNumber), hit.applicationNumber);
+      assert.ok(hit.kiprisUrl.endsWith(hit.applicationNumber));
+      if (hit.evaluation) assert.equal(hit.evaluation.source, 'synthetic-sample');
+    }
+    assert.ok(result.hits.some((hit) => hit.title.includes('유산균')));
+  });
+
+  test('pages continue the ranking', async () => {
+    const q = encodeURIComponent('연삭 장치');
+    const first = (await getJson(`${base}/api/search?q=${q}&top=10&page=1`)).body as ApiSearchResult;
+    const second = (await getJson(`${base}/api/search?q=${q}&top=10&page=2`)).body as ApiSearchResult;
+    assert.ok(first.total > 10, 'the query has more than one page');
+    assert.equal(second.hits[0]?.rank, 11);
+    const firstNumbers = new Set(first.hits.map((hit) => hit.applicationNumber));
+    assert.ok(second.hits.every((hit) => !firstNumbers.has(hit.applicationNumber)));
+  });
+
+  test('applies the IPC filter', async () => {
+    const { body } = await getJson(`${base}/api/search?q=${encodeURIComponent('연삭 장치')}&ipc=B24B&top=20`);
+    const result = body as ApiSearchResult;
+    assert.ok(result.hits.length > 0);
+    for (const hit of result.hits) assert.ok(hit.ipc.some((code) => code.startsWith('B24B')), hit.ipc.join());
+  });
+
+  const invalid: Array<[name: string, query: string, field: string]> = [
+    ['missing q', 'top=5', 'q'],
+    ['blank q', 'q=%20%20%20', 'q'],
+    ['too long q', `q=${'가'.repeat(1001)}`, 'q'],
+    ['control characters', 'q=%E2%80%8B%00abc', 'q'],
+    ['top over 100', 'q=abc&top=101', 'top'],
+    ['top not a number', 'q=abc&top=ten', 'top'],
+    ['page 0', 'q=abc&page=0', 'page'],
+    ['unknown mode', 'q=abc&mode=magic', 'mode'],
+    ['malformed IPC', 'q=abc&ipc=%3Cscript%3E', 'ipc'],
+    ['malformed date', 'q=abc&from=2020-13-45', 'from'],
+    ['dates in the wrong order', 'q=abc&from=2020-01-02&to=2019-01-01', 'from'],
+  ];
+  for (const [name, query, field] of invalid) {
+    test(`400 problem for ${name}`, async () => {
+      const { status, type, body } = await getJson(`${base}/api/search?${query}`);
+      assert.equal(status, 400);
+      assert.match(type, /^application\/problem\+json/);
+      assert.equal(body.status, 400);
+      assert.equal(body.code, 'invalid_input');
+      assert.match(body.detail, new RegExp(`querystring\\.${field}`));
+    });
+  }
+});
+
+describe('patents, classes, export, OpenAPI', () => {
+  let base: string;
+  before(async () => {
+    base = await serve({ kiprisUrlTemplate: 'https://kipris.example/detail?no={applicationNumber}' });
+  });
+
+  test('GET /api/patents/{applicationNumber} returns the stored record with its evaluation', async () => {
+    const [number] = [...testHome.evaluated];
+    const { status, body } = await getJson(`${base}/api/patents/${number}`);
+    assert.equal(status, 200);
+    const stored = store.getByApplicationNumber(number!)!;
+    assert.equal(body.title, stored.title);
+    assert.deepEqual(body.ipc, stored.ipc);
+    assert.equal(body.applicationDate, stored.applicationDate);
+    assert.equal(body.evaluation.pqi, store.getEvaluations([number!]).get(number!)!.pqi);
+    assert.equal(body.kiprisUrl, `https://kipris.example/detail?no=${number}`);
+  });
+
+  test('unknown and malformed application numbers are problems', async () => {
+    const unknown = await getJson(`${base}/api/patents/1020000000000`);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.type, /^application\/problem\+json/);
+    assert.match(unknown.body.detail, /1020000000000/);
+    const malformed = await getJson(`${base}/api/patents/abc`);
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.body.detail, /params\.applicationNumber/);
+    const similarUnknown = await getJson(`${base}/api/patents/1020000000000/similar`);
+    assert.equal(similarUnknown.status, 404);
+  });
+
+  test('GET /api/patents/{applicationNumber}/similar leaves the patent itself out', async () => {
+    const { status, body } = await getJson(`${base}/api/patents/${HOSTILE_PATENT.applicationNumber}/similar?top=5`);
+    assert.equal(status, 200);
+    assert.ok(body.hits.length > 0);
+    assert.ok(body.hits.every((hit: { applicationNumber: string }) => hit.applicationNumber !== HOSTILE_PATENT.applicationNumber));
+  });
+
+  test('GET /api/classes/{tech6t}/distribution lists every evaluated patent of the class', async () => {
+    const { status, body } = await getJson(`${base}/api/classes/IT/distribution`);
+    assert.equal(status, 200);
+    const expected = [...store.getEvaluations([...testHome.evaluated]).values()].filter((e) => e.tech6t === 'IT');
+    assert.equal(body.count, expected.length);
+    assert.ok(body.count > 0);
+    assert.equal(body.pqi.length, expected.filter((e) => e.pqi !== null).length);
+    assert.deepEqual(
+      [...body.rights].sort((a: number, b: number) => a - b),
+      expected.map((e) => e.rightsScore).filter((v) => v !== null).sort((a, b) => a! - b!),
+    );
+    assert.deepEqual(body.sources, ['synthetic-sample']);
+    const bad = await getJson(`${base}/api/classes/XX/distribution`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.detail, /params\.tech6t/);
+  });
+
+  test('GET /api/export gives the results table as CSV with formulas escaped', async () => {
+    const query = `q=${encodeURIComponent('연삭 장치')}&top=20`;
+    const json = (await getJson(`${base}/api/search?${query}`)).body as ApiSearchResult;
+    const response = await fetch(`${base}/api/export?${query}&format=csv`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
+    const rows = parse(await response.text(), { bom: true }) as string[][];
+    assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수', '6T분류']);
+    assert.equal(rows.length, json.hits.length + 1);
+    assert.deepEqual(
+      rows.slice(1).map((row) => row[1]),
+      json.hits.map((hit) => hit.applicationNumber),
+    );
+    const xml = await fetch(`${base}/api/export?${query}&format=xml`);
+    assert.equal(xml.status, 400);
+  });
+
+  test('GET /api/openapi.json documents the routes and schemas', async () => {
+    const { status, body } = await getJson(`${base}/api/openapi.json`);
+    assert.equal(status, 200);
+    assert.match(body.openapi, /^3\./);
+    for (const path of ['/api/search', '/api/export', '/api/health', '/api/patents/{applicationNumber}', '/api/classes/{tech6t}/distribution']) {
+      assert.ok(body.paths[path], `${path} is documented`);
+    }
+    const parameters = body.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
+    assert.deepEqual(parameters.sort(), ['applicant', 'from', 'ipc', 'mode', 'page', 'q', 'to', 'top']);
+    assert.ok(body.components.schemas.Hit);
+  });
+
+  test('GET /api/health and unknown routes', async () => {
+    const health = await getJson(`${base}/api/health`);
+    assert.equal(health.status, 200);
+    assert.equal(health.body.status, 'ok');
+    assert.equal(health.body.model, engine.model);
+    const missing = await getJson(`${base}/api/nothing-here`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.type, /^application\/problem\+json/);
+  });
+});
+
+describe('limits and extension', () => {
+  test('rate limiting answers 429 problems per client', async () => {
+    const base = await serve({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${base}/api/health`)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await getJson(`${base}/api/health`);
+    assert.match(limited.type, /^application\/problem\+json/);
+    assert.equal(limited.body.code, 'rate_limited');
+  });
+
+  test('plugins add routes that share the problem handling', async () => {
+    const plugin: FastifyPluginAsync = async (app) => {
+      app.get('/api/demo-extension', async () => {
+        throw new PatmatchError('forbidden', 'not your demand');
+      });
+    };
+    const base = await serve({ plugins: [plugin] });
+    const { status, type, body } = await getJson(`${base}/api/demo-extension`);
+    assert.equal(status, 403);
+    assert.match(type, /^application\/problem\+json/);
+    assert.equal(body.detail, 'not your demand');
+  });
+
+  test('a template without the placeholder is refused', async () => {
+    await assert.rejects(buildServer({ engine, store, logger: false, kiprisUrlTemplate: 'https://kipris.example/' }), /placeholder/);
+  });
+});
+
+describe('patmatch serve', () => {
+  test('serves the home and exits cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '--eval', "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));", '--', '--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent'],
+      { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        const match = /at (http:\/\/[\d.]+:\d+)\//.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    const health = await getJson(`${url}/api/health`);
+    assert.equal(health.status, 200);
+    const dashboard = await getJson(`${url}/`);
+    assert.equal(dashboard.status, 503);
+    assert.match(dashboard.body.detail, /npm run build/);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, stderr);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    assert.ok(lines.some((line) => line.msg === 'shutting down'), 'logs are structured JSON lines');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * JSON schemas shared by the routes. Fastify validates requests and serialises responses with
+ * them, and @fastify/swagger turns them into the OpenAPI document.
+ */
+import { TECH_6T } from '../domain/index.js';
+import { SEARCH_LIMITS } from '../search/engine.js';
+
+/**
+ * Longest search text over HTTP (characters). Lower than the engine's limit because the text
+ * travels in the query string: 1,000 Korean characters percent-encode to about 9 KB, within
+ * Node's 16 KB header limit.
+ */
+export const MAX_QUERY_LENGTH = 1000;
+const { maxTop: MAX_TOP, maxPage: MAX_PAGE } = SEARCH_LIMITS;
+
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+/** 13-digit application number, e.g. `1020160138184`. */
+export const applicationNumberSchema = {
+  type: 'string',
+  pattern: '^[12]0\\d{11}$',
+  description: '13-digit application number (kind 10/20 + year + serial), e.g. 1020160138184',
+} as const;
+
+export const evaluationSchema = {
+  $id: 'Evaluation',
+  type: ['object', 'null'],
+  description: 'Evaluation indices; source `synthetic-sample` marks sample data that must be labelled as such',
+  required: ['pqi', 'rightsScore', 'technologyScore', 'commercialScore', 'tech6t', 'source'],
+  properties: {
+    pqi: nullableNumber,
+    rightsScore: nullableNumber,
+    technologyScore: nullableNumber,
+    commercialScore: nullableNumber,
+    tech6t: { type: ['string', 'null'], enum: [...TECH_6T, null] },
+    source: { type: 'string' },
+  },
+} as const;
+
+const patentProperties = {
+  applicationNumber: { type: 'string' },
+  title: { type: 'string' },
+  titleEn: nullableString,
+  abstract: { type: 'string' },
+  ipc: { type: 'array', items: { type: 'string' } },
+  applicant: nullableString,
+  applicationDate: nullableString,
+  registrationNumber: nullableString,
+  registrationDate: nullableString,
+  registrationStatus: nullableString,
+  evaluation: { $ref: 'Evaluation#' },
+  kiprisUrl: { type: 'string', description: 'KIPRIS detail page of the application' },
+} as const;
+
+export const hitSchema = {
+  $id: 'Hit',
+  type: 'object',
+  properties: {
+    rank: { type: 'integer' },
+    ...patentProperties,
+    abstractScore: { type: 'number' },
+    titleScore: { type: 'number' },
+    score: { type: 'number', description: 'Similarity (mean of abstract and title cosine in seed mode)' },
+  },
+} as const;
+
+export const patentSchema = {
+  $id: 'Patent',
+  type: 'object',
+  properties: {
+    ...patentProperties,
+    kind: { type: 'string', enum: ['patent', 'utility-model'] },
+    openingNumber: nullableString,
+    openingDate: nullableString,
+    publicationNumber: nullableString,
+    publicationDate: nullableString,
+    inventors: nullableString,
+    agent: nullableString,
+  },
+} as const;
+
+export const searchResultSchema = {
+  $id: 'SearchResult',
+  type: 'object',
+  properties: {
+    query: { type: 'string' },
+    mode: { type: 'string' },
+    model: { type: 'string' },
+    total: { type: 'integer', description: 'Candidates that survived stage 1 and the filters' },
+    page: { type: 'integer' },
+    top: { type: 'integer' },
+    pages: { type: 'integer', description: 'Number of pages of `top` hits' },
+    hits: { type: 'array', items: { $ref: 'Hit#' } },
+  },
+} as const;
+
+/** Paging and ranking parameters shared by search, similar and export. */
+export const pagingQuerySchema = {
+  top: { type: 'integer', minimum: 1, maximum: MAX_TOP, default: 10, description: `Hits per page (1–${MAX_TOP})` },
+  page: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, description: '1-based page' },
+  mode: { type: 'string', enum: ['seed', 'dense', 'hybrid', 'lexical'], description: 'Ranking method' },
+} as const;
+
+/** Query string of `/api/search` and `/api/export`. */
+export const searchQuerySchema = {
+  type: 'object',
+  required: ['q'],
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'The technology demand, in Korean or English' },
+    ...pagingQuerySchema,
+    ipc: {
+      type: 'string',
+      maxLength: 20,
+      pattern: '^[A-H](\\d{2}([A-Z]( ?\\d{1,4}(/\\d{1,6})?)?)?)?$',
+      description: 'IPC prefix such as H01G or H01G 11/86',
+    },
+    from: { type: 'string', format: 'date', description: 'Earliest application date (YYYY-MM-DD)' },
+    to: { type: 'string', format: 'date', description: 'Latest application date (YYYY-MM-DD)' },
+    applicant: { type: 'string', minLength: 1, maxLength: 100, description: 'Substring of the applicant name' },
+  },
+} as const;
+
+export const tech6tParamsSchema = {
+  type: 'object',
+  required: ['tech6t'],
+  properties: { tech6t: { type: 'string', enum: [...TECH_6T] } },
+} as const;
+
+export const distributionSchema = {
+  $id: 'ClassDistribution',
+  type: 'object',
+  properties: {
+    tech6t: { type: 'string' },
+    count: { type: 'integer' },
+    pqi: { type: 'array', items: { type: 'number' } },
+    rights: { type: 'array', items: { type: 'number' } },
+    technology: { type: 'array', items: { type: 'number' } },
+    commercial: { type: 'array', items: { type: 'number' } },
+    sources: { type: 'array', items: { type: 'string' }, description: 'Distinct evaluation sources in the class' },
+  },
+} as const;
+
+/** Error responses every route can give, for the OpenAPI document. */
+export const problemResponses = {
+  400: { $ref: 'Problem#' },
+  429: { $ref: 'Problem#' },
+  500: { $ref: 'Problem#' },
+} as const;
+
+/** Schemas registered once with `app.addSchema` so routes can `$ref` them. */
+export const sharedSchemas = [evaluationSchema, hitSchema, patentSchema, searchResultSchema, distributionSchema] as const;

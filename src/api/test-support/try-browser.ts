@@ -1,0 +1,25 @@
+// TEMPORARY
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto('http://127.0.0.1:8099/#/?q=' + encodeURIComponent('그래핀 전극'));
+await page.waitForSelector('.results-table tbody tr');
+const rows = page.locator('.results-table tbody tr:not(:has(.no-evaluation))');
+await rows.nth(0).locator('input').check();
+await rows.nth(1).locator('input').check();
+await page.waitForSelector('[data-testid="violin-chart"] .violinlayer .trace', { timeout: 15000 });
+const count = () => page.evaluate(() => [(document.querySelector('[data-testid="bar-chart"]') as any).data.length, (document.querySelector('[data-testid="violin-chart"]') as any).data.map((t: any) => t.name + ':' + t.marker?.size + ':' + t.marker?.opacity).join(' ')]);
+console.log('after select', await count());
+await page.locator('[data-testid="bar-chart"] .barlayer .trace').nth(1).locator('.point path').first().hover({ force: true });
+await page.waitForTimeout(300);
+console.log('after hover', await count());
+await page.mouse.move(5, 5);
+await page.waitForTimeout(300);
+console.log('after unhover', await count());
+await page.click('button[aria-label="다음 페이지"]');
+await page.waitForTimeout(1000);
+console.log('after page', await count());
+await page.screenshot({ path: 'test-artifacts/try-3.png', fullPage: true });
+await browser.close();

@@ -1,0 +1,23 @@
+// TEMPORARY dev harness (to be deleted): serves a real home while vectors/ is unfinished.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { openStore } from '../../store/index.js';
+import { ingest } from '../../ingest/index.js';
+import { openLexicalIndex } from '../../index/lexical/index.js';
+import { createSearchEngine } from '../../search/engine.js';
+import { buildServer } from '../index.js';
+const home = await mkdtemp(join(tmpdir(), 'patmatch-'));
+const store = openStore(home);
+await ingest(store, ['/work/shared/data/kipris/plus-xml']);
+const HOSTILE_PATENT: any = { applicationNumber: '1020990000001', kind: 'patent', title: '<script>window.__patmatchInjected = true</script><img src=x onerror="window.__patmatchInjected = true"> 그래핀 전극 제조방법', titleEn: null, abstract: '<b>굵게</b> 그래핀 슈퍼커패시터 전극 <script>x</script>', ipc: ['H01G 11/86'], applicant: '<i>테스트</i>', applicationDate: '2099-01-01', openingNumber: null, openingDate: null, publicationNumber: null, publicationDate: null, registrationNumber: null, registrationDate: null, registrationStatus: null, inventors: null, agent: null };
+store.upsertPatents([HOSTILE_PATENT], 'test');
+const rows = parse(readFileSync('/work/shared/data/kipris/sample-evaluations.csv'), { columns: true, bom: true }) as any[];
+store.upsertEvaluations(rows.map((r) => ({ applicationNumber: r.application_number, pqi: +r.pqi, rightsScore: +r.rights_score, technologyScore: +r.technology_score, commercialScore: +r.commercial_score, tech6t: r.tech_6t, source: r.source })));
+const lexical = await openLexicalIndex(join(home, 'lexical.db'));
+for (const batch of store.iterate()) await lexical.upsert(batch.map((p) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract })));
+const engine = createSearchEngine({ store, lexical, dense: null });
+const app = await buildServer({ engine, store, webRoot: join(process.cwd(), 'dist/web'), rateLimit: false, logger: { level: 'warn' } });
+console.log(await app.listen({ port: Number(process.env.PORT ?? 8099), host: '127.0.0.1' }));

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { SearchEngine } from '../search/types.js';
+import type { PatentStore } from '../store/index.js';
+
+/**
+ * The read side of the patent store the API needs; a PatentStore is one, and anything else that
+ * answers these three questions can stand in.
+ *
+ * @example
+ * const reader: PatentReader = openStore('.patmatch');
+ */
+export type PatentReader = Pick<PatentStore, 'getByApplicationNumber' | 'getEvaluations' | 'classDistribution'>;
+
+/** Per-client request limit; `false` turns it off (the loopback benchmark does). */
+export type RateLimitOptions = { max: number; timeWindowMs: number } | false;
+
+/**
+ * Everything `buildServer` needs. Only `engine` and `store` are required; the rest is merged over
+ * `defaultServerOptions`.
+ *
+ * @example
+ * const app = await buildServer({ engine, store, logger: false });
+ */
+export interface ServerOptions {
+  engine: SearchEngine;
+  store: PatentReader;
+  /** Extra routes (match, demands, auth …), registered after the built-in ones and sharing their error handling. */
+  plugins: FastifyPluginAsync[];
+  /** KIPRIS detail page; `{applicationNumber}` is replaced by the 13-digit number. */
+  kiprisUrlTemplate: string;
+  rateLimit: RateLimitOptions;
+  /** `true` = JSON lines at info level, `false` = silent, or a pino options object. */
+  logger: boolean | { level: string };
+  /** Folder of the built dashboard (`dist/web`); `null` serves the API only. */
+  webRoot: string | null;
+}

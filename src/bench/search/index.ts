@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Patent, SearchMode } from '../../domain/index.js';
+import { PatmatchError } from '../../domain/errors.js';
+import type { Embedder } from '../../embed/types.js';
+import { loadEmbedder } from '../../embed/index.js';
+import { buildIndexes } from '../../index/build/index.js';
+import { openLexicalIndex } from '../../index/lexical/index.js';
+import { openVectors, readManifest } from '../../index/vectors/index.js';
+import { createSearchEngine } from '../../search/engine.js';
+import { homeLayout } from '../../store/home.js';
+import { openStore } from '../../store/index.js';
+import { recombinePatent } from './corpus.js';
+
+/** Options of `runSearchBench`. */
+export interface SearchBenchOptions {
+  /** Size of the recombined corpus. */
+  docs: number;
+  /** Queries timed per mode. */
+  queries: number;
+  /** Queries whose stage-1 recall against exact search is measured (exact search is slow at 1.6M). */
+  recallQueries: number;
+  /** Embedder spec; default: the trained model of the source home. Without one only lexical is measured. */
+  embedder?: string;
+  /** Where to build the corpus; default a temporary folder, removed afterwards. */
+  workDir?: string;
+  /** Also build the BM25 index (slow at millions of patents: morphological analysis of every abstract). */
+  lexical: boolean;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+const defaults: SearchBenchOptions = { docs: 100_000, queries: 200, recallQueries: 50, lexical: true };
+
+/** Latency figures of one mode, excluding query embedding. */
+export interface ModeLatency {
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** What `patmatch bench search --json` prints. */
+export interface SearchBenchReport {
+  docs: number;
+  model: string | null;
+  ingestDocsPerSecond: number;
+  lexicalDocsPerSecond: number | null;
+  embedTextsPerSecond: number | null;
+  indexVectorsPerSecond: number | null;
+  queryEmbedP50Ms: number | null;
+  search: Partial<Record<SearchMode, ModeLatency>>;
+  stage1RecallAt1000: number | null;
+  indexBytes: { lexical: number; vectors: number };
+  peakRssBytes: number;
+}
+
+/**
+ * Builds a corpus of `docs` patents by recombining the ones ingested in `sourceHome`, indexes it,
+ * then times searches of real titles in every mode (query embedding excluded: queries are embedded
+ * beforehand) and measures stage-1 recall@1000 of the ANN index against exact search.
+ *
+ * @example
+ * const report = await runSearchBench('.patmatch', { docs: 100_000 });
+ * report.search.seed?.p50Ms // e.g. 4.2
+ */
+export async function runSearchBench(
+  sourceHome: string,
+  options: Partial<SearchBenchOptions> = {},
+): Promise<SearchBenchReport> {
+  const settings = { ...defaults, ...options };
+  const real = loadRealPatents(sourceHome);
+  const embedderSpec = settings.embedder ?? defaultEmbedder(sourceHome);
+  const workDir = settings.workDir ?? (await mkdtemp(join(tmpdir(), 'patmatch-bench-')));
+  try {
+    const ingestDocsPerSecond = ingestCorpus(workDir, real, settings);
+    const built = await buildIndexes(workDir, {
+      embedder: embedderSpec,
+      lexical: settings.lexical,
+      onProgress: (stage, done, total) => settings.onProgress?.(stage, done, total),
+    });
+    const layout = homeLayout(workDir);
+    const queries = pickQueries(real, settings.queries);
+    const store = openStore(workDir);
+    const lexical = await openLexicalIndex(layout.lexical);
+    const manifest = await readManifest(layout.vectors);
+    const vectors = manifest ? await openVectors(layout.vectors) : null;
+    const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
+    try {
+      const cached = embedder ? await precomputeQueries(embedder, queries) : null;
+      const engine = createSearchEngine({
+        store,
+        lexical,
+        dense: cached && vectors ? { embedder: cached.embedder, vectors } : null,
+      });
+      const modes: SearchMode[] = vectors ? ['seed', 'dense', 'hybrid', 'lexical'] : ['lexical'];
+      const search: Partial<Record<SearchMode, ModeLatency>> = {};
+      for (const mode of modes) {
+        if (mode !== 'seed' && mode !== 'dense' && !settings.lexical) continue;
+        search[mode] = await timeSearches(queries, (q) => engine.search(q, { mode, top: 10 }));
+      }
+      return {
+        docs: settings.docs,
+        model: manifest?.model ?? null,
+        ingestDocsPerSecond,
+        lexicalDocsPerSecond: built.lexical.indexed > 0 ? built.lexical.indexed / built.lexical.seconds : null,
+        embedTextsPerSecond: built.vectors ? built.vectors.textsEmbedded / built.vectors.embedSeconds : null,
+        indexVectorsPerSecond: built.vectors ? built.vectors.embedded / built.vectors.indexSeconds : null,
+        queryEmbedP50Ms: cached?.embedP50Ms ?? null,
+        search,
+        stage1RecallAt1000:
+          vectors && cached
+            ? stage1Recall(vectors, allIds(store), queries.slice(0, settings.recallQueries), cached)
+            : null,
+        indexBytes: { lexical: await sizeOf(layout.lexical), vectors: await sizeOf(layout.vectors) },
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      };
+    } finally {
+      vectors?.close();
+      await embedder?.close();
+      lexical.close();
+      store.close();
+    }
+  } finally {
+    if (!settings.workDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function loadRealPatents(home: string): Patent[] {
+  const store = openStore(home);
+  try {
+    const real = [...store.iterate()].flat().filter((p) => p.abstract.length > 0);
+    if (real.length === 0) {
+      throw new PatmatchError('not_ready', `No patents with abstracts in ${home}: run \`patmatch ingest\` first`);
+    }
+    return real;
+  } finally {
+    store.close();
+  }
+}
+
+function defaultEmbedder(home: string): string | undefined {
+  const model = homeLayout(home).defaultModel;
+  return existsSync(model) ? `static:${model}` : undefined;
+}
+
+function ingestCorpus(workDir: string, real: readonly Patent[], settings: SearchBenchOptions): number {
+  const store = openStore(workDir);
+  const started = performance.now();
+  const batchSize = 5000;
+  try {
+    for (let start = 0; start < settings.docs; start += batchSize) {
+      const batch: Patent[] = [];
+      for (let i = start; i < Math.min(settings.docs, start + batchSize); i++) batch.push(recombinePatent(real, i));
+      store.upsertPatents(batch, 'bench');
+      settings.onProgress?.('ingest', start + batch.length, settings.docs);
+    }
+  } finally {
+    store.close();
+  }
+  return settings.docs / ((performance.now() - started) / 1000);
+}
+
+function allIds(store: ReturnType<typeof openStore>): number[] {
+  const ids: number[] = [];
+  for (const batch of store.iterate({ batchSize: 10_000 })) for (const patent of batch) ids.push(patent.id);
+  return ids;
+}
+
+function pickQueries(real: readonly Patent[], count: number): string[] {
+  const step = Math.max(1, Math.floor(real.length / count));
+  const queries: string[] = [];
+  for (let i = 0; i < real.length && queries.length < count; i += step) queries.push(real[i]!.title);
+  return queries;
+}
+
+interface CachedQueries {
+  embedder: Embedder;
+  vectors: Map<string, Float32Array>;
+  embedP50Ms: number;
+}
+
+/** Embeds every query once (timing each) and returns an embedder that answers from that cache. */
+async function precomputeQueries(embedder: Embedder, queries: readonly string[]): Promise<CachedQueries> {
+  const vectors = new Map<string, Float32Array>();
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    const [vector] = await embedder.embed([query], { kind: 'query' });
+    times.push(performance.now() - started);
+    vectors.set(query, vector!);
+  }
+  const cachedEmbedder: Embedder = {
+    id: embedder.id,
+    dimension: embedder.dimension,
+    async embed(texts) {
+      return texts.map((text) => {
+        const vector = vectors.get(text);
+        if (!vector) throw new Error(`bench: query not pre-embedded: ${text}`);
+        return vector;
+      });
+    },
+    async close() {},
+  };
+  return { embedder: cachedEmbedder, vectors, embedP50Ms: percentile(times, 0.5) };
+}
+
+async function timeSearches(queries: readonly string[], search: (q: string) => Promise<unknown>): Promise<ModeLatency> {
+  for (const query of queries.slice(0, 10)) await search(query); // warm-up
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    await search(query);
+    times.push(performance.now() - started);
+  }
+  return { p50Ms: percentile(times, 0.5), p99Ms: percentile(times, 0.99) };
+}
+
+function stage1Recall(
+  vectors: NonNullable<Awaited<ReturnType<typeof openVectors>>>,
+  allIds: readonly number[],
+  queries: readonly string[],
+  cached: CachedQueries,
+): number {
+  let found = 0;
+  let expected = 0;
+  for (const query of queries) {
+    const vector = cached.vectors.get(query)!;
+    const approximate = new Set(vectors.searchAbstracts(vector, 1000, null).map((n) => n.key));
+    const exact = vectors.abstractScores(vector, allIds);
+    const order = Array.from(allIds.keys()).sort((a, b) => exact[b]! - exact[a]! || allIds[a]! - allIds[b]!);
+    const truth = order.slice(0, 1000).map((i) => allIds[i]!);
+    expected += truth.length;
+    for (const key of truth) if (approximate.has(key)) found++;
+  }
+  return expected > 0 ? found / expected : 0;
+}
+
+/** The value at quantile q (0–1) of the samples, nearest-rank. */
+export function percentile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const entry of await readdir(path)) total += await sizeOf(join(path, entry));
+  return total;
+}

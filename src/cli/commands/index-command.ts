@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { buildIndexes } from '../../index/build/index.js';
+import { resolveHome } from '../context.js';
+import { parseInteger } from '../options.js';
+import { startProgress, type Progress } from '../progress.js';
+
+/** `patmatch index`: brings the BM25 index and the vectors up to date with the store. */
+export function register(program: Command): void {
+  program
+    .command('index')
+    .description('Build or update the lexical index and, with a model, the vector indexes')
+    .option('--embedder <spec>', 'static:<dir> or onnx:<dir|hub-id> (default: the trained model in the home, if any)')
+    .option('--full', 'rebuild everything, not only what changed')
+    .option('--batch-size <n>', 'texts per embedding batch', '1024')
+    .action(async (flags: { embedder?: string; full?: boolean; batchSize: string }, command: Command) => {
+      const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
+      const bars = new Map<string, Progress>();
+      const report = await buildIndexes(resolveHome(globals.home), {
+        embedder: flags.embedder,
+        full: flags.full ?? false,
+        batchSize: parseInteger('--batch-size', flags.batchSize),
+        onProgress(stage, done, total) {
+          let bar = bars.get(stage);
+          if (!bar) bars.set(stage, (bar = startProgress(stage, total)));
+          bar.update(done);
+        },
+      }).finally(() => bars.forEach((bar) => bar.stop()));
+      if (globals.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      const lines = [
+        `lexical: ${report.lexical.indexed} patents indexed in ${report.lexical.seconds.toFixed(1)} s (${report.patents} in store)`,
+        report.vectors
+          ? `vectors: ${report.vectors.embedded} patents embedded with ${report.vectors.model} in ${report.vectors.seconds.toFixed(1)} s (${report.vectors.count} indexed)`
+          : 'vectors: none (no model: pass --embedder or run `patmatch train`); search runs on lexical scores',
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import type { SearchResult } from '../../domain/index.js';
+import { openSearchEngine } from '../../search/index.js';
+import type { SearchOptions } from '../../search/types.js';
+import { resolveHome } from '../context.js';
+import { parseInteger } from '../options.js';
+
+interface SearchFlags {
+  mode?: string;
+  top?: string;
+  page?: string;
+  k?: string;
+  ipc?: string;
+  from?: string;
+  to?: string;
+  applicant?: string;
+  status?: string;
+}
+
+/** `patmatch search "<demand>"` and `patmatch similar <applicationNumber>`. */
+export function register(program: Command): void {
+  withSearchFlags(
+    program
+      .command('search')
+      .description('Recommend patents for a demand (a technology name or a paragraph describing it)')
+      .argument('<text>', 'the demand'),
+  ).action(async (text: string, flags: SearchFlags, command: Command) => {
+    await withEngine(command, (engine) => engine.search(text, toOptions(flags)));
+  });
+
+  withSearchFlags(
+    program
+      .command('similar')
+      .description('Patents similar to a stored one (its title and abstract as the demand)')
+      .argument('<applicationNumber>', 'e.g. 10-2016-0138184'),
+  ).action(async (applicationNumber: string, flags: SearchFlags, command: Command) => {
+    await withEngine(command, (engine) => engine.similar(applicationNumber, toOptions(flags)));
+  });
+}
+
+function withSearchFlags(command: Command): Command {
+  return command
+    .option('--mode <mode>', 'seed | dense | hybrid | lexical (default seed, lexical when no model is indexed)')
+    .option('--top <n>', 'hits per page, 1–100', '10')
+    .option('--page <n>', 'page number', '1')
+    .option('--k <n>', 'stage-1 candidates', '1000')
+    .option('--ipc <prefix>', 'only patents with an IPC code starting with this, e.g. "H01G 11"')
+    .option('--from <date>', 'application date on or after (YYYY-MM-DD)')
+    .option('--to <date>', 'application date on or before (YYYY-MM-DD)')
+    .option('--applicant <text>', 'applicant name contains')
+    .option('--status <status>', 'registration status, e.g. 등록');
+}
+
+function toOptions(flags: SearchFlags): Partial<SearchOptions> {
+  return {
+    mode: flags.mode as SearchOptions['mode'] | undefined,
+    top: parseInteger('--top', flags.top),
+    page: parseInteger('--page', flags.page),
+    k: parseInteger('--k', flags.k),
+    filters: { ipc: flags.ipc, from: flags.from, to: flags.to, applicant: flags.applicant, status: flags.status },
+  };
+}
+
+async function withEngine(
+  command: Command,
+  run: (engine: Awaited<ReturnType<typeof openSearchEngine>>) => Promise<SearchResult>,
+): Promise<void> {
+  const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
+  const engine = await openSearchEngine(resolveHome(globals.home));
+  try {
+    const result = await run(engine);
+    process.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatResult(result));
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Human-readable result: one line per hit, scores first, then the title. */
+export function formatResult(result: SearchResult): string {
+  const lines = [
+    `${result.total} candidates · mode ${result.mode} · model ${result.model} · page ${result.page}`,
+    ...result.hits.map(
+      (hit) =>
+        `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)} ` +
+        `(abstract ${hit.abstractScore.toFixed(3)}, title ${hit.titleScore.toFixed(3)})  ${hit.title}`,
+    ),
+  ];
+  if (result.hits.length === 0) lines.push('No matching patents.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { PatmatchError } from '../../domain/errors.js';
+import { homeLayout } from '../../store/home.js';
+import { createAnalyzer } from '../../text/index.js';
+import { defaultTrainingSources, readTrainingData, type TrainingSources } from '../../train/datasets.js';
+import { defaultTrainOptions, trainStaticModel } from '../../train/index.js';
+import { writeStaticModel } from '../../train/model-files.js';
+import { replaceDirAtomic } from '../../util/atomic.js';
+import { resolveHome, sharedDataDir } from '../context.js';
+import { parseInteger } from '../options.js';
+import { startProgress } from '../progress.js';
+
+interface TrainFlags {
+  sts?: string | false;
+  nli?: string[] | false;
+  dev?: string | false;
+  out?: string;
+  epochs?: string;
+  dim?: string;
+  batchSize?: string;
+  learningRate?: string;
+  seed?: string;
+}
+
+/** `patmatch train`: trains the static embedding model into `<home>/models/default`. */
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('Train a static Korean sentence-embedding model on the ingested patents, KorSTS and KorNLI')
+    .option('--sts <file>', 'STS training pairs, KorSTS TSV or KLUE-STS JSON (default: shared korsts/sts-train.tsv)')
+    .option('--no-sts', 'train without STS pairs')
+    .option('--nli <files...>', 'KorNLI/XNLI TSV files (default: shared kornli/xnli.dev.ko.tsv and xnli.test.ko.tsv)')
+    .option('--no-nli', 'train without NLI triplets')
+    .option('--dev <file>', 'STS pairs used only to pick the best epoch (default: shared korsts/sts-dev.tsv)')
+    .option('--no-dev', 'keep the last epoch instead of the best on dev')
+    .option('--out <dir>', 'model folder (default: <home>/models/default, used by index and search)')
+    .option('--epochs <n>', 'passes over the data', String(defaultTrainOptions.epochs))
+    .option('--dim <n>', 'vector dimension', String(defaultTrainOptions.dim))
+    .option('--batch-size <n>', 'pairs per batch (in-batch negatives)', String(defaultTrainOptions.batchSize))
+    .option('--learning-rate <x>', 'Adagrad learning rate', String(defaultTrainOptions.learningRate))
+    .option('--seed <n>', 'random seed (same seed and data → same model)', String(defaultTrainOptions.seed))
+    .action(async (flags: TrainFlags, command: Command) => {
+      const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
+      const home = resolveHome(globals.home);
+      const data = await readTrainingData(home, trainingSources(flags));
+      const analyzer = await createAnalyzer();
+      const bar = startProgress('training', 1);
+      const model = await trainStaticModel(data, {
+        morphemes: (text) => analyzer.morphemes(text).map((m) => m.surface),
+        epochs: parseInteger('--epochs', flags.epochs),
+        dim: parseInteger('--dim', flags.dim),
+        batchSize: parseInteger('--batch-size', flags.batchSize),
+        learningRate: parsePositive('--learning-rate', flags.learningRate),
+        seed: parseInteger('--seed', flags.seed),
+        onProgress: ({ epoch, epochs, step, steps, loss, devSpearman }) => {
+          bar.setTotal(epochs * steps);
+          bar.update((epoch - 1) * steps + step, { epoch, loss: loss.toFixed(3), ...(devSpearman === undefined ? {} : { dev: devSpearman.toFixed(4) }) });
+        },
+      });
+      bar.stop();
+      const out = flags.out ? resolve(flags.out) : homeLayout(home).defaultModel;
+      const best = model.history.find((h) => h.epoch === model.bestEpoch)?.devSpearman ?? null;
+      await replaceDirAtomic(out, (dir) => writeStaticModel(dir, model, { 'STS dev Spearman (model selection)': best }));
+      const summary = { model: out, seconds: Math.round(model.seconds), bestEpoch: model.bestEpoch, devSpearman: best, examples: model.examples };
+      process.stdout.write(
+        globals.json
+          ? `${JSON.stringify(summary)}\n`
+          : `Trained in ${summary.seconds} s; kept epoch ${model.bestEpoch}${best === null ? '' : ` (dev Spearman ${best.toFixed(4)})`}.\nModel: ${out}\n`,
+      );
+    });
+}
+
+function trainingSources(flags: TrainFlags): TrainingSources {
+  const needsShared = flags.sts === undefined || flags.nli === undefined || flags.dev === undefined;
+  const defaults = needsShared ? defaultTrainingSources(sharedData()) : { sts: null, nli: [], dev: null };
+  const pick = (flag: string | false | undefined, fallback: string | null) => (flag === false ? null : flag === undefined ? fallback : resolve(flag));
+  return {
+    sts: pick(flags.sts, defaults.sts),
+    nli: flags.nli === false ? [] : Array.isArray(flags.nli) ? flags.nli.map((path) => resolve(path)) : defaults.nli,
+    dev: pick(flags.dev, defaults.dev),
+  };
+}
+
+function sharedData(): string {
+  try {
+    return sharedDataDir();
+  } catch (error) {
+    throw new PatmatchError('not_found', `${(error as Error).message} Or pass --sts/--nli/--dev (or --no-sts --no-nli --no-dev).`);
+  }
+}
+
+function parsePositive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(number > 0 && Number.isFinite(number))) throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a positive number`);
+  return number;
+}

@@ -1,0 +1,146 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStaticEmbedder } from './index.js';
+import { encodeSafetensors } from './safetensors.js';
+import { SPECIAL_TOKENS, assertVectorClose, unitVector, writeTinyStaticModel, type TinyStaticModel } from '../test-support/index.js';
+import { createSubwordTokenizer, saveSubwordTokenizer, type SubwordSpec } from '../../text/subword/index.js';
+
+// ids:              0..3 specials, 4    5        6      7      8        9    10         11     12
+const vocab = [...SPECIAL_TOKENS, '딥', '##러닝', '영상', '인식', 'query', ':', 'passage', '특허', '기술'];
+const UNK = 1;
+const dim = 5;
+// Multiples of 1/8 in [-1, 1]: exact in float16, so the F16 models must give the same vectors.
+const rows = vocab.map((_, i) => Array.from({ length: dim }, (_, d) => (((i * 5 + d * 3) % 17) - 8) / 8));
+
+/** Mean of the rows of `ids`, normalised; no ids → the zero vector. */
+function expectedMean(ids: number[]): number[] {
+  return unitVector(Array.from({ length: dim }, (_, d) => ids.reduce((sum, id) => sum + rows[id]![d]!, 0) / Math.max(1, ids.length)));
+}
+
+describe('static embedder on tiny models', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'patmatch-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const texts = ['딥러닝 영상 인식', '특허 기술 특허', 'Unknown 딥러닝', '', 'zzz', '  딥러닝\n영상\t인식 ', 'QUERY:passage'];
+  const layouts: [TinyStaticModel['layout'], TinyStaticModel['dtype']][] = [
+    ['model2vec', 'F32'],
+    ['model2vec', 'F16'],
+    ['sentence-transformers', 'F32'],
+    ['sentence-transformers', 'F16'],
+  ];
+  for (const [layout, dtype] of layouts) {
+    test(`${layout} ${dtype}: mean of token rows, no [CLS]/[SEP], normalised`, async () => {
+      const dir = join(root, `${layout}-${dtype}`);
+      await writeTinyStaticModel(dir, { layout, dtype, vocab, rows });
+      const embedder = await loadStaticEmbedder(dir, { batchSize: 2 });
+      const progress: number[] = [];
+      const vectors = await embedder.embed(texts, { kind: 'passage', onProgress: (done) => progress.push(done) });
+      assert.equal(embedder.dimension, dim);
+      assert.match(embedder.id, new RegExp(`^static:${layout}-${dtype}@[0-9a-f]{12}$`));
+      assert.deepEqual(progress, [2, 4, 6, 7]);
+      const model2vec = layout === 'model2vec';
+      assertVectorClose(vectors[0], expectedMean([4, 5, 6, 7]));
+      assertVectorClose(vectors[1], expectedMean([11, 12, 11]));
+      // model2vec drops the unknown token; sentence-transformers pools it like any other
+      assertVectorClose(vectors[2], expectedMean(model2vec ? [4, 5] : [UNK, 4, 5]));
+      assertVectorClose(vectors[3], expectedMean([]));
+      assertVectorClose(vectors[4], expectedMean(model2vec ? [] : [UNK]));
+      assert.deepEqual(vectors[5], vectors[0]);
+      assertVectorClose(vectors[6], expectedMean([8, 9, 10]));
+    });
+  }
+
+  test('model2vec vocabulary quantisation: rows via mapping, scaled by weights', async () => {
+    const dir = join(root, 'quantised');
+    await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    // three shared rows; token i reads row i % 3 and is scaled by (i + 1) / 4
+    const shared = rows.slice(0, 3);
+    const mapping = Int32Array.from(vocab, (_, i) => i % 3);
+    const tokenWeights = Float32Array.from(vocab, (_, i) => (i + 1) / 4);
+    await writeFile(
+      join(dir, 'model.safetensors'),
+      encodeSafetensors({
+        embeddings: { dtype: 'F16', shape: [3, dim], values: Float32Array.from(shared.flat()) },
+        weights: { dtype: 'F32', shape: [vocab.length], values: tokenWeights },
+        mapping: { dtype: 'I64', shape: [vocab.length], values: mapping },
+      }),
+    );
+    const embedder = await loadStaticEmbedder(dir);
+    const [vector] = await embedder.embed(['딥러닝 특허'], { kind: 'query' });
+    const ids = [4, 5, 11];
+    const sum = Array.from({ length: dim }, (_, d) => ids.reduce((acc, id) => acc + shared[id % 3]![d]! * ((id + 1) / 4), 0));
+    assertVectorClose(vector, unitVector(sum));
+  });
+
+  test('the same files give the same id; other weights another', async () => {
+    const first = join(root, 'id-a');
+    const second = join(root, 'id-b');
+    await writeTinyStaticModel(first, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    await writeTinyStaticModel(second, { layout: 'model2vec', dtype: 'F32', vocab, rows: rows.map((row) => row.map((v) => -v)) });
+    const a = await loadStaticEmbedder(first);
+    const b = await loadStaticEmbedder(second);
+    assert.equal((await loadStaticEmbedder(first)).id, a.id);
+    assert.notEqual(a.id.split('@')[1], b.id.split('@')[1]);
+  });
+
+  test('patmatch-subword tokenizer from config.json', async () => {
+    const dir = join(root, 'subword');
+    await mkdir(dir, { recursive: true });
+    const spec: SubwordSpec = {
+      type: 'patmatch-subword',
+      version: 1,
+      vocab: ['그래핀', '전극', 'graphene'],
+      buckets: 16,
+      hangulNgrams: [2, 3],
+      latinNgrams: [3, 5],
+    };
+    await saveSubwordTokenizer(dir, spec);
+    const size = spec.vocab.length + spec.buckets;
+    const subwordRows = Array.from({ length: size }, (_, i) => Array.from({ length: 3 }, (_, d) => Math.cos(i * 3 + d)));
+    await writeFile(
+      join(dir, 'model.safetensors'),
+      encodeSafetensors({ embeddings: { dtype: 'F32', shape: [size, 3], values: Float32Array.from(subwordRows.flat()) } }),
+    );
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ tokenizer: 'patmatch-subword', normalize: true }));
+    const embedder = await loadStaticEmbedder(dir);
+    const text = '그래핀 전극 Graphene 제조';
+    const ids = createSubwordTokenizer(spec).encode(text);
+    assert.ok(ids.length > 3, 'the reference tokenizer produced ids');
+    const sum = [0, 1, 2].map((d) => ids.reduce((acc, id) => acc + subwordRows[id]![d]!, 0));
+    const [vector] = await embedder.embed([text], { kind: 'query' });
+    assertVectorClose(vector, unitVector(sum));
+  });
+
+  test('broken folders are refused with the file and reason', async () => {
+    await assert.rejects(loadStaticEmbedder(join(root, 'absent')), /static model folder .*absent does not exist/);
+    const dir = join(root, 'no-tokenizer');
+    await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    await rm(join(dir, 'tokenizer.json'));
+    await assert.rejects(loadStaticEmbedder(dir), /missing tokenizer\.json/);
+    const small = join(root, 'too-few-rows');
+    await writeTinyStaticModel(small, { layout: 'model2vec', dtype: 'F32', vocab, rows: rows.slice(0, 5) });
+    await assert.rejects(loadStaticEmbedder(small), /matrix has 5 rows but the tokenizer has 13 tokens/);
+    const wrong = join(root, 'wrong-tensor');
+    await writeTinyStaticModel(wrong, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    await writeFile(join(wrong, 'model.safetensors'), encodeSafetensors({ other: { dtype: 'F32', shape: [1], values: Float32Array.of(1) } }));
+    await assert.rejects(loadStaticEmbedder(wrong), /needs a 2-D tensor "embeddings".*found other/);
+  });
+
+  test('hostile input: non-string texts and bad kinds are invalid_input', async () => {
+    const dir = join(root, 'hostile');
+    await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    const embedder = await loadStaticEmbedder(dir);
+    await assert.rejects(embedder.embed(['ok', 3 as unknown as string], { kind: 'query' }), /text 1 is number/);
+    await assert.rejects(embedder.embed(['ok'], { kind: 'doc' as 'query' }), /kind must be "query" or "passage"/);
+    const [weird] = await embedder.embed(['\u0000\uFFFF\uD800 딥러닝 🙂'.repeat(50)], { kind: 'query' });
+    assert.equal(weird!.length, dim);
+  });
+});

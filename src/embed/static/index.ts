@@ -1,0 +1,141 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { PatmatchError } from '../../domain/errors.js';
+import { embedInBatches, resolveBatchSize, resolveThreads } from '../batch.js';
+import { expectObject, modelFingerprint, readModelJson, requireModelFile } from '../model-files.js';
+import type { Embedder } from '../types.js';
+import { loadTokenEncoder, textPooler, type EncoderSpec, type StaticWeights } from './pooling.js';
+import { parseSafetensors, tensorToFloat32, tensorToInt32, type SafetensorsTensor } from './safetensors.js';
+import { StaticWorkerPool } from './worker-pool.js';
+
+/** Options of {@link loadStaticEmbedder}. */
+export interface StaticEmbedderOptions {
+  /** Texts per batch between progress reports (default 1024). */
+  batchSize?: number;
+  /** Worker threads for large batches (default: at most 2); 1 embeds on the calling thread only. */
+  threads?: number;
+}
+
+/** model2vec truncates texts to this many tokens by default; we do the same for its layout. */
+const MODEL2VEC_MAX_TOKENS = 512;
+const SUBWORD_TOKENIZER = 'patmatch-subword';
+/** Smaller batches (a query, a few demands) are embedded inline: a worker round trip costs more. */
+const PARALLEL_MIN_TEXTS = 256;
+
+/**
+ * Loads a static token-embedding model: the vector of a text is the mean of its tokens' rows,
+ * L2-normalised. A text without any known token gets the zero vector (cosine 0 with everything).
+ *
+ * Two folder layouts are read:
+ * - model2vec: `config.json`, `tokenizer.json`, `model.safetensors` with tensor `embeddings`
+ *   [vocab, dim] (F32/F16/BF16), optional `weights` and `mapping` (vocabulary quantisation). As in
+ *   model2vec, the unknown token is dropped and texts are cut at 512 tokens.
+ * - sentence-transformers StaticEmbedding: `modules.json` pointing at e.g. `0_StaticEmbedding/` with
+ *   `tokenizer.json` and `model.safetensors` key `embedding.weight`; every token counts.
+ *
+ * With `"tokenizer": "patmatch-subword"` in `config.json`, patmatch's own subword tokenizer is used
+ * instead of `tokenizer.json`. Special tokens ([CLS]/[SEP]) are never added.
+ *
+ * @example
+ * const embedder = await loadStaticEmbedder('.patmatch/models/default');
+ * const [vector] = await embedder.embed(['딥러닝 영상 인식'], { kind: 'query' });
+ */
+export async function loadStaticEmbedder(dir: string, options: StaticEmbedderOptions = {}): Promise<Embedder> {
+  const root = resolve(dir);
+  const batchSize = resolveBatchSize(options.batchSize, 1024);
+  const threads = resolveThreads(options.threads);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+    throw new PatmatchError('not_found', `static model folder ${root} does not exist`);
+  }
+  const moduleDir = await staticModuleDir(root);
+  const weightsPath = await requireModelFile(moduleDir, 'model.safetensors', 'the embedding matrix');
+  const tensors = parseSafetensors(await readFile(weightsPath), weightsPath);
+  const matrixName = tensors.has('embeddings') ? 'embeddings' : 'embedding.weight';
+  const matrixTensor = tensors.get(matrixName);
+  if (matrixTensor?.shape.length !== 2) {
+    throw new PatmatchError(
+      'invalid_input',
+      `${weightsPath}: needs a 2-D tensor "embeddings" (model2vec) or "embedding.weight" (sentence-transformers); found ${[...tensors.keys()].join(', ') || 'none'}`,
+    );
+  }
+  const isModel2Vec = matrixName === 'embeddings';
+  const config = expectObject((await readModelJson(root, 'config.json')) ?? {}, join(root, 'config.json'));
+  const encoderSpec: EncoderSpec =
+    config.tokenizer === SUBWORD_TOKENIZER
+      ? { kind: 'patmatch-subword', dir: moduleDir }
+      : {
+          kind: 'hf',
+          dir: moduleDir,
+          options: { dropUnknown: isModel2Vec, maxTokens: isModel2Vec ? MODEL2VEC_MAX_TOKENS : Number.POSITIVE_INFINITY, wordCache: true },
+        };
+  const encoder = await loadTokenEncoder(encoderSpec);
+  const weights = buildWeights(tensors, matrixTensor, encoder.vocabSize, weightsPath);
+  const embedText = textPooler(encoder, weights);
+  const workers = threads > 1 ? new StaticWorkerPool(threads, { encoder: encoderSpec, weights }) : undefined;
+
+  const fingerprinted = [weightsPath, join(moduleDir, config.tokenizer === SUBWORD_TOKENIZER ? 'patmatch_tokenizer.json' : 'tokenizer.json')];
+  if (Object.keys(config).length > 0) fingerprinted.unshift(join(root, 'config.json'));
+  const id = await modelFingerprint('static', basename(root), fingerprinted);
+
+  return {
+    id,
+    dimension: weights.dimension,
+    embed: (texts, embedOptions) =>
+      embedInBatches(texts, embedOptions, { batchSize }, (batch) =>
+        workers && batch.length >= PARALLEL_MIN_TEXTS ? workers.embed(batch) : batch.map(embedText),
+      ),
+    close: async () => {
+      await workers?.close();
+    },
+  };
+}
+
+/** The folder holding tokenizer and weights: the StaticEmbedding module of `modules.json`, else the root. */
+async function staticModuleDir(root: string): Promise<string> {
+  const modules = await readModelJson(root, 'modules.json');
+  if (modules === undefined) return root;
+  if (!Array.isArray(modules)) throw new PatmatchError('invalid_input', `${join(root, 'modules.json')}: expected a JSON array`);
+  const module = modules.find((entry: { type?: unknown }) => String(entry?.type ?? '').endsWith('StaticEmbedding')) as
+    | { path?: unknown }
+    | undefined;
+  if (module === undefined) {
+    throw new PatmatchError('invalid_input', `${join(root, 'modules.json')}: no StaticEmbedding module; is this an onnx: model?`);
+  }
+  const path = typeof module.path === 'string' ? module.path : '';
+  const moduleDir = resolve(root, path);
+  if (moduleDir !== root && !moduleDir.startsWith(root + sep)) {
+    throw new PatmatchError('invalid_input', `${join(root, 'modules.json')}: module path ${path} leaves the model folder`);
+  }
+  return moduleDir;
+}
+
+function buildWeights(
+  tensors: Map<string, SafetensorsTensor>,
+  matrix: SafetensorsTensor,
+  vocabSize: number,
+  source: string,
+): StaticWeights {
+  const [rows, dimension] = matrix.shape as [number, number];
+  const mapping = tensors.get('mapping');
+  const tokenWeights = tensors.get('weights');
+  const rowOf = mapping && shared(tensorToInt32(mapping));
+  const weightOf = tokenWeights && shared(tensorToFloat32(tokenWeights));
+  const fail = (reason: string): never => {
+    throw new PatmatchError('invalid_input', `${source}: ${reason}`);
+  };
+  if (rowOf) {
+    if (rowOf.length < vocabSize) fail(`mapping has ${rowOf.length} entries for a vocabulary of ${vocabSize}`);
+    if (rowOf.some((row) => row < 0 || row >= rows)) fail(`mapping points outside the ${rows} matrix rows`);
+  } else if (rows < vocabSize) {
+    fail(`embedding matrix has ${rows} rows but the tokenizer has ${vocabSize} tokens`);
+  }
+  if (weightOf && weightOf.length < vocabSize) fail(`weights has ${weightOf.length} entries for a vocabulary of ${vocabSize}`);
+  return { matrix: shared(tensorToFloat32(matrix)), dimension, vocabSize, rowOf, weightOf };
+}
+
+/** A copy in a SharedArrayBuffer, so worker threads read the same memory instead of their own copy. */
+function shared<T extends Float32Array | Int32Array>(array: T): T {
+  const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
+  copy.set(array);
+  return copy;
+}

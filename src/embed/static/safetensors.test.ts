@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeSafetensors, parseSafetensors, tensorToFloat32, tensorToInt32 } from './safetensors.js';
+
+test('round trip of F32, F16 and I64 tensors', () => {
+  const floats = Float32Array.of(0, 1, -2.5, 0.125, 65504, 1e-7, 1 / 3);
+  const file = encodeSafetensors({
+    a: { dtype: 'F32', shape: [7], values: floats },
+    b: { dtype: 'F16', shape: [7], values: floats },
+    c: { dtype: 'I64', shape: [2, 2], values: Int32Array.of(0, -1, 7, 2_000_000_000) },
+  });
+  const headerLength = Number(new DataView(file.buffer).getBigUint64(0, true));
+  assert.equal(headerLength % 8, 0);
+  const tensors = parseSafetensors(file, 'test');
+  assert.deepEqual(tensorToFloat32(tensors.get('a')!), floats);
+  // float16 keeps 11 significant bits: exact for the first five, nearest half for the others
+  assert.deepEqual([...tensorToFloat32(tensors.get('b')!)].slice(0, 5), [0, 1, -2.5, 0.125, 65504]);
+  assert.ok(Math.abs(tensorToFloat32(tensors.get('b')!)[6]! - 1 / 3) < 1e-3);
+  assert.ok(Math.abs(tensorToFloat32(tensors.get('b')!)[5]! - 1e-7) < 6e-8);
+  assert.deepEqual([...tensorToInt32(tensors.get('c')!)], [0, -1, 7, 2_000_000_000]);
+  assert.deepEqual(tensors.get('c')!.shape, [2, 2]);
+});
+
+test('BF16 values are the high half of float32', () => {
+  const header = new TextEncoder().encode(JSON.stringify({ x: { dtype: 'BF16', shape: [2], data_offsets: [0, 4] } }));
+  const file = new Uint8Array(8 + header.length + 4);
+  new DataView(file.buffer).setBigUint64(0, BigInt(header.length), true);
+  file.set(header, 8);
+  file.set([0x80, 0x3f, 0x20, 0xc0], 8 + header.length); // 1.0, -2.5
+  assert.deepEqual([...tensorToFloat32(parseSafetensors(file, 'bf16').get('x')!)], [1, -2.5]);
+});
+
+test('truncated or lying files are rejected with the reason', () => {
+  const file = encodeSafetensors({ m: { dtype: 'F32', shape: [2, 2], values: Float32Array.of(1, 2, 3, 4) } });
+  assert.throws(() => parseSafetensors(file.subarray(0, 4), 'm.safetensors'), /m\.safetensors: not a valid safetensors file \(shorter/);
+  assert.throws(() => parseSafetensors(file.subarray(0, file.length - 1), 'm.safetensors'), /tensor m: data_offsets 0\.\.16 outside/);
+  const huge = file.slice();
+  new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
+  assert.throws(() => parseSafetensors(huge, 'm.safetensors'), /header length/);
+  const lying = (entry: unknown) => {
+    const header = new TextEncoder().encode(JSON.stringify({ m: entry }));
+    const out = new Uint8Array(8 + header.length + 16);
+    new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+    out.set(header, 8);
+    return out;
+  };
+  assert.throws(() => parseSafetensors(lying({ dtype: 'F32', shape: [3, 2], data_offsets: [0, 16] }), 'x'), /do not hold shape \[3, 2\]/);
+  assert.throws(() => parseSafetensors(lying({ dtype: 'Q4', shape: [1], data_offsets: [0, 1] }), 'x'), /unsupported dtype Q4/);
+  assert.throws(() => parseSafetensors(lying({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }), 'x'), /bad shape/);
+  assert.throws(() => parseSafetensors(lying([1, 2]), 'x'), /unsupported dtype/);
+});

@@ -1,0 +1,121 @@
+/**
+ * `patmatch eval`: STS correlation of any embedder, and retrieval quality of the product's search
+ * modes over the ingested corpus.
+ *
+ * @example
+ * const report = await evaluateStsFile('../shared/data/korsts/sts-dev.tsv', { home: '.patmatch' });
+ * const retrieval = await evaluateHomeRetrieval('.patmatch', {});
+ */
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { PatmatchError } from '../domain/errors.js';
+import { loadEmbedder } from '../embed/index.js';
+import type { Embedder } from '../embed/types.js';
+import { openLexicalIndex } from '../index/lexical/index.js';
+import { createSearchEngine, openSearchEngine } from '../search/index.js';
+import type { SearchEngine } from '../search/types.js';
+import { homeLayout } from '../store/home.js';
+import { openStore, type StoredPatent } from '../store/index.js';
+import { readStsPairs } from '../train/datasets.js';
+import { embedCorpus, evaluateRetrieval, type RetrievalOptions, type RetrievalReport } from './retrieval.js';
+import { evaluateSts, type StsReport } from './sts.js';
+
+export { evaluateSts, type StsReport } from './sts.js';
+export { evaluateRetrieval, embedCorpus, ipcMainGroup, RETRIEVAL_MODES, type RetrievalReport, type RetrievalTarget, type RetrievalOptions } from './retrieval.js';
+export { addJamoTypos, composeHangul, decomposeHangul } from './typos.js';
+export { ndcgAt, mrrAt, recallAt, pearson, spearman } from './metrics.js';
+
+/** Which model to evaluate: an embedder spec (`static:<dir>`, `onnx:<dir>`), a static model folder, or the home's default. */
+export interface ModelChoice {
+  home: string;
+  embedder?: string;
+  model?: string;
+}
+
+/**
+ * The embedder spec a choice names; the home's trained model when none is given.
+ *
+ * @example
+ * embedderSpec({ home: '.patmatch', model: './my-model' }) // 'static:/abs/my-model'
+ */
+export function embedderSpec(choice: ModelChoice): string {
+  if (choice.embedder && choice.model) throw new PatmatchError('invalid_input', 'give either --embedder or --model, not both');
+  if (choice.embedder) return choice.embedder;
+  if (choice.model) return `static:${resolve(choice.model)}`;
+  const fallback = homeLayout(choice.home).defaultModel;
+  if (!existsSync(fallback)) {
+    throw new PatmatchError('not_ready', `No trained model in ${fallback}: run \`patmatch train\`, or pass --embedder / --model`);
+  }
+  return `static:${fallback}`;
+}
+
+/**
+ * STS evaluation of a file (KorSTS TSV or KLUE-STS JSON).
+ *
+ * @example
+ * await evaluateStsFile('sts-dev.tsv', { home: '.patmatch' }) // { n: 1500, spearman: …, pearson: … }
+ */
+export async function evaluateStsFile(path: string, choice: ModelChoice): Promise<StsReport> {
+  const pairs = await readStsPairs(path);
+  const embedder = await loadEmbedder(embedderSpec(choice));
+  try {
+    return await evaluateSts(embedder, pairs);
+  } finally {
+    await embedder.close();
+  }
+}
+
+/** Options of `evaluateHomeRetrieval`. */
+export interface HomeRetrievalOptions extends Partial<Omit<RetrievalOptions, 'onProgress'>> {
+  embedder?: string;
+  model?: string;
+  /** Draw queries only from patents ingested from this file or folder. */
+  source?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Retrieval evaluation of a home. Without `embedder`/`model`, the product's own indexed search is
+ * measured (or, when nothing is indexed yet, the trained model embedded in memory); with one, that
+ * model is embedded in memory and ranked by the same search code.
+ *
+ * @example
+ * const report = await evaluateHomeRetrieval('.patmatch', { model: './other-model', maxQueries: 200 });
+ */
+export async function evaluateHomeRetrieval(home: string, options: HomeRetrievalOptions): Promise<RetrievalReport> {
+  const layout = homeLayout(home);
+  if (!existsSync(layout.store) || !existsSync(layout.lexical)) {
+    throw new PatmatchError('not_ready', `No indexed patents in ${home}: run \`patmatch ingest <files>\` and \`patmatch index\` first`);
+  }
+  const store = openStore(home);
+  const lexical = await openLexicalIndex(layout.lexical);
+  let engine: SearchEngine | null = null;
+  let embedder: Embedder | null = null;
+  try {
+    const corpus: StoredPatent[] = [];
+    for (const batch of store.iterate()) corpus.push(...batch);
+    const queryPool = options.source === undefined ? corpus : corpus.filter(fromSource(options.source));
+    if (queryPool.length === 0) throw new PatmatchError('invalid_input', `--source ${options.source}: no stored patent was ingested from it`);
+    const explicit = options.embedder !== undefined || options.model !== undefined;
+    engine = explicit ? null : await openSearchEngine(home);
+    if (!engine?.model && (explicit || existsSync(layout.defaultModel))) {
+      await engine?.close();
+      embedder = await loadEmbedder(embedderSpec({ home, embedder: options.embedder, model: options.model }));
+      engine = createSearchEngine({ store, lexical, dense: { embedder, vectors: await embedCorpus(embedder, corpus) } });
+    }
+    return await evaluateRetrieval({ engine: engine!, lexical, corpus, queryPool }, options);
+  } finally {
+    if (embedder) await embedder.close();
+    else await engine?.close();
+    lexical.close();
+    store.close();
+  }
+}
+
+/** Stored sources look like `<format>:<file name>`; a folder stands for the files in it. */
+function fromSource(path: string): (patent: StoredPatent) => boolean {
+  const full = resolve(path);
+  if (!existsSync(full)) throw new PatmatchError('not_found', `--source ${path}: no such file or folder`);
+  const names = new Set(statSync(full).isDirectory() ? readdirSync(full) : [basename(full)]);
+  return (patent) => names.has(patent.source.slice(patent.source.indexOf(':') + 1));
+}

@@ -1,0 +1,178 @@
+/**
+ * Retrieval evaluation over the ingested corpus, through the product's own search engine:
+ * topical (IPC main group), cross-lingual (English title → abstract) and typo robustness.
+ */
+import type { SearchMode } from '../domain/index.js';
+import type { Embedder } from '../embed/types.js';
+import type { LexicalIndex } from '../index/lexical/index.js';
+import type { Neighbor } from '../index/types.js';
+import type { DenseVectors } from '../index/vectors/types.js';
+import type { SearchEngine } from '../search/types.js';
+import type { StoredPatent } from '../store/index.js';
+import { createRandom } from '../train/random.js';
+import { mrrAt, ndcgAt, recallAt } from './metrics.js';
+import { addJamoTypos } from './typos.js';
+
+export const RETRIEVAL_MODES: readonly SearchMode[] = ['lexical', 'dense', 'seed', 'hybrid'];
+const CUTOFF = 10;
+
+/** The JSON of `patmatch eval retrieval`. */
+export interface RetrievalReport {
+  topical: Partial<Record<SearchMode, { 'ndcg@10': number }>>;
+  crossLingual: Partial<Record<'lexical' | 'dense', { 'recall@10': number; 'mrr@10': number }>>;
+  typos: Partial<Record<SearchMode, { 'recall@10': number; 'cleanRecall@10': number }>>;
+  n: { corpus: number; topical: number; crossLingual: number; typos: number };
+}
+
+/** What the evaluation runs against. */
+export interface RetrievalTarget {
+  engine: SearchEngine;
+  /** The lexical index, for abstract-only BM25 in the cross-lingual task. */
+  lexical: LexicalIndex;
+  /** Every stored patent (the search corpus). */
+  corpus: readonly StoredPatent[];
+  /** Patents queries are drawn from (default: the corpus). */
+  queryPool?: readonly StoredPatent[];
+}
+
+/** Options merged over `defaultRetrievalOptions`. */
+export interface RetrievalOptions {
+  /** At most this many queries per task, drawn with `seed`. */
+  maxQueries: number;
+  seed: number;
+  /** Stage-1 K. */
+  k: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const defaultRetrievalOptions: RetrievalOptions = { maxQueries: 300, seed: 42, k: 1000 };
+
+/** IPC main group of a code: `H01G 11/86` → `H01G 11`. */
+export function ipcMainGroup(code: string): string {
+  return code.split('/')[0]!.trim();
+}
+
+/**
+ * Runs the three tasks for every mode the engine offers (all four when a model is indexed).
+ *
+ * @example
+ * const report = await evaluateRetrieval({ engine, lexical, corpus }, { maxQueries: 200 });
+ * report.topical.seed?.['ndcg@10']
+ */
+export async function evaluateRetrieval(target: RetrievalTarget, options: Partial<RetrievalOptions> = {}): Promise<RetrievalReport> {
+  const o = { ...defaultRetrievalOptions, ...options };
+  const { engine, lexical, corpus } = target;
+  const pool = target.queryPool ?? corpus;
+  const modes = engine.model ? RETRIEVAL_MODES : (['lexical'] as const);
+  const rng = createRandom(o.seed);
+  const sample = <T>(items: T[]) => rng.shuffle(items).slice(0, o.maxQueries);
+
+  const byGroup = new Map<string, string[]>();
+  for (const p of corpus) {
+    const group = p.ipc[0] && ipcMainGroup(p.ipc[0]);
+    if (group) byGroup.set(group, [...(byGroup.get(group) ?? []), p.applicationNumber]);
+  }
+  const topicalQueries = sample(pool.filter((p) => p.ipc[0] && (byGroup.get(ipcMainGroup(p.ipc[0]))?.length ?? 0) > 1));
+  const crossQueries = sample(pool.filter((p) => p.titleEn && p.abstract.trim()));
+  const typoQueries = sample(pool.filter((p) => /\p{Script=Hangul}/u.test(p.title))).map((p) => ({
+    patent: p,
+    noisy: addJamoTypos(p.title, 1 + rng.int(2), rng),
+  }));
+
+  const total = modes.length * (topicalQueries.length + 2 * typoQueries.length) + 2 * crossQueries.length;
+  let done = 0;
+  const tick = () => o.onProgress?.(++done, total);
+  const ranked = async (query: string, mode: SearchMode, leaveOut?: string) => {
+    const result = await engine.search(query, { mode, top: CUTOFF + 1, k: o.k });
+    tick();
+    return result.hits.map((h) => h.applicationNumber).filter((id) => id !== leaveOut).slice(0, CUTOFF);
+  };
+  const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+  const report: RetrievalReport = {
+    topical: {},
+    crossLingual: {},
+    typos: {},
+    n: { corpus: corpus.length, topical: topicalQueries.length, crossLingual: crossQueries.length, typos: typoQueries.length },
+  };
+  for (const mode of modes) {
+    const scores: number[] = [];
+    for (const p of topicalQueries) {
+      const relevant = new Set(byGroup.get(ipcMainGroup(p.ipc[0]!))!.filter((id) => id !== p.applicationNumber));
+      scores.push(ndcgAt(await ranked(p.title, mode, p.applicationNumber), relevant, CUTOFF));
+    }
+    report.topical[mode] = { 'ndcg@10': mean(scores) };
+
+    const clean: number[] = [];
+    const noisy: number[] = [];
+    for (const { patent, noisy: query } of typoQueries) {
+      clean.push(recallAt(await ranked(patent.title, mode), patent.applicationNumber, CUTOFF));
+      noisy.push(recallAt(await ranked(query, mode), patent.applicationNumber, CUTOFF));
+    }
+    report.typos[mode] = { 'recall@10': mean(noisy), 'cleanRecall@10': mean(clean) };
+  }
+
+  const keyToNumber = new Map(corpus.map((p) => [p.id, p.applicationNumber]));
+  const crossModes = engine.model ? (['lexical', 'dense'] as const) : (['lexical'] as const);
+  for (const mode of crossModes) {
+    const recall: number[] = [];
+    const mrr: number[] = [];
+    for (const p of crossQueries) {
+      // Abstract similarity only: the English title stored with the record must not give it away.
+      const ids =
+        mode === 'lexical'
+          ? (await lexical.search(p.titleEn!, 'abstract', CUTOFF)).map((n) => keyToNumber.get(n.key) ?? '')
+          : await ranked(p.titleEn!, 'dense');
+      if (mode === 'lexical') tick();
+      recall.push(recallAt(ids, p.applicationNumber, CUTOFF));
+      mrr.push(mrrAt(ids, p.applicationNumber, CUTOFF));
+    }
+    report.crossLingual[mode] = { 'recall@10': mean(recall), 'mrr@10': mean(mrr) };
+  }
+  return report;
+}
+
+/**
+ * Exact in-memory dense vectors of a corpus for an embedder that was not indexed (`--embedder`):
+ * title and abstract vectors (abstract falls back to the title when empty).
+ *
+ * @example
+ * const vectors = await embedCorpus(embedder, corpus);
+ * createSearchEngine({ store, lexical, dense: { embedder, vectors } });
+ */
+export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPatent[]): Promise<DenseVectors> {
+  const keys = corpus.map((p) => p.id);
+  const titles = await embedder.embed(corpus.map((p) => p.title), { kind: 'passage' });
+  const abstracts = await embedder.embed(corpus.map((p) => p.abstract.trim() || p.title), { kind: 'passage' });
+  const row = new Map(keys.map((key, i) => [key, i]));
+  const dot = (a: Float32Array, b: Float32Array) => {
+    let s = 0;
+    for (let d = 0; d < a.length; d++) s += a[d]! * b[d]!;
+    return s;
+  };
+  const scoresOf = (table: Float32Array[], query: Float32Array, wanted: readonly number[]) =>
+    Float32Array.from(wanted, (key) => {
+      const i = row.get(key);
+      return i === undefined ? 0 : dot(query, table[i]!);
+    });
+  return {
+    manifest: {
+      model: embedder.id,
+      embedder: embedder.id,
+      dimension: embedder.dimension,
+      revision: 0,
+      count: corpus.length,
+      builtAt: new Date(0).toISOString(),
+    },
+    searchAbstracts(query, k, allowed) {
+      const hits: Neighbor[] = [];
+      keys.forEach((key, i) => {
+        if (!allowed || allowed.has(key)) hits.push({ key, score: dot(query, abstracts[i]!) });
+      });
+      return hits.sort((a, b) => b.score - a.score || a.key - b.key).slice(0, k);
+    },
+    titleScores: (query, wanted) => scoresOf(titles, query, wanted),
+    abstractScores: (query, wanted) => scoresOf(abstracts, query, wanted),
+    close() {},
+  };
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { homeLayout } from '../../store/home.js';
+import { openStore, type PatentStore } from '../../store/index.js';
+import { openLexicalIndex } from '../lexical/index.js';
+import { buildVectors, type VectorsBuildReport } from '../vectors/index.js';
+
+/** Options of `buildIndexes`. */
+export interface BuildIndexesOptions {
+  /** `static:<dir>` or `onnx:<dir|hub-id>`; default: the trained model in the home, if any. */
+  embedder?: string;
+  /**
+   * Build the BM25 index (default). Off only for benchmarks of the dense path at millions of
+   * patents, where morphological analysis of every abstract dominates; an empty index is created.
+   */
+  lexical: boolean;
+  /** Re-embed everything even when the vectors are up to date with the same model. */
+  full: boolean;
+  /** Texts per embedding batch. */
+  batchSize: number;
+  /** Progress of each stage (`lexical`, `embedding`), for progress bars. */
+  onProgress?: (stage: 'lexical' | 'embedding', done: number, total: number) => void;
+}
+
+const defaults: BuildIndexesOptions = { lexical: true, full: false, batchSize: 1024 };
+
+/** What `buildIndexes` did. */
+export interface BuildIndexesReport {
+  patents: number;
+  lexical: { indexed: number; revision: number; seconds: number };
+  /** Null when no embedder was given and no trained model exists: search then runs on lexical scores. */
+  vectors: VectorsBuildReport | null;
+}
+
+/**
+ * Brings the indexes of a home up to date with its store: the BM25 index always, the vectors when
+ * an embedder is given or a trained model exists. Only patents changed since the last run are
+ * (re)indexed, unless the model changed or `full` is set. Safe to interrupt: each index records the
+ * store revision it reflects only after its data is durable.
+ *
+ * @example
+ * await buildIndexes('.patmatch', { embedder: 'static:./models/ko' });
+ */
+export async function buildIndexes(home: string, options: Partial<BuildIndexesOptions> = {}): Promise<BuildIndexesReport> {
+  const settings = { ...defaults, ...options };
+  const layout = homeLayout(home);
+  const store = openStore(home);
+  try {
+    const lexical = await indexLexical(store, layout.lexical, settings);
+    const embedder = settings.embedder ?? (existsSync(layout.defaultModel) ? `static:${layout.defaultModel}` : undefined);
+    const vectors = embedder
+      ? await buildVectors(store, layout.vectors, {
+          embedder,
+          full: settings.full,
+          batchSize: settings.batchSize,
+          onProgress: (done, total) => settings.onProgress?.('embedding', done, total),
+        })
+      : null;
+    return { patents: store.count(), lexical, vectors };
+  } finally {
+    store.close();
+  }
+}
+
+async function indexLexical(store: PatentStore, path: string, settings: BuildIndexesOptions) {
+  const started = performance.now();
+  const lexical = await openLexicalIndex(path);
+  try {
+    if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0 };
+    const from = settings.full ? 0 : lexical.indexedRevision;
+    const total = store.count();
+    let indexed = 0;
+    for (const batch of store.iterate({ afterRevision: from })) {
+      await lexical.upsert(
+        batch.map((p) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract })),
+      );
+      // Batches come in revision order, so the last one's revision covers everything before it.
+      lexical.setIndexedRevision(batch[batch.length - 1]!.revision);
+      indexed += batch.length;
+      settings.onProgress?.('lexical', indexed, total);
+    }
+    return { indexed, revision: lexical.indexedRevision, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    lexical.close();
+  }
+}

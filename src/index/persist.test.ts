@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saveAtomically } from './persist.js';
+
+test('saveAtomically keeps the old file and leaves no temporary file when the writer throws', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
+  try {
+    const path = join(dir, 'index.bin');
+    await saveAtomically(path, (tmp) => writeFile(tmp, 'old'));
+    await assert.rejects(
+      saveAtomically(path, async (tmp) => {
+        await writeFile(tmp, 'half-writ');
+        throw new Error('disk full');
+      }),
+      /disk full/,
+    );
+    assert.equal(await readFile(path, 'utf8'), 'old');
+    assert.deepEqual(await readdir(dir), ['index.bin']);
+    await saveAtomically(path, (tmp) => writeFile(tmp, 'new'));
+    assert.equal(await readFile(path, 'utf8'), 'new');
+    assert.deepEqual(await readdir(dir), ['index.bin']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

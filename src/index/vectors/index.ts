@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { PatmatchError } from '../../domain/errors.js';
+import { HnswIndex } from '../hnsw/index.js';
+import { VectorTable } from '../table/index.js';
+import type { Neighbor } from '../types.js';
+import type { DenseVectors } from './types.js';
+import { readManifest, vectorFiles } from './manifest.js';
+
+export type { DenseVectors, VectorsManifest } from './types.js';
+export { buildVectors, type VectorsBuildOptions, type VectorsBuildReport } from './build.js';
+export { readManifest, vectorFiles } from './manifest.js';
+
+/**
+ * Below this many allowed patents a filtered search scores them all exactly; above it, the ANN
+ * result is over-fetched and filtered, which is faster and loses little when the filter is broad.
+ */
+export const EXACT_FILTER_LIMIT = 50_000;
+
+/**
+ * Opens the vectors built by `patmatch index`: the HNSW graph memory-mapped, the tables in memory.
+ *
+ * @example
+ * const vectors = await openVectors('.patmatch/vectors');
+ * vectors.searchAbstracts(query, 1000, null);
+ */
+export async function openVectors(dir: string): Promise<DenseVectors> {
+  const manifest = await readManifest(dir);
+  if (!manifest) throw new PatmatchError('not_ready', `No vectors in ${dir}: run \`patmatch index\` with a model`);
+  const [graph, abstracts, titles] = await Promise.all([
+    HnswIndex.open(join(dir, vectorFiles.abstractGraph), { mmap: true }),
+    VectorTable.load(join(dir, vectorFiles.abstractTable)),
+    VectorTable.load(join(dir, vectorFiles.titleTable)),
+  ]);
+  return {
+    manifest,
+    searchAbstracts(query, k, allowed) {
+      if (!allowed) return graph.search(query, k);
+      if (allowed.size <= EXACT_FILTER_LIMIT) return abstracts.nearest(query, k, [...allowed]);
+      return overFetch(graph, query, k, allowed);
+    },
+    titleScores: (query, keys) => zeroMissing(titles.dot(query, keys)),
+    abstractScores: (query, keys) => zeroMissing(abstracts.dot(query, keys)),
+    close() {},
+  };
+}
+
+function overFetch(graph: HnswIndex, query: Float32Array, k: number, allowed: ReadonlySet<number>): Neighbor[] {
+  let fetch = k * 4;
+  for (;;) {
+    const hits = graph.search(query, fetch).filter((n) => allowed.has(n.key));
+    if (hits.length >= k || fetch >= graph.size) return hits.slice(0, k);
+    fetch = Math.min(graph.size, fetch * 4);
+  }
+}
+
+function zeroMissing(scores: Float32Array): Float32Array {
+  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i]!)) scores[i] = 0;
+  return scores;
+}

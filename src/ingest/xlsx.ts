@@ -1,0 +1,46 @@
+/**
+ * XLSX reader: exceljs's streaming workbook reader, so large sheets are never held whole.
+ */
+import ExcelJS from 'exceljs';
+import { openBytes, type PatentReader } from './source.js';
+import { missingHeader, tableRecords, type TableRow } from './columns.js';
+
+/**
+ * Reads every worksheet of an XLSX workbook whose first rows hold a patent header; sheets without
+ * one (covers, notes) are skipped, and a workbook with none is an error.
+ *
+ * @example
+ * for await (const record of readXlsx('kipris-export.xlsx', {})) …
+ */
+export const readXlsx: PatentReader = async function* (path, options) {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(openBytes(path, options.onBytes), {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let found = false;
+  for await (const worksheet of workbook) {
+    const sheet = tableRecords(sheetRows(worksheet), path, { overrides: options.map, spillJoiner: ' ', required: false });
+    found = (yield* sheet) || found;
+  }
+  if (!found) throw missingHeader(path, [], options.map ?? {});
+};
+
+async function* sheetRows(worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<TableRow> {
+  for await (const row of worksheet) {
+    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+    yield { line: row.number, cells: Array.from(values, cellValue) };
+  }
+}
+
+/** A cell's plain value: rich text, hyperlinks and formulas reduced to what they show. */
+function cellValue(value: ExcelJS.CellValue | undefined): unknown {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date || typeof value !== 'object') return value;
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('text' in value) return typeof value.text === 'string' ? value.text : cellValue(value.text);
+  if ('result' in value) return cellValue(value.result as ExcelJS.CellValue);
+  return '';
+}

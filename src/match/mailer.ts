@@ -1,0 +1,216 @@
+import nodemailer from 'nodemailer';
+import { PatmatchError } from '../domain/errors.js';
+import type { ClaimedEmail, Outbox, OutboxEntry } from './outbox.js';
+
+/** One message as handed to a transport. */
+export interface MailMessage {
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Delivers messages. `send` resolves with the server's reply once the message is accepted. */
+export interface MailTransport {
+  send(message: MailMessage): Promise<string>;
+  close(): void;
+}
+
+/** Timeouts of the SMTP transport, in milliseconds. */
+export interface SmtpTimeouts {
+  connectionTimeout: number;
+  greetingTimeout: number;
+  /** Longest silence from the server during a conversation. */
+  socketTimeout: number;
+}
+
+export const defaultSmtpTimeouts: SmtpTimeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+/**
+ * An SMTP transport (nodemailer) for an `smtp://` or `smtps://` URL.
+ *
+ * @example
+ * const transport = smtpTransport('smtp://127.0.0.1:2525');
+ */
+export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {}): MailTransport {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PatmatchError('invalid_input', `--smtp: "${url}" is not a URL such as smtp://host:25`);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new PatmatchError('invalid_input', `--smtp: "${url}" must start with smtp:// or smtps://`);
+  }
+  const transporter = nodemailer.createTransport({ url, ...defaultSmtpTimeouts, ...timeouts });
+  return {
+    async send(message) {
+      const info = (await transporter.sendMail(message)) as { response?: string };
+      return info.response ?? '250';
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/**
+ * A transport that writes each message to `write` instead of sending it (for demos without a
+ * mail server). The messages count as delivered.
+ *
+ * @example
+ * const transport = logTransport((line) => process.stderr.write(line));
+ */
+export function logTransport(write: (text: string) => void): MailTransport {
+  return {
+    async send(message) {
+      write(`--- mail ${message.messageId} to ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n---\n`);
+      return 'logged';
+    },
+    close: () => {},
+  };
+}
+
+/** How the worker retries. A send that is still running when its lease ends may be repeated, so keep `leaseMs` well above the SMTP timeouts. */
+export interface MailWorkerOptions {
+  from: string;
+  /** How long a claim is exclusive; a `sending` email older than this is taken over (its worker died). */
+  leaseMs: number;
+  /** Polling interval when nothing is due (the worker is also woken on every enqueue). */
+  pollMs: number;
+  /** Attempts before an email is marked failed. */
+  maxAttempts: number;
+  /** Delay before the 2nd attempt; doubles each time up to `maxBackoffMs`. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Runs in the transaction that marks an email sent. */
+  onSent?: (entry: OutboxEntry) => void;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export const defaultMailWorkerOptions: Omit<MailWorkerOptions, 'from'> = {
+  leaseMs: 300_000,
+  pollMs: 5_000,
+  maxAttempts: 8,
+  backoffMs: 5_000,
+  maxBackoffMs: 3_600_000,
+  log: () => {},
+};
+
+/** True for errors a later attempt cannot fix: 5xx replies and unusable addresses. */
+export function isPermanentFailure(error: unknown): boolean {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (typeof responseCode === 'number') return responseCode >= 500;
+  return code === 'EENVELOPE';
+}
+
+/**
+ * Sends the outbox: one email at a time, exponential backoff on temporary failures, `failed` on
+ * permanent ones or after `maxAttempts`. Delivery is at-least-once with a fixed Message-ID: an email
+ * is retried after a crash unless its success was recorded, so a duplicate is possible only when the
+ * process dies between the server's `250` and the commit that follows it.
+ *
+ * @example
+ * const worker = new MailWorker(outbox, smtpTransport(url), { from: 'patmatch <no-reply@corp.example>' });
+ * worker.start();
+ * outbox.enqueue(email); worker.wake();
+ * await worker.stop();
+ */
+export class MailWorker {
+  readonly options: MailWorkerOptions;
+  #running: Promise<void> | undefined;
+  #stopping = false;
+  #timer: NodeJS.Timeout | undefined;
+  #wakeUp: (() => void) | undefined;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly transport: MailTransport,
+    options: Partial<MailWorkerOptions> & Pick<MailWorkerOptions, 'from'>,
+  ) {
+    this.options = { ...defaultMailWorkerOptions, ...options };
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    this.#stopping = false;
+    this.#running ??= this.#loop().finally(() => (this.#running = undefined));
+  }
+
+  /** Makes a sleeping loop look at the outbox now. */
+  wake(): void {
+    this.#wakeUp?.();
+  }
+
+  /** Finishes the email in flight, stops the loop and closes the transport. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#running;
+    this.transport.close();
+  }
+
+  /** Sends every email that is due now; returns how many attempts were made. */
+  async drain(): Promise<number> {
+    let attempts = 0;
+    while (!this.#stopping && (await this.#sendNext())) attempts++;
+    return attempts;
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        await this.drain();
+      } catch (error) {
+        this.options.log('mail worker error', { error: (error as Error).message });
+      }
+      if (this.#stopping) break;
+      const next = this.outbox.nextWakeAt(this.options.leaseMs);
+      const delay = next === undefined ? this.options.pollMs : Math.min(this.options.pollMs, Math.max(0, next - Date.now()) + 5);
+      await new Promise<void>((resolve) => {
+        this.#wakeUp = resolve;
+        this.#timer = setTimeout(resolve, delay);
+      });
+      clearTimeout(this.#timer);
+      this.#wakeUp = undefined;
+    }
+  }
+
+  async #sendNext(): Promise<boolean> {
+    const claim = this.outbox.claim(this.options.leaseMs);
+    if (!claim) return false;
+    if (claim.attempts > this.options.maxAttempts) {
+      this.outbox.markFailed(claim, `gave up after ${claim.attempts - 1} attempts: ${claim.lastError ?? 'lease expired'}`, null);
+      return true;
+    }
+    let response: string;
+    try {
+      response = await this.transport.send({
+        messageId: claim.messageId,
+        from: this.options.from,
+        to: claim.to,
+        subject: claim.subject,
+        text: claim.text,
+      });
+    } catch (error) {
+      this.#recordFailure(claim, error);
+      return true;
+    }
+    this.options.log('mail sent', { id: claim.id, to: claim.to, attempt: claim.attempts });
+    this.outbox.markSent(claim, response, this.options.onSent);
+    return true;
+  }
+
+  #recordFailure(claim: ClaimedEmail, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const permanent = isPermanentFailure(error) || claim.attempts >= this.options.maxAttempts;
+    const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (claim.attempts - 1));
+    const retryAt = permanent ? null : Date.now() + Math.round(delay * (0.75 + Math.random() * 0.5));
+    this.outbox.markFailed(claim, message, retryAt);
+    this.options.log(permanent ? 'mail failed permanently' : 'mail failed, will retry', {
+      id: claim.id,
+      to: claim.to,
+      attempt: claim.attempts,
+      error: message,
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { PatmatchError } from '../domain/errors.js';
+import { applicantKeys, nameKey } from './names.js';
+import { parseInput } from './validate.js';
+
+/** The technology manager responsible for an applicant's patents. `organization` is their institution. */
+export interface Manager {
+  applicant: string;
+  name: string;
+  email: string;
+  organization: string;
+}
+
+/** Columns of a manager directory CSV (`sample-managers.csv` has exactly these). */
+export const MANAGER_CSV_COLUMNS = ['applicant', 'manager_name', 'manager_email', 'organization'] as const;
+
+const managerCsvRecord = z.object({
+  applicant: z.string().trim().min(1, 'is empty').max(500),
+  manager_name: z.string().trim().min(1, 'is empty').max(200),
+  manager_email: z.email().max(254),
+  organization: z.string().trim().min(1, 'is empty').max(300),
+});
+
+/** A shorter directory key than this is not used for partial matches (it would match too much). */
+const MIN_PARTIAL_KEY = 4;
+
+/**
+ * Reads and validates a manager directory CSV (UTF-8, BOM allowed, header row with
+ * `applicant,manager_name,manager_email,organization`). Errors name the file, line and column.
+ *
+ * @example
+ * const managers = await readManagersCsv('../shared/data/kipris/sample-managers.csv');
+ */
+export async function readManagersCsv(path: string): Promise<Manager[]> {
+  const file = basename(path);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new PatmatchError('not_found', `${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parse(text, { bom: true, columns: true, skip_empty_lines: true, info: true, relax_column_count: false });
+  } catch (error) {
+    throw new PatmatchError('invalid_input', `${file}: not a valid CSV (${(error as Error).message})`);
+  }
+  const header = rows[0] ? Object.keys(rows[0].record) : [];
+  const missing = MANAGER_CSV_COLUMNS.filter((column) => rows.length > 0 && !header.includes(column));
+  if (missing.length > 0) {
+    throw new PatmatchError('invalid_input', `${file} header: missing column(s) ${missing.join(', ')}`);
+  }
+  return rows.map(({ record, info }) => {
+    const row = parseInput(managerCsvRecord, record, `${file} line ${info.lines}`);
+    return { applicant: row.applicant, name: row.manager_name, email: row.manager_email, organization: row.organization };
+  });
+}
+
+interface ManagerRow {
+  applicant: string;
+  applicant_key: string;
+  name: string;
+  email: string;
+  organization: string;
+}
+
+const toManager = (row: ManagerRow): Manager => ({
+  applicant: row.applicant,
+  name: row.name,
+  email: row.email,
+  organization: row.organization,
+});
+
+/**
+ * The applicant → manager directory. Lookups compare normalised names (see `nameKey`) and accept
+ * a patent whose applicant field lists several applicants when any of them is known.
+ *
+ * @example
+ * const directory = new ManagerDirectory(db);
+ * directory.upsert(await readManagersCsv('managers.csv'));
+ * directory.lookup('인천대학교 산학협력단 에이치씨테크(주)')?.organization // '인천대학교 산학협력단'
+ */
+export class ManagerDirectory {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Adds or replaces entries (keyed by normalised applicant) in one transaction. */
+  upsert(managers: readonly Manager[]): { added: number; updated: number } {
+    const exists = this.db.prepare('SELECT 1 FROM match_managers WHERE applicant_key = ?');
+    const write = this.db.prepare(
+      `INSERT INTO match_managers (applicant, applicant_key, name, email, organization, organization_key, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(applicant_key) DO UPDATE SET applicant = excluded.applicant, name = excluded.name,
+         email = excluded.email, organization = excluded.organization,
+         organization_key = excluded.organization_key, updated_at = excluded.updated_at`,
+    );
+    const now = new Date().toISOString();
+    return this.db.transaction(() => {
+      const counts = { added: 0, updated: 0 };
+      for (const manager of managers) {
+        const key = nameKey(manager.applicant);
+        counts[exists.get(key) ? 'updated' : 'added']++;
+        write.run(manager.applicant, key, manager.name, manager.email.toLowerCase(), manager.organization, nameKey(manager.organization), now);
+      }
+      return counts;
+    })();
+  }
+
+  /** Number of entries. */
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM match_managers').get() as { n: number }).n;
+  }
+
+  /**
+   * The manager for a patent's applicant field: the whole field, else one of its `|`-separated
+   * applicants, else the known applicant that appears earliest (longest first) inside it.
+   */
+  lookup(applicant: string | null): Manager | undefined {
+    if (!applicant) return undefined;
+    const whole = nameKey(applicant);
+    const byKey = this.db.prepare('SELECT * FROM match_managers WHERE applicant_key = ?');
+    for (const key of [whole, ...applicantKeys(applicant)]) {
+      const row = byKey.get(key) as ManagerRow | undefined;
+      if (row) return toManager(row);
+    }
+    const rows = this.db
+      .prepare('SELECT * FROM match_managers WHERE length(applicant_key) >= ? AND instr(?, applicant_key) > 0')
+      .all(MIN_PARTIAL_KEY, whole) as ManagerRow[];
+    const best = rows.sort(
+      (a, b) => whole.indexOf(a.applicant_key) - whole.indexOf(b.applicant_key) || b.applicant_key.length - a.applicant_key.length,
+    )[0];
+    return best && toManager(best);
+  }
+}

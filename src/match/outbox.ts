@@ -1,0 +1,193 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { PatmatchError } from '../domain/errors.js';
+
+/** An email to send; written to the outbox in the same transaction as the change it reports. */
+export interface OutgoingEmail {
+  /** What the email is for, e.g. `manager-request`, `status-update`. */
+  kind: string;
+  matchId: number | null;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Outbox row states: `sending` means a worker holds a lease on it until `claimedAt + lease`. */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** One outbox row as admins see it. */
+export interface OutboxEntry extends OutgoingEmail {
+  id: number;
+  /** Fixed when the row is written, so every attempt carries the same `Message-ID` header. */
+  messageId: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  smtpResponse: string | null;
+  sentAt: number | null;
+  createdAt: number;
+}
+
+/** A row a worker has claimed; `claimToken` proves the lease when the result is recorded. */
+export interface ClaimedEmail extends OutboxEntry {
+  claimToken: string;
+}
+
+interface OutboxRow {
+  id: number;
+  message_id: string;
+  kind: string;
+  match_id: number | null;
+  recipient: string;
+  subject: string;
+  body: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  claim_token: string | null;
+  last_error: string | null;
+  smtp_response: string | null;
+  sent_at: number | null;
+  created_at: number;
+}
+
+const toEntry = (row: OutboxRow): OutboxEntry => ({
+  id: row.id,
+  messageId: row.message_id,
+  kind: row.kind,
+  matchId: row.match_id,
+  to: row.recipient,
+  subject: row.subject,
+  text: row.body,
+  state: row.state,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+  lastError: row.last_error,
+  smtpResponse: row.smtp_response,
+  sentAt: row.sent_at,
+  createdAt: row.created_at,
+});
+
+/**
+ * The transactional outbox: emails are rows written together with the change they report, then
+ * claimed by a worker under a lease, and marked sent or failed only by the holder of that lease.
+ *
+ * @example
+ * db.transaction(() => {
+ *   createMatchRow();
+ *   outbox.enqueue({ kind: 'manager-request', matchId, to, subject, text });
+ * })();
+ */
+export class Outbox {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly messageIdDomain = 'patmatch.localhost',
+  ) {}
+
+  /** Adds an email, due now. Call it inside the transaction that makes the change. */
+  enqueue(email: OutgoingEmail, now = Date.now()): OutboxEntry {
+    const row = this.db
+      .prepare(
+        `INSERT INTO match_outbox (message_id, kind, match_id, recipient, subject, body, state, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING *`,
+      )
+      .get(`<${randomUUID()}@${this.messageIdDomain}>`, email.kind, email.matchId, email.to, email.subject, email.text, now, now) as OutboxRow;
+    return toEntry(row);
+  }
+
+  /**
+   * Takes the next due email: a pending one whose time has come, or one left `sending` by a worker
+   * whose lease ran out (it crashed or hung mid-send). The claim is committed before any SMTP traffic.
+   */
+  claim(leaseMs: number, now = Date.now()): ClaimedEmail | undefined {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          `SELECT * FROM match_outbox
+           WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND claimed_at <= ?)
+           ORDER BY next_attempt_at, id LIMIT 1`,
+        )
+        .get(now, now - leaseMs) as OutboxRow | undefined;
+      if (!row) return undefined;
+      const claimToken = randomUUID();
+      const claimed = this.db
+        .prepare(
+          `UPDATE match_outbox SET state = 'sending', claimed_at = ?, claim_token = ?, attempts = attempts + 1
+           WHERE id = ? RETURNING *`,
+        )
+        .get(now, claimToken, row.id) as OutboxRow;
+      return { ...toEntry(claimed), claimToken };
+    }).immediate();
+  }
+
+  /**
+   * Records an accepted send and runs `then` (e.g. a status change) in the same transaction. If
+   * `then` throws, only its own changes are rolled back: the email stays sent (so it is never
+   * sent again) and the error is rethrown after the commit. Returns false when the lease was lost.
+   */
+  markSent(claim: ClaimedEmail, smtpResponse: string, then?: (entry: OutboxEntry) => void, now = Date.now()): boolean {
+    let followUpError: unknown;
+    const recorded = this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          `UPDATE match_outbox SET state = 'sent', sent_at = ?, smtp_response = ?, claim_token = NULL, last_error = NULL
+           WHERE id = ? AND state = 'sending' AND claim_token = ? RETURNING *`,
+        )
+        .get(now, smtpResponse, claim.id, claim.claimToken) as OutboxRow | undefined;
+      if (row && then) {
+        try {
+          this.db.transaction(() => then(toEntry(row)))();
+        } catch (error) {
+          followUpError = error;
+        }
+      }
+      return row !== undefined;
+    }).immediate();
+    if (followUpError !== undefined) throw followUpError;
+    return recorded;
+  }
+
+  /** Records a failed attempt: back to `pending` at `retryAt`, or `failed` for good when `retryAt` is null. */
+  markFailed(claim: ClaimedEmail, error: string, retryAt: number | null): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE match_outbox SET state = ?, next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, claim_token = NULL
+         WHERE id = ? AND state = 'sending' AND claim_token = ?`,
+      )
+      .run(retryAt === null ? 'failed' : 'pending', retryAt, error.slice(0, 2000), claim.id, claim.claimToken);
+    return result.changes === 1;
+  }
+
+  /** Puts a `failed` email back in the queue with a fresh attempt count. Throws when it is not failed. */
+  retry(id: number, now = Date.now()): OutboxEntry {
+    const row = this.db
+      .prepare(
+        `UPDATE match_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'failed' RETURNING *`,
+      )
+      .get(now, id) as OutboxRow | undefined;
+    if (row) return toEntry(row);
+    const exists = this.db.prepare('SELECT state FROM match_outbox WHERE id = ?').get(id) as { state: string } | undefined;
+    if (!exists) throw new PatmatchError('not_found', `outbox email ${id} does not exist`);
+    throw new PatmatchError('conflict', `outbox email ${id} is ${exists.state}; only failed emails can be retried`);
+  }
+
+  /** Emails in a state (all when omitted), newest first. */
+  list(state?: OutboxState, limit = 200): OutboxEntry[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM match_outbox WHERE @state IS NULL OR state = @state ORDER BY id DESC LIMIT @limit`)
+      .all({ state: state ?? null, limit }) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+
+  /** When the worker next has something to do: the earliest due pending email or lease expiry. */
+  nextWakeAt(leaseMs: number): number | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT min(CASE state WHEN 'pending' THEN next_attempt_at ELSE claimed_at + ? END) AS at
+         FROM match_outbox WHERE state IN ('pending', 'sending')`,
+      )
+      .get(leaseMs) as { at: number | null };
+    return row.at ?? undefined;
+  }
+}

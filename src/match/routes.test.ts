@@ -1,0 +1,301 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/index.js';
+import type { SearchHit } from '../domain/index.js';
+import { nameKey, type DemandView, type MatchView } from './index.js';
+import { matchFixture, type MatchFixture } from './test-support/fixture.js';
+import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
+
+interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+const QUERY = { name: '슈퍼커패시터용 그래핀 전극', description: '3차원 그래핀 구조체로 비표면적이 큰 슈퍼커패시터 전극을 대량생산하는 방법', field: '에너지 저장', transferKind: '통상실시권', contact: '홍길동 02-000-0000' };
+
+describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', () => {
+  let smtp: TestSmtpServer;
+  let fixture: MatchFixture;
+  let app: FastifyInstance;
+  let base: string;
+  const tokens: Record<'demander' | 'otherDemander' | 'manager' | 'otherManager' | 'admin', string> = {} as never;
+  let demand: DemandView;
+  let managed: SearchHit; // a recommendation whose applicant is in the directory
+  let unmanaged: SearchHit; // one whose applicant is not
+
+  const call = async (token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, body: type.includes('json') ? JSON.parse(text) : text, headers: response.headers };
+  };
+  const postForm = async (path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    return { status: response.status, body: text, headers: response.headers };
+  };
+  const linksIn = (text: string): Record<'accept' | 'decline' | 'question', string> => {
+    const find = (action: string): string => {
+      const match = new RegExp(`http://patmatch\\.test(/match/respond/\\d+/${action}\\?\\S+)`).exec(text);
+      assert.ok(match, `email has a ${action} link`);
+      return match[1]!;
+    };
+    return { accept: find('accept'), decline: find('decline'), question: find('question') };
+  };
+  const waitForStatus = async (token: string, matchId: number, status: string): Promise<MatchView> => {
+    for (let i = 0; i < 200; i++) {
+      const reply = await call(token, 'GET', `/api/demands/${demand.id}`);
+      const found = (reply.body as DemandView).matches.find((m) => m.id === matchId);
+      if (found?.status === status) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`match ${matchId} never became ${status}`);
+  };
+
+  before(async () => {
+    smtp = await startSmtpServer();
+    // Find, with the same engine, one recommended patent whose applicant will be left out of the directory.
+    const probe = await matchFixture();
+    const hits = (await probe.engine.search(`${QUERY.name}\n${QUERY.description}`, { top: 20 })).hits;
+    await probe.close();
+    managed = hits[0]!;
+    const managedKey = nameKey(managed.applicant!);
+    unmanaged = hits.find((hit) => nameKey(hit.applicant ?? '') !== managedKey)!;
+    assert.ok(unmanaged, 'the recommendations include a patent of another applicant');
+    const unmanagedKey = nameKey(unmanaged.applicant!);
+    fixture = await matchFixture({
+      smtp: smtp.url,
+      managers: (m) => nameKey(m.applicant) === managedKey || !unmanagedKey.includes(nameKey(m.applicant)),
+    });
+
+    app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: { max: 1000, timeWindowMs: 60_000 }, webRoot: null, plugins: [fixture.match.plugin] });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { accounts, managers } = fixture.match.service;
+    const organization = managers.lookup(managed.applicant)!.organization;
+    const make = async (email: string, role: 'demander' | 'manager' | 'admin', org?: string): Promise<string> =>
+      accounts.createApiToken((await accounts.create({ email, password: 'correct horse battery', role, organization: org })).id);
+    tokens.demander = await make('buyer@corp.example', 'demander');
+    tokens.otherDemander = await make('rival@corp.example', 'demander');
+    tokens.manager = await make('tlo@inu.example', 'manager', organization);
+    tokens.otherManager = await make('tlo@other.example', 'manager', '연세대학교 산학협력단');
+    tokens.admin = await make('ops@patmatch.example', 'admin');
+  });
+  after(async () => {
+    await app?.close();
+    await fixture?.close();
+    await smtp?.close();
+  });
+
+  test('POST /api/demands stores the recommendations as shown and GET returns that snapshot', async () => {
+    const created = await call(tokens.demander, 'POST', '/api/demands', QUERY);
+    assert.equal(created.status, 201);
+    demand = created.body;
+    assert.equal(typeof demand.id, 'number');
+    assert.equal(demand.recommendations.length, 20);
+    assert.equal(demand.model, 'test-bigram-overlap');
+    assert.deepEqual(demand.recommendations[0], managed);
+    const read = await call(tokens.demander, 'GET', `/api/demands/${demand.id}`);
+    assert.equal(read.status, 200);
+    assert.deepEqual(read.body.recommendations, demand.recommendations);
+    assert.equal(read.body.transferKind, QUERY.transferKind);
+  });
+
+  test('invalid demands and requests are refused with the field and reason', async () => {
+    const empty = await call(tokens.demander, 'POST', '/api/demands', { name: ' ', description: 'x' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.detail, /name: is empty/);
+    const notRecommended = await call(tokens.demander, 'POST', `/api/demands/${demand.id}/matches`, { applicationNumbers: ['1099999999999'] });
+    assert.equal(notRecommended.status, 400);
+    assert.match(notRecommended.body.detail, /1099999999999 is not among its recommendations/);
+    const anonymous = await call(null, 'GET', `/api/demands/${demand.id}`);
+    assert.equal(anonymous.status, 401);
+    const badToken = await call('pm_forged', 'GET', `/api/demands/${demand.id}`);
+    assert.equal(badToken.status, 401);
+  });
+
+  test('a match request emails the manager of the applicant, queues unknown applicants, and notifies', async () => {
+    const reply = await call(tokens.demander, 'POST', `/api/demands/${demand.id}/matches`, {
+      applicationNumbers: [managed.applicationNumber, unmanaged.applicationNumber],
+    });
+    assert.equal(reply.status, 201);
+    const [routed, queued] = reply.body.matches as MatchView[];
+    const expected = fixture.match.service.managers.lookup(managed.applicant)!;
+    assert.deepEqual(routed!.manager, { name: expected.name, email: expected.email, organization: expected.organization });
+    assert.equal(queued!.manager, null);
+    assert.deepEqual(routed!.timeline.map((event) => event.status), ['requested']);
+
+    await smtp.waitForMessages(1);
+    const mail = smtp.received[0]!;
+    assert.equal(mail.to, expected.email);
+    assert.match(mail.subject, new RegExp(managed.title.slice(0, 10)));
+    for (const part of [QUERY.name, QUERY.description, QUERY.transferKind, QUERY.contact, managed.applicationNumber, managed.title, 'buyer@corp.example']) {
+      assert.ok(mail.text.includes(part), `manager email mentions ${part}`);
+    }
+    linksIn(mail.text);
+
+    const notified = await waitForStatus(tokens.demander, routed!.id, 'notified');
+    assert.deepEqual(notified.timeline.map((event) => event.status), ['requested', 'notified']);
+    await smtp.waitForMessages(2);
+    const update = smtp.received[1]!;
+    assert.equal(update.to, 'buyer@corp.example');
+    assert.match(update.subject, /notified/);
+
+    const again = await call(tokens.demander, 'POST', `/api/demands/${demand.id}/matches`, { applicationNumbers: [managed.applicationNumber] });
+    assert.equal(again.status, 409);
+  });
+
+  test('email links show a confirmation page on GET and act only on POST', async () => {
+    const routed = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0] as MatchView;
+    const links = linksIn(smtp.received.find((mail) => mail.to === routed.manager!.email)!.text);
+    const page = await call(null, 'GET', links.accept);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<form method="post">/);
+    assert.ok(page.body.includes(QUERY.name));
+    assert.equal((await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0].status, 'notified');
+
+    const [path, query] = links.accept.split('?') as [string, string];
+    const params = Object.fromEntries(new URLSearchParams(query));
+    const done = await postForm(path, { ...params, message: '조건 협의 가능합니다' });
+    assert.equal(done.status, 200);
+    const accepted = await waitForStatus(tokens.demander, routed.id, 'accepted');
+    const last = accepted.timeline.at(-1)!;
+    assert.equal(last.message, '조건 협의 가능합니다');
+    assert.match(last.actor, new RegExp(routed.manager!.email.replace('.', '\\.')));
+    await smtp.waitForMessages(3);
+    assert.equal(smtp.received[2]!.to, 'buyer@corp.example');
+    assert.ok(smtp.received[2]!.text.includes('조건 협의 가능합니다'));
+
+    const twice = await postForm(path, params);
+    assert.equal(twice.status, 409, 'an accepted match cannot be accepted again');
+  });
+
+  test('forged, expired and re-targeted links are refused', async () => {
+    const routed = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0] as MatchView;
+    const { signer } = fixture.match.service;
+    const expires = Date.now() + 60_000;
+    const good = signer.sign({ matchId: routed.id, action: 'question', expires });
+    const forged = `${good.slice(0, -2)}${good.endsWith('AA') ? 'BB' : 'AA'}`;
+    const expiredAt = Date.now() - 1;
+    const expired = signer.sign({ matchId: routed.id, action: 'question', expires: expiredAt });
+    const cases: [string, Record<string, string>][] = [
+      [`/match/respond/${routed.id}/question`, { expires: String(expires), sig: forged, message: 'q' }],
+      [`/match/respond/${routed.id}/question`, { expires: String(expiredAt), sig: expired, message: 'q' }],
+      [`/match/respond/${routed.id}/question`, { expires: String(expires + 1), sig: good, message: 'q' }],
+      [`/match/respond/${routed.id}/decline`, { expires: String(expires), sig: good, message: 'q' }],
+      [`/match/respond/${routed.id + 1}/question`, { expires: String(expires), sig: good, message: 'q' }],
+    ];
+    for (const [path, fields] of cases) {
+      assert.equal((await postForm(path, fields)).status, 403, `${path} ${JSON.stringify(fields)}`);
+      assert.equal((await call(null, 'GET', `${path}?${new URLSearchParams(fields)}`)).status, 403);
+    }
+    const valid = await postForm(`/match/respond/${routed.id}/question`, { expires: String(expires), sig: good, message: '샘플 제공 가능 여부?' });
+    assert.equal(valid.status, 200);
+    const after = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0] as MatchView;
+    assert.equal(after.timeline.at(-1)!.message, '샘플 제공 가능 여부?');
+  });
+
+  test('demanders, managers and admins only see and change what is theirs', async () => {
+    const [routed, queued] = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches as MatchView[];
+    // Another demander: the demand and its matches do not exist for them.
+    assert.equal((await call(tokens.otherDemander, 'GET', `/api/demands/${demand.id}`)).status, 404);
+    assert.equal((await call(tokens.otherDemander, 'POST', `/api/demands/${demand.id}/matches`, { applicationNumbers: [unmanaged.applicationNumber] })).status, 404);
+    assert.equal((await call(tokens.otherDemander, 'GET', `/api/matches/${routed!.id}`)).status, 404);
+    assert.equal((await call(tokens.otherDemander, 'POST', `/api/matches/${routed!.id}/status`, { status: 'closed' })).status, 404);
+    assert.equal((await call(tokens.otherDemander, 'POST', `/api/matches/${routed!.id}/messages`, { message: 'hi' })).status, 404);
+    assert.deepEqual((await call(tokens.otherDemander, 'GET', '/api/demands')).body.demands, []);
+    // A manager of another institution.
+    assert.deepEqual((await call(tokens.otherManager, 'GET', '/api/matches')).body.matches, []);
+    assert.equal((await call(tokens.otherManager, 'GET', `/api/matches/${routed!.id}`)).status, 404);
+    assert.equal((await call(tokens.otherManager, 'POST', `/api/matches/${routed!.id}/status`, { status: 'negotiating' })).status, 404);
+    // The right manager sees only their institution's request, and moves it on.
+    const inbox = (await call(tokens.manager, 'GET', '/api/matches')).body.matches as MatchView[];
+    assert.deepEqual(inbox.map((m) => m.id), [routed!.id]);
+    assert.equal(inbox[0]!.demand?.name, QUERY.name);
+    assert.equal((await call(tokens.manager, 'GET', `/api/matches/${queued!.id}`)).status, 404);
+    const negotiating = await call(tokens.manager, 'POST', `/api/matches/${routed!.id}/status`, { status: 'negotiating', message: '미팅 일정 제안' });
+    assert.equal(negotiating.status, 200);
+    assert.equal(negotiating.body.status, 'negotiating');
+    // The demander may withdraw but not decide for the manager.
+    assert.equal((await call(tokens.demander, 'POST', `/api/matches/${routed!.id}/status`, { status: 'transferred' })).status, 403);
+    // Admin-only endpoints.
+    assert.equal((await call(tokens.demander, 'GET', '/api/admin/queue')).status, 403);
+    assert.equal((await call(tokens.manager, 'GET', '/api/admin/outbox')).status, 403);
+    assert.equal((await call(tokens.admin, 'GET', `/api/demands/${demand.id}`)).status, 200);
+  });
+
+  test('the admin queue holds unrouted requests until an admin assigns a manager', async () => {
+    const queue = await call(tokens.admin, 'GET', '/api/admin/queue');
+    assert.equal(queue.status, 200);
+    assert.deepEqual((queue.body.matches as MatchView[]).map((m) => m.applicationNumber), [unmanaged.applicationNumber]);
+    const id = (queue.body.matches as MatchView[])[0]!.id;
+    const assigned = await call(tokens.admin, 'POST', `/api/admin/matches/${id}/manager`, { name: '담당자 X', email: 'x@tlo.example', organization: '어느 기관' });
+    assert.equal(assigned.status, 200);
+    assert.equal(assigned.body.manager.email, 'x@tlo.example');
+    await smtp.waitUntil((mails) => mails.some((mail) => mail.to === 'x@tlo.example'), 'the assigned manager email');
+    assert.ok(smtp.received.find((mail) => mail.to === 'x@tlo.example')!.text.includes(unmanaged.applicationNumber));
+    assert.deepEqual((await call(tokens.admin, 'GET', '/api/admin/queue')).body.matches, []);
+  });
+
+  test('timeline: every change is recorded with who, when and message, and emailed to the demander', async () => {
+    const view = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body as DemandView;
+    const routed = view.matches[0]!;
+    assert.deepEqual(
+      routed.timeline.map((event) => event.status),
+      ['requested', 'notified', 'accepted', 'accepted', 'negotiating'],
+    );
+    for (const event of routed.timeline) {
+      assert.ok(!Number.isNaN(Date.parse(event.at)));
+      assert.ok(event.actor.length > 0);
+    }
+    // notified, accepted, the question, negotiating, and notified for the queued match once assigned.
+    const toDemander = (mails: { to: string }[]): number => mails.filter((mail) => mail.to === 'buyer@corp.example').length;
+    await smtp.waitUntil((mails) => toDemander(mails) >= 5, '5 emails to the demander');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(toDemander(smtp.received), 5);
+    assert.equal(new Set(smtp.acceptedIds).size, smtp.acceptedIds.length, 'no email was sent twice');
+  });
+
+  test('cookie sessions: httpOnly SameSite cookie, CSRF token required for writes, login rate limited', async () => {
+    const wrong = await call(null, 'POST', '/api/auth/login', { email: 'buyer@corp.example', password: 'nope' });
+    assert.equal(wrong.status, 401);
+    const login = await call(null, 'POST', '/api/auth/login', { email: 'BUYER@corp.example', password: 'correct horse battery' });
+    assert.equal(login.status, 200);
+    const cookie = login.headers.get('set-cookie')!;
+    assert.match(cookie, /patmatch_session=/);
+    assert.match(cookie, /HttpOnly/i);
+    assert.match(cookie, /SameSite=Lax/i);
+    const session = { cookie: cookie.split(';')[0]! };
+    const me = await call(null, 'GET', '/api/auth/me', undefined, session);
+    assert.equal(me.body.user.email, 'buyer@corp.example');
+    assert.equal(me.body.csrfToken, login.body.csrfToken);
+    assert.equal((await call(null, 'GET', `/api/demands/${demand.id}`, undefined, session)).status, 200);
+    const noCsrf = await call(null, 'POST', '/api/demands', QUERY, session);
+    assert.equal(noCsrf.status, 403);
+    const badCsrf = await call(null, 'POST', '/api/demands', QUERY, { ...session, 'x-csrf-token': 'x'.repeat(32) });
+    assert.equal(badCsrf.status, 403);
+    const withCsrf = await call(null, 'POST', '/api/demands', QUERY, { ...session, 'x-csrf-token': login.body.csrfToken });
+    assert.equal(withCsrf.status, 201);
+    assert.equal((await call(null, 'POST', '/api/auth/logout', undefined, session)).status, 403);
+    assert.equal((await call(null, 'POST', '/api/auth/logout', undefined, { ...session, 'x-csrf-token': login.body.csrfToken })).status, 204);
+    assert.equal((await call(null, 'GET', '/api/auth/me', undefined, session)).status, 401);
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await call(null, 'POST', '/api/auth/login', { email: 'rival@corp.example', password: `guess-${i}` })).status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.deepEqual(statuses.slice(10), [429, 429]);
+  });
+});

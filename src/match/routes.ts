@@ -1,0 +1,254 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { z } from 'zod';
+import { PatmatchError } from '../domain/errors.js';
+import type { Principal, User } from './accounts.js';
+import { LINK_ACTIONS, type LinkClaim } from './links.js';
+import type { OutboxState } from './outbox.js';
+import { confirmPage, resultPage } from './pages.js';
+import type { MatchService } from './service.js';
+import { parseInput } from './validate.js';
+
+/** Settings of the match routes; only `service` has no default. */
+export interface MatchRoutesOptions {
+  service: MatchService;
+  /** Session lifetime. */
+  sessionTtlMs: number;
+  /** Send the session cookie only over HTTPS (on when the public URL is https). */
+  secureCookies: boolean;
+  /**
+   * Login attempts allowed per account (email) in `timeWindowMs`. Per-address limits come from the
+   * server-wide rate limit of `buildServer`.
+   */
+  loginLimit: { max: number; timeWindowMs: number };
+}
+
+export const defaultMatchRoutesOptions: Omit<MatchRoutesOptions, 'service'> = {
+  sessionTtlMs: 12 * 3_600_000,
+  secureCookies: false,
+  loginLimit: { max: 10, timeWindowMs: 60_000 },
+};
+
+/** Name of the httpOnly session cookie. */
+export const SESSION_COOKIE = 'patmatch_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive id') });
+const loginInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), next: z.string().optional() });
+const linkParams = z.object({ id: z.coerce.number().int().positive(), action: z.enum(LINK_ACTIONS) });
+const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
+const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
+const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'failed']).optional() });
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function requireUser(request: FastifyRequest): User {
+  if (!request.principal) {
+    throw new PatmatchError('unauthorized', 'log in (POST /api/auth/login) or send Authorization: Bearer <token>');
+  }
+  return request.principal.user;
+}
+
+const sameSecret = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/** Form bodies are parsed into plain objects; JSON bodies are already objects. */
+async function ensureFormParser(app: FastifyInstance): Promise<void> {
+  if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+}
+
+/**
+ * The match workflow's HTTP routes as a Fastify plugin: login, sessions and API tokens, demands,
+ * match requests, manager answers (API and signed email links), the admin queue and outbox.
+ * Cookie-authenticated writes need the session's CSRF token (`x-csrf-token` header or `_csrf`
+ * form field); Bearer-token requests do not, as browsers never add that header on their own.
+ *
+ * @example
+ * const app = await buildServer({ engine, store, plugins: [matchRoutes({ service })] });
+ */
+export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRoutesOptions, 'service'>): FastifyPluginAsync {
+  const settings: MatchRoutesOptions = { ...defaultMatchRoutesOptions, ...options };
+  const { service } = settings;
+  const { accounts } = service;
+
+  return async (app) => {
+    await app.register(fastifyCookie);
+    if (!app.hasDecorator('rateLimit')) await app.register(fastifyRateLimit, { global: false });
+    await ensureFormParser(app);
+    app.decorateRequest('principal', null);
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header !== undefined) {
+        const [scheme, token] = header.split(' ', 2);
+        const principal = scheme?.toLowerCase() === 'bearer' && token ? accounts.authenticate(token, 'api') : undefined;
+        if (!principal) throw new PatmatchError('unauthorized', 'the Authorization header does not hold a valid API token');
+        request.principal = principal;
+        return;
+      }
+      const session = request.cookies[SESSION_COOKIE];
+      request.principal = session ? (accounts.authenticate(session, 'session') ?? null) : null;
+    });
+    app.addHook('preHandler', async (request) => {
+      const principal = request.principal;
+      if (!principal || principal.via !== 'session' || SAFE_METHODS.has(request.method)) return;
+      const sent = request.headers['x-csrf-token'] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
+      if (typeof sent !== 'string' || !principal.csrfToken || !sameSecret(sent, principal.csrfToken)) {
+        throw new PatmatchError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header from /api/auth/me)');
+      }
+    });
+
+    const emailOf = (request: FastifyRequest): string => {
+      const email = (request.body as { email?: unknown } | undefined)?.email;
+      return typeof email === 'string' ? email.toLowerCase() : '';
+    };
+
+    app.post(
+      '/api/auth/login',
+      {
+        schema: { tags: ['auth'], summary: 'Log in; sets the httpOnly session cookie and returns the CSRF token' },
+        // Route config (not a preHandler) so that it replaces, rather than races, a server-wide limiter.
+        config: {
+          rateLimit: {
+            max: settings.loginLimit.max,
+            timeWindow: settings.loginLimit.timeWindowMs,
+            hook: 'preHandler',
+            keyGenerator: (request) => `login:${emailOf(request)}`,
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = parseInput(loginInput, request.body, 'login');
+        const user = await accounts.login(body.email, body.password);
+        if (!user) throw new PatmatchError('unauthorized', 'wrong email or password');
+        const session = accounts.createSession(user.id, settings.sessionTtlMs);
+        reply.setCookie(SESSION_COOKIE, session.token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: settings.secureCookies,
+          path: '/',
+          maxAge: Math.floor(settings.sessionTtlMs / 1000),
+        });
+        const next = body.next;
+        if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') && next?.startsWith('/') && !next.startsWith('//')) {
+          return reply.redirect(next, 303);
+        }
+        return { user, csrfToken: session.csrfToken };
+      },
+    );
+    app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End the session' } }, async (request, reply) => {
+      const session = request.cookies[SESSION_COOKIE];
+      if (session) accounts.revoke(session);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    });
+    app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their CSRF token' } }, async (request) => ({
+      user: requireUser(request),
+      csrfToken: request.principal?.csrfToken ?? null,
+    }));
+    app.post('/api/auth/tokens', { schema: { tags: ['auth'], summary: 'Create an API token (shown once)' } }, async (request, reply) => {
+      const user = requireUser(request);
+      return reply.code(201).send({ token: accounts.createApiToken(user.id) });
+    });
+
+    app.post('/api/demands', { schema: { tags: ['match'], summary: 'Register a demand and get its recommendations' } }, async (request, reply) => {
+      const user = requireUser(request);
+      if (user.role === 'manager') throw new PatmatchError('forbidden', 'managers answer demands; log in as a demander to register one');
+      return reply.code(201).send(await service.createDemand(user, request.body));
+    });
+    app.get('/api/demands', { schema: { tags: ['match'], summary: 'Your demands' } }, async (request) => ({
+      demands: service.listDemands(requireUser(request)),
+    }));
+    app.get('/api/demands/:id', { schema: { tags: ['match'], summary: 'A demand with its matches and timelines' } }, async (request) => {
+      const { id } = parseInput(idParams, request.params, 'demand id');
+      return service.getDemand(requireUser(request), id);
+    });
+    app.post('/api/demands/:id/matches', { schema: { tags: ['match'], summary: 'Request the selected patents' } }, async (request, reply) => {
+      const { id } = parseInput(idParams, request.params, 'demand id');
+      return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
+    });
+
+    app.get('/api/matches', { schema: { tags: ['match'], summary: "A manager's inbox: their organisation's match requests" } }, async (request) => ({
+      matches: service.listManagedMatches(requireUser(request)),
+    }));
+    app.get('/api/matches/:id', { schema: { tags: ['match'], summary: 'One match with its timeline' } }, async (request) => {
+      const { id } = parseInput(idParams, request.params, 'match id');
+      return service.getMatch(requireUser(request), id);
+    });
+    app.post('/api/matches/:id/status', { schema: { tags: ['match'], summary: 'Change the status of a match' } }, async (request) => {
+      const { id } = parseInput(idParams, request.params, 'match id');
+      return service.changeStatus({ user: requireUser(request) }, id, request.body);
+    });
+    app.post('/api/matches/:id/messages', { schema: { tags: ['match'], summary: 'Add a message to the timeline' } }, async (request) => {
+      const { id } = parseInput(idParams, request.params, 'match id');
+      return service.postMessage({ user: requireUser(request) }, id, request.body);
+    });
+
+    app.get('/api/admin/queue', { schema: { tags: ['admin'], summary: 'Matches without a known manager' } }, async (request) => ({
+      matches: service.adminQueue(requireUser(request)),
+    }));
+    app.post('/api/admin/matches/:id/manager', { schema: { tags: ['admin'], summary: 'Route a queued match to a manager' } }, async (request) => {
+      const { id } = parseInput(idParams, request.params, 'match id');
+      return service.assignManager(requireUser(request), id, request.body);
+    });
+    const requireAdmin = (request: FastifyRequest): void => {
+      if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
+    };
+    app.get('/api/admin/outbox', { schema: { tags: ['admin'], summary: 'Outgoing emails (e.g. ?state=failed)' } }, async (request) => {
+      requireAdmin(request);
+      const { state } = parseInput(outboxQuery, request.query, 'outbox query');
+      return { emails: service.outbox.list(state as OutboxState | undefined) };
+    });
+    app.post('/api/admin/outbox/:id/retry', { schema: { tags: ['admin'], summary: 'Send a failed email again' } }, async (request) => {
+      requireAdmin(request);
+      const { id } = parseInput(idParams, request.params, 'outbox id');
+      const entry = service.outbox.retry(id);
+      service.options.onEnqueue();
+      return entry;
+    });
+
+    const linkClaim = (request: FastifyRequest, expires: number): LinkClaim => {
+      const { id, action } = parseInput(linkParams, request.params, 'link');
+      return { matchId: id, action, expires };
+    };
+    const html = (reply: FastifyReply, status: number, body: string): FastifyReply =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    const linkError = (reply: FastifyReply, error: unknown): FastifyReply => {
+      if (!(error instanceof PatmatchError)) throw error;
+      const status = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409 }[error.code as string] ?? 400;
+      return html(reply, status, resultPage('요청을 처리할 수 없습니다 (cannot do this)', error.message));
+    };
+    app.get('/match/respond/:id/:action', { schema: { hide: true } }, async (request, reply) => {
+      try {
+        const { expires, sig } = parseInput(linkQuery, request.query, 'link');
+        const claim = linkClaim(request, expires);
+        return html(reply, 200, confirmPage(service.linkedMatch(claim, sig), claim.action, { expires, sig }));
+      } catch (error) {
+        return linkError(reply, error);
+      }
+    });
+    app.post('/match/respond/:id/:action', { schema: { hide: true } }, async (request, reply) => {
+      try {
+        const { expires, sig, message } = parseInput(linkForm, request.body, 'link form');
+        const claim = linkClaim(request, expires);
+        const match = service.respondByLink(claim, sig, message || undefined);
+        return html(reply, 200, resultPage('처리되었습니다 (done)', '요청자에게 이메일로 알렸습니다 (the requester has been emailed).', match));
+      } catch (error) {
+        return linkError(reply, error);
+      }
+    });
+  };
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { SearchHit, SearchResult } from '../../domain/index.js';
+import type { SearchEngine, SearchOptions } from '../../search/types.js';
+import { sharedDataDir } from '../../cli/context.js';
+
+interface CsvPatent {
+  applicationNumber: string;
+  title: string;
+  applicant: string;
+  abstract: string;
+}
+
+const bigrams = (text: string): Set<string> => {
+  const compact = text.replace(/\s+/g, '');
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < compact.length; i++) grams.add(compact.slice(i, i + 2));
+  return grams;
+};
+
+const overlap = (query: Set<string>, text: string): number => {
+  const grams = bigrams(text);
+  let shared = 0;
+  for (const gram of query) if (grams.has(gram)) shared++;
+  return query.size === 0 ? 0 : shared / query.size;
+};
+
+/**
+ * A small stand-in SearchEngine for the match tests: character-bigram overlap over the real
+ * patents of `kipris/inu-patents.csv` (the match workflow only needs some ranked real hits; the
+ * ranking itself is tested with the real engine elsewhere).
+ *
+ * @example
+ * const engine = csvSearchEngine();
+ * (await engine.search('그래핀 전극')).hits[0]?.applicant // '인천대학교 산학협력단 에이치씨테크(주)'
+ */
+export function csvSearchEngine(): SearchEngine {
+  const rows = parse(readFileSync(join(sharedDataDir(), 'kipris', 'inu-patents.csv'), 'utf8'), {
+    bom: true,
+    relax_column_count: true,
+    from_line: 2,
+  }) as string[][];
+  const patents = new Map<string, CsvPatent>();
+  for (const row of rows) {
+    const applicationNumber = (row[3] ?? '').trim();
+    if (!/^\d{13}$/.test(applicationNumber)) continue;
+    patents.set(applicationNumber, {
+      applicationNumber,
+      title: (row[0] ?? '').replace(/\([^()]*\)\s*$/, '').trim(),
+      applicant: (row[2] ?? '').trim(),
+      abstract: (row[11] ?? '').trim(),
+    });
+  }
+  const search = async (query: string, options: Partial<SearchOptions> = {}): Promise<SearchResult> => {
+    const grams = bigrams(query);
+    const top = options.top ?? 10;
+    const scored = [...patents.values()]
+      .map((patent) => {
+        const abstractScore = overlap(grams, patent.abstract);
+        const titleScore = overlap(grams, patent.title);
+        return { patent, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
+      })
+      .sort((a, b) => b.score - a.score || a.patent.applicationNumber.localeCompare(b.patent.applicationNumber))
+      .slice(0, top);
+    const hits: SearchHit[] = scored.map(({ patent, ...scores }, index) => ({
+      rank: index + 1,
+      applicationNumber: patent.applicationNumber,
+      title: patent.title,
+      titleEn: null,
+      abstract: patent.abstract,
+      ipc: [],
+      applicant: patent.applicant,
+      applicationDate: null,
+      registrationNumber: null,
+      registrationDate: null,
+      registrationStatus: null,
+      ...scores,
+    }));
+    return { query, mode: 'lexical', model: 'test-bigram-overlap', total: patents.size, page: 1, top, hits };
+  };
+  return {
+    model: null,
+    search,
+    similar: async (applicationNumber, options) => search(patents.get(applicationNumber)?.title ?? '', options),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,190 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDataDir } from '../cli/context.js';
+import type { SearchResult } from '../domain/index.js';
+import { loadEmbedder } from '../embed/index.js';
+import { SPECIAL_TOKENS, writeTinyStaticModel } from '../embed/test-support/index.js';
+import { buildIndexes } from '../index/build/index.js';
+import { ingest } from '../ingest/index.js';
+import { openStore, type StoredPatent } from '../store/index.js';
+import { openSearchEngine } from './index.js';
+import type { SearchEngine } from './types.js';
+
+// A character-level static model with seeded random rows: crude, but cosine then tracks shared
+// characters, so an exact title is its own nearest neighbour and every stage can be checked.
+async function writeCharModel(dir: string, texts: readonly string[]): Promise<void> {
+  const chars = [...new Set(texts.join('').replace(/\s/g, ''))].sort();
+  const vocab = [...SPECIAL_TOKENS, ...chars, ...chars.map((c) => `##${c}`)];
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const dim = 48;
+  const charRows = new Map(chars.map((c) => [c, Array.from({ length: dim }, random)]));
+  const rows = vocab.map((token) => charRows.get(token.replace(/^##/, '')) ?? new Array<number>(dim).fill(0));
+  await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+}
+
+describe('search engine over the real KIPRIS CSV', () => {
+  let dir: string;
+  let home: string;
+  let modelDir: string;
+  let engine: SearchEngine;
+  let patents: StoredPatent[];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patmatch-search-'));
+    home = join(dir, 'home');
+    modelDir = join(dir, 'model');
+    const store = openStore(home);
+    await ingest(store, [join(sharedDataDir(), 'kipris', 'inu-patents.csv')]);
+    patents = [...store.iterate()].flat();
+    store.close();
+    await writeCharModel(modelDir, patents.flatMap((p) => [p.title, p.abstract]));
+    await buildIndexes(home, { embedder: `static:${modelDir}` });
+    engine = await openSearchEngine(home);
+  });
+
+  after(async () => {
+    await engine?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('seed mode ranks the patent whose exact title is the demand first', async () => {
+    const sample = patents.filter((_, i) => i % 50 === 0);
+    let first = 0;
+    for (const patent of sample) {
+      const { hits } = await engine.search(patent.title, { top: 3 });
+      if (hits[0]?.title === patent.title) first++;
+    }
+    assert.ok(first / sample.length >= 0.9, `exact title ranked first for ${first}/${sample.length}`);
+  });
+
+  test('seed score is the mean of abstract and title cosines; dense uses the abstract alone', async () => {
+    const query = '그래핀 전극을 이용한 슈퍼커패시터';
+    const seed = await engine.search(query, { mode: 'seed', top: 20 });
+    assert.equal(seed.mode, 'seed');
+    assert.notEqual(seed.model, 'lexical');
+    assert.equal(seed.hits.length, 20);
+    for (const hit of seed.hits) assert.ok(Math.abs(hit.score - (hit.abstractScore + hit.titleScore) / 2) < 1e-5);
+    assertDescending(seed);
+    const dense = await engine.search(query, { mode: 'dense', top: 20 });
+    for (const hit of dense.hits) assert.equal(hit.score, hit.abstractScore);
+    assertDescending(dense);
+  });
+
+  test('stage 1 returns the exact nearest abstracts', async () => {
+    const embedder = await loadEmbedder(`static:${modelDir}`);
+    const query = '리튬 이차전지 양극 활물질';
+    const [q] = await embedder.embed([query], { kind: 'query' });
+    const vectors = await embedder.embed(
+      patents.map((p) => (p.abstract.length > 0 ? p.abstract : p.title)),
+      { kind: 'passage' },
+    );
+    await embedder.close();
+    const exact = patents
+      .map((p, i) => ({ no: p.applicationNumber, score: dot(q!, vectors[i]!) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 10);
+    const dense = await engine.search(query, { mode: 'dense', top: 10 });
+    assert.deepEqual(
+      dense.hits.map((h) => h.applicationNumber),
+      exact.map((e) => e.no),
+    );
+    dense.hits.forEach((hit, i) => assert.ok(Math.abs(hit.abstractScore - exact[i]!.score) < 0.01));
+  });
+
+  test('results are deterministic and pages continue without overlap', async () => {
+    const query = '센서 데이터를 이용한 모니터링 시스템';
+    const a = await engine.search(query, { top: 10, page: 1 });
+    const again = await engine.search(query, { top: 10, page: 1 });
+    assert.deepEqual(again, a);
+    const b = await engine.search(query, { top: 10, page: 2 });
+    assert.equal(b.total, a.total);
+    assert.equal(b.hits[0]!.rank, 11);
+    const firstPage = new Set(a.hits.map((h) => h.applicationNumber));
+    assert.ok(b.hits.every((h) => !firstPage.has(h.applicationNumber)));
+    assert.ok(b.hits[0]!.score <= a.hits[a.hits.length - 1]!.score);
+  });
+
+  test('filters restrict every mode', async () => {
+    for (const mode of ['seed', 'hybrid', 'lexical'] as const) {
+      const byIpc = await engine.search('전극 제조 방법', { mode, top: 50, filters: { ipc: 'H01M' } });
+      assert.ok(byIpc.hits.length > 0, `${mode}: hits with ipc H01M`);
+      assert.ok(byIpc.hits.every((h) => h.ipc.some((code) => code.startsWith('H01M'))), `${mode}: ipc filter`);
+      const byDate = await engine.search('전극 제조 방법', { mode, top: 50, filters: { from: '2018-01-01', to: '2018-12-31' } });
+      assert.ok(byDate.hits.length > 0, `${mode}: hits in 2018`);
+      assert.ok(byDate.hits.every((h) => h.applicationDate! >= '2018-01-01' && h.applicationDate! <= '2018-12-31'));
+    }
+  });
+
+  test('lexical and hybrid modes answer with the same shape', async () => {
+    const lexical = await engine.search('딥러닝 영상 인식', { mode: 'lexical', top: 5 });
+    assert.equal(lexical.model, 'lexical');
+    assert.ok(lexical.hits.length > 0);
+    assert.ok(lexical.hits.every((h) => h.score >= 0 && h.score <= 1));
+    assert.equal(lexical.hits[0]!.score, Math.max(...lexical.hits.map((h) => h.score)));
+    const hybrid = await engine.search('딥러닝 영상 인식', { mode: 'hybrid', top: 5 });
+    assert.equal(hybrid.mode, 'hybrid');
+    assertDescending(hybrid);
+  });
+
+  test('similar leaves the patent itself out', async () => {
+    const patent = patents[10]!;
+    const result = await engine.similar(patent.applicationNumber, { top: 5 });
+    assert.equal(result.hits.length, 5);
+    assert.ok(result.hits.every((h) => h.applicationNumber !== patent.applicationNumber));
+    await assert.rejects(engine.similar('1099999999999'), /No patent/);
+  });
+
+  test('bad options are refused with the option named', async () => {
+    await assert.rejects(engine.search('   '), /query: must not be empty/);
+    await assert.rejects(engine.search('x'.repeat(5000)), /query: 5000 characters/);
+    await assert.rejects(engine.search('전극', { top: 0 }), /top: 0/);
+    await assert.rejects(engine.search('전극', { mode: 'magic' as never }), /mode: "magic"/);
+    await assert.rejects(engine.search('전극', { filters: { from: '2018/01/01' } }), /from: "2018\/01\/01"/);
+  });
+
+  test('re-indexing embeds only changed patents, and a changed title is found', async () => {
+    const store = openStore(home);
+    const target = patents[20]!;
+    // Characters the model knows (from another patent's abstract), in a title no patent has.
+    const newTitle = patents[300]!.abstract.slice(0, 24);
+    store.upsertPatents([{ ...target, title: newTitle }], 'test-update');
+    store.close();
+    const report = await buildIndexes(home, { embedder: `static:${modelDir}` });
+    assert.equal(report.vectors?.embedded, 1);
+    assert.equal(report.lexical.indexed, 1);
+    const fresh = await openSearchEngine(home);
+    try {
+      const { hits } = await fresh.search(newTitle, { top: 3 });
+      const found = hits.find((h) => h.applicationNumber === target.applicationNumber);
+      assert.equal(found?.title, newTitle);
+      assert.ok(Math.abs(found.titleScore - 1) < 0.01, `title cosine ${found.titleScore}`);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a failed index build leaves the previous vectors usable', async () => {
+    await assert.rejects(buildIndexes(home, { embedder: `static:${join(dir, 'missing-model')}` }));
+    const fresh = await openSearchEngine(home);
+    try {
+      assert.notEqual(fresh.model, null);
+      assert.ok((await fresh.search('전극', { top: 1 })).hits.length === 1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+function assertDescending(result: SearchResult): void {
+  for (let i = 1; i < result.hits.length; i++) assert.ok(result.hits[i - 1]!.score >= result.hits[i]!.score);
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { PatmatchError } from '../domain/errors.js';
+import { loadEmbedder } from '../embed/index.js';
+import { openLexicalIndex } from '../index/lexical/index.js';
+import { openVectors, readManifest } from '../index/vectors/index.js';
+import { homeLayout } from '../store/home.js';
+import { openStore } from '../store/index.js';
+import { createSearchEngine } from './engine.js';
+import type { SearchEngine } from './types.js';
+
+export { createSearchEngine, defaultSearchOptions, resolveOptions, validateQuery, SEARCH_LIMITS } from './engine.js';
+export type { SearchComponents } from './engine.js';
+export type { SearchEngine, SearchOptions } from './types.js';
+
+/**
+ * Opens the search engine of a home folder: the store, the lexical index and, when `patmatch index`
+ * has embedded the patents, the vectors with the embedder that made them.
+ *
+ * @example
+ * const engine = await openSearchEngine('.patmatch');
+ * const { hits } = await engine.search('리튬 이차전지 음극 소재', { top: 20 });
+ * await engine.close();
+ */
+export async function openSearchEngine(home: string): Promise<SearchEngine> {
+  const layout = homeLayout(home);
+  if (!existsSync(layout.store)) {
+    throw new PatmatchError('not_ready', `No patents in ${home}: run \`patmatch ingest <files>\` first`);
+  }
+  if (!existsSync(layout.lexical)) {
+    throw new PatmatchError('not_ready', `No index in ${home}: run \`patmatch index\` first`);
+  }
+  const store = openStore(home);
+  const lexical = await openLexicalIndex(layout.lexical);
+  const manifest = await readManifest(layout.vectors);
+  const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
+  if (embedder && manifest && embedder.id !== manifest.model) {
+    throw new PatmatchError(
+      'not_ready',
+      `The vectors in ${layout.vectors} were made by ${manifest.model}, but ${manifest.embedder} is now ${embedder.id}: run \`patmatch index\` again`,
+    );
+  }
+  const vectors = manifest ? await openVectors(layout.vectors) : null;
+  return createSearchEngine({
+    store,
+    lexical,
+    dense: embedder && vectors ? { embedder, vectors } : null,
+    async onClose() {
+      vectors?.close();
+      await embedder?.close();
+      lexical.close();
+      store.close();
+    },
+  });
+}

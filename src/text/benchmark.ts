@@ -1,0 +1,31 @@
+/**
+ * Analyser throughput on the real INU abstracts (run by hand, not a test):
+ * `node --import tsx src/text/benchmark.ts [rounds]`.
+ */
+import { performance } from 'node:perf_hooks';
+import { createAnalyzer } from './index.js';
+import { readSamplePatents } from './sample-patents.js';
+
+const rounds = Number(process.argv[2] ?? 3);
+const loadStart = performance.now();
+const analyzer = await createAnalyzer();
+console.log(`tokenizer load: ${(performance.now() - loadStart).toFixed(0)} ms`);
+
+const abstracts = (await readSamplePatents()).map((patent) => patent.abstract).filter((text) => text !== '');
+const chars = abstracts.reduce((sum, text) => sum + text.length, 0);
+analyzer.terms(abstracts[0]!); // warm-up
+for (let round = 1; round <= rounds; round++) {
+  const start = performance.now();
+  let terms = 0;
+  for (const text of abstracts) terms += analyzer.terms(text).length;
+  const seconds = (performance.now() - start) / 1000;
+  console.log(
+    `round ${round}: ${abstracts.length} abstracts, ${chars} chars, ${terms} terms in ${seconds.toFixed(2)} s → ` +
+      `${(abstracts.length / seconds).toFixed(0)} docs/s, ${(chars / seconds / 1000).toFixed(0)}k chars/s`,
+  );
+}
+
+const long = abstracts.join(' ').slice(0, 10_000);
+const longStart = performance.now();
+const longTerms = analyzer.terms(long).length;
+console.log(`one 10,000-char text: ${longTerms} terms in ${(performance.now() - longStart).toFixed(0)} ms`);

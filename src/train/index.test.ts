@@ -1,0 +1,82 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDataDir } from '../cli/context.js';
+import { PatmatchError } from '../domain/errors.js';
+import { loadStaticEmbedder } from '../embed/static/index.js';
+import { createSubwordTokenizer } from '../text/subword/index.js';
+import { readNliTriplets, readStsPairs } from './datasets.js';
+import { encode } from './encoder.js';
+import { trainStaticModel, type TrainingData, type TrainOptions } from './index.js';
+import { writeStaticModel } from './model-files.js';
+
+const PATENTS = [
+  { applicationNumber: '1020160138184', title: '슈퍼커패시터용 그래핀 전극의 제조방법', titleEn: 'METHOD OF GRAPHENE ELECTRODE FOR SUPERCAPACITOR', abstract: '본 발명은 그래핀 전극에 관한 것이다. 스프레이로 그래핀 용액을 분사한다.' },
+  { applicationNumber: '1020170000001', title: '리튬 이차전지용 음극 소재', titleEn: 'ANODE MATERIAL FOR LITHIUM SECONDARY BATTERY', abstract: '본 발명은 리튬 이차전지의 음극 소재에 관한 것이다. 실리콘 입자를 코팅한다.' },
+  { applicationNumber: '1020180000002', title: '딥러닝 기반 영상 인식 장치', titleEn: null, abstract: '본 발명은 딥러닝을 이용하여 영상을 인식하는 장치에 관한 것이다.' },
+  { applicationNumber: '1020190000003', title: '연삭 장치의 연삭량 측정시스템', titleEn: 'GRINDING AMOUNT MEASURING SYSTEM', abstract: '연삭 장치에서 제품의 연삭량을 측정하는 시스템에 관한 것이다.' },
+];
+
+async function tinyData(): Promise<TrainingData> {
+  const shared = sharedDataDir();
+  const sts = (await readStsPairs(join(shared, 'korsts', 'sts-train.tsv'))).slice(0, 48);
+  const nli = (await readNliTriplets(join(shared, 'kornli', 'xnli.dev.ko.tsv'))).slice(0, 24);
+  const dev = (await readStsPairs(join(shared, 'korsts', 'sts-dev.tsv'))).slice(0, 40);
+  return { patents: PATENTS, sts, nli, dev };
+}
+
+const TINY: Partial<TrainOptions> & Pick<TrainOptions, 'morphemes'> = {
+  morphemes: (text) => text.split(/\s+/),
+  dim: 16,
+  epochs: 3,
+  batchSize: 8,
+  subword: { buckets: 512, minCount: 1 },
+};
+
+const weightsHash = (data: Float32Array) => createHash('sha256').update(new Uint8Array(data.buffer)).digest('hex');
+
+describe('trainStaticModel', () => {
+  test('same seed gives identical weights, another seed different ones; the loss decreases', async () => {
+    const data = { ...(await tinyData()), dev: undefined };
+    const first = await trainStaticModel(data, { ...TINY, seed: 7 });
+    const again = await trainStaticModel(data, { ...TINY, seed: 7 });
+    const other = await trainStaticModel(data, { ...TINY, seed: 8 });
+    assert.equal(weightsHash(first.table.data), weightsHash(again.table.data));
+    assert.notEqual(weightsHash(first.table.data), weightsHash(other.table.data));
+    const losses = first.history.filter((h) => h.epoch > 0).map((h) => h.loss);
+    assert.equal(losses.length, 3);
+    assert.ok(losses[2]! < losses[0]!, `loss ${losses.join(' → ')}`);
+    assert.equal(first.bestEpoch, 3, 'without dev data the last epoch is kept');
+  });
+
+  test('with dev data it keeps the epoch with the best dev Spearman, and records every epoch', async () => {
+    const model = await trainStaticModel(await tinyData(), { ...TINY, seed: 3 });
+    assert.deepEqual(model.history.map((h) => h.epoch), [0, 1, 2, 3]);
+    const best = Math.max(...model.history.map((h) => h.devSpearman!));
+    assert.equal(model.history.find((h) => h.epoch === model.bestEpoch)?.devSpearman, best);
+  });
+
+  test('rejects impossible options naming them', async () => {
+    await assert.rejects(trainStaticModel(await tinyData(), { ...TINY, dim: 0 }), (e: unknown) => e instanceof PatmatchError && /dim/.test(e.message));
+  });
+
+  test('the written model folder loads through the static embedder and embeds like the trainer', async () => {
+    const model = await trainStaticModel({ ...(await tinyData()), dev: undefined }, { ...TINY, epochs: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
+    try {
+      await writeStaticModel(dir, model, { 'STS dev Spearman': 0.5 });
+      const embedder = await loadStaticEmbedder(dir);
+      assert.equal(embedder.dimension, 16);
+      const texts = ['그래핀 전극의 제조방법', 'lithium battery anode'];
+      const [loaded, ownVectors] = [await embedder.embed(texts, { kind: 'query' }), encode(model.table, texts.map(createSubwordTokenizer(model.spec).encode)).vectors];
+      loaded.forEach((vector, i) => vector.forEach((x, k) => assert.ok(Math.abs(x - ownVectors[i]![k]!) < 2e-3)));
+      const card = await readFile(join(dir, 'README.md'), 'utf8');
+      for (const part of ['MultipleNegativesRanking', 'CoSENT', 'STS dev Spearman', 'learningRate']) assert.ok(card.includes(part), part);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,262 @@
+/**
+ * Trains patmatch's own static sentence-embedding model: a subword tokeniser built from the corpus
+ * and a token table trained with Sentence-BERT objectives on a siamese (shared-weights) encoder —
+ * MultipleNegativesRanking on patent pairs and NLI triplets, CoSENT on STS pairs.
+ */
+import { PatmatchError } from '../domain/errors.js';
+import { spearman } from '../eval/metrics.js';
+import { buildSubwordSpec, createSubwordTokenizer, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
+import { backward, createAdagrad, encode, type EmbeddingTable, type RowGradients } from './encoder.js';
+import { coSent, multipleNegativesRanking } from './losses.js';
+import { createRandom, type Random } from './random.js';
+import type { NliTriplet, StsPair } from './datasets.js';
+
+/** The patent fields training uses. */
+export interface PatentText {
+  applicationNumber: string;
+  title: string;
+  titleEn: string | null;
+  abstract: string;
+}
+
+/** Everything a model learns from. */
+export interface TrainingData {
+  patents: PatentText[];
+  sts: StsPair[];
+  nli: NliTriplet[];
+  /** Held-out STS pairs used only to pick the best epoch. */
+  dev?: StsPair[];
+}
+
+/** Hyper-parameters, merged over `defaultTrainOptions`. */
+export interface TrainOptions {
+  dim: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Softmax scale of MultipleNegativesRanking. */
+  mnrlScale: number;
+  /** λ of CoSENT. */
+  cosentLambda: number;
+  /** Initial norm of n-gram rows relative to morpheme rows (both also scaled by IDF). */
+  ngramInitScale: number;
+  seed: number;
+  subword: Partial<SubwordOptions>;
+  /** Reuse this tokeniser instead of building one from the corpus. */
+  tokenizer?: SubwordSpec;
+  /** Morphemes of a text (lindera ko-dic); only used to build the vocabulary. */
+  morphemes: (text: string) => string[];
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** Reported after every batch. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  /** Running mean loss of the current epoch. */
+  loss: number;
+  /** Dev Spearman of the last finished epoch, when dev data was given. */
+  devSpearman?: number;
+}
+
+export const defaultTrainOptions: Omit<TrainOptions, 'morphemes'> = {
+  dim: 256,
+  epochs: 8,
+  batchSize: 64,
+  learningRate: 0.05,
+  mnrlScale: 20,
+  cosentLambda: 20,
+  ngramInitScale: 0.5,
+  seed: 42,
+  subword: {},
+};
+
+/** A trained model in memory plus what the model card reports. */
+export interface TrainedModel {
+  spec: SubwordSpec;
+  table: EmbeddingTable;
+  options: Omit<TrainOptions, 'morphemes' | 'onProgress' | 'tokenizer'>;
+  /** Counts of training examples per objective. */
+  examples: Record<string, number>;
+  /** Per-epoch mean loss and dev Spearman. */
+  history: { epoch: number; loss: number; devSpearman: number | null }[];
+  bestEpoch: number;
+  seconds: number;
+}
+
+type Batch =
+  | { kind: 'mnrl'; anchors: number[][]; positives: number[][]; negatives: number[][] }
+  | { kind: 'cosent'; lefts: number[][]; rights: number[][]; labels: number[] };
+
+/**
+ * Trains a model. Deterministic for a given seed and data.
+ *
+ * @example
+ * const model = await trainStaticModel(data, { morphemes: (t) => analyzer.morphemes(t).map((m) => m.surface), epochs: 2 });
+ */
+export async function trainStaticModel(data: TrainingData, options: Partial<TrainOptions> & Pick<TrainOptions, 'morphemes'>): Promise<TrainedModel> {
+  const started = performance.now();
+  const o: TrainOptions = { ...defaultTrainOptions, ...withoutUndefined(options), morphemes: options.morphemes };
+  validateOptions(o);
+  const rng = createRandom(o.seed);
+  const patents = data.patents.filter((p) => p.title.trim() !== '');
+
+  const corpus = [
+    ...new Set([
+      ...patents.flatMap((p) => [p.title, p.titleEn ?? '', p.abstract]),
+    ...data.sts.flatMap((p) => [p.sentence1, p.sentence2]),
+      ...data.nli.flatMap((t) => [t.anchor, t.positive, t.negative ?? '']),
+    ]),
+  ].filter((text) => text.trim() !== '');
+  const spec = o.tokenizer ?? buildSubwordSpec(corpus, o.morphemes, o.subword);
+  const tokenizer = createSubwordTokenizer(spec);
+  const cache = new Map<string, number[]>();
+  const tok = (text: string) => {
+    let ids = cache.get(text);
+    if (!ids) cache.set(text, (ids = tokenizer.encode(text)));
+    return ids;
+  };
+
+  const table = initTable(spec, tokenizer.vocabSize, corpus.map(tok), o, rng);
+  const optimizer = createAdagrad(table, o.learningRate);
+  const sentencesOf = patents.map((p) => splitSentences(p.abstract).map(tok).filter((ids) => ids.length > 0));
+  const nli = data.nli.map((t) => ({ anchor: tok(t.anchor), positive: tok(t.positive), negative: t.negative === null ? null : tok(t.negative) }));
+  const sts = data.sts.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
+  const dev = data.dev?.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
+
+  const epochBatches = (): Batch[] => {
+    const batches: Batch[] = [];
+    const pairGroups: [number[], number[]][][] = [
+      patents.map((p) => [tok(p.title), tok(p.abstract)]),
+      patents.flatMap((p, i) => {
+        const sentences = sentencesOf[i]!;
+        return sentences.length > 0 ? [[tok(p.title), sentences[rng.int(sentences.length)]!]] : [];
+      }),
+      patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.title)]] : [])),
+      patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.abstract)]] : [])),
+    ];
+    for (const group of pairGroups) {
+      const pairs = rng.shuffle(group.filter(([a, b]) => a.length > 0 && b.length > 0));
+      for (const chunk of chunks(pairs, o.batchSize)) {
+        if (chunk.length > 1) batches.push({ kind: 'mnrl', anchors: chunk.map((p) => p[0]), positives: chunk.map((p) => p[1]), negatives: [] });
+      }
+    }
+    for (const chunk of chunks(rng.shuffle([...nli]), o.batchSize)) {
+      batches.push({
+        kind: 'mnrl',
+        anchors: chunk.map((t) => t.anchor),
+        positives: chunk.map((t) => t.positive),
+        negatives: chunk.flatMap((t) => (t.negative ? [t.negative] : [])),
+      });
+    }
+    for (const chunk of chunks(rng.shuffle([...sts]), o.batchSize)) {
+      batches.push({ kind: 'cosent', lefts: chunk.map((p) => p.left), rights: chunk.map((p) => p.right), labels: chunk.map((p) => p.label) });
+    }
+    return rng.shuffle(batches);
+  };
+
+  const history: TrainedModel['history'] = [];
+  let lastDev = dev && dev.length > 1 ? stsSpearman(table, dev) : undefined;
+  history.push({ epoch: 0, loss: Number.NaN, devSpearman: lastDev ?? null });
+  let best = { epoch: 0, spearman: lastDev ?? -Infinity, data: table.data.slice() };
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const batches = epochBatches();
+    let total = 0;
+    for (const [step, batch] of batches.entries()) {
+      total += trainStep(table, batch, o, optimizer.step.bind(optimizer));
+      o.onProgress?.({ epoch, epochs: o.epochs, step: step + 1, steps: batches.length, loss: total / (step + 1), devSpearman: lastDev });
+      if (step % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    }
+    lastDev = dev && dev.length > 1 ? stsSpearman(table, dev) : undefined;
+    history.push({ epoch, loss: total / Math.max(1, batches.length), devSpearman: lastDev ?? null });
+    if (lastDev === undefined || lastDev > best.spearman) best = { epoch, spearman: lastDev ?? -Infinity, data: table.data.slice() };
+  }
+  table.data.set(best.data);
+  const { morphemes: _morphemes, onProgress: _onProgress, tokenizer: _tokenizer, ...recorded } = o;
+  return {
+    spec,
+    table,
+    options: recorded,
+    examples: {
+      patents: patents.length,
+      koreanEnglishTitles: patents.filter((p) => p.titleEn).length,
+      stsPairs: sts.length,
+      nliTriplets: nli.length,
+    },
+    history,
+    bestEpoch: best.epoch,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function trainStep(table: EmbeddingTable, batch: Batch, o: TrainOptions, step: (table: EmbeddingTable, grads: RowGradients) => void): number {
+  if (batch.kind === 'mnrl') {
+    const anchors = encode(table, batch.anchors);
+    const candidates = encode(table, [...batch.positives, ...batch.negatives]);
+    const { loss, grads } = multipleNegativesRanking(anchors.vectors, candidates.vectors, o.mnrlScale);
+    const n = batch.anchors.length;
+    const rowGrads = backward(anchors, grads.slice(0, n));
+    step(table, backward(candidates, grads.slice(n), rowGrads));
+    return loss;
+  }
+  const lefts = encode(table, batch.lefts);
+  const rights = encode(table, batch.rights);
+  const { loss, grads } = coSent(lefts.vectors, rights.vectors, batch.labels, o.cosentLambda);
+  const n = batch.lefts.length;
+  step(table, backward(rights, grads.slice(n), backward(lefts, grads.slice(0, n))));
+  return loss;
+}
+
+/**
+ * Random rows scaled by IDF, so an untrained model already ranks like TF-IDF; n-gram rows start
+ * smaller than morpheme rows.
+ */
+function initTable(spec: SubwordSpec, vocab: number, docs: number[][], o: TrainOptions, rng: Random): EmbeddingTable {
+  const df = new Float64Array(vocab);
+  for (const ids of docs) for (const id of new Set(ids)) df[id]!++;
+  const data = new Float32Array(vocab * o.dim);
+  const scale = 1 / Math.sqrt(o.dim);
+  for (let id = 0; id < vocab; id++) {
+    const idf = Math.log((docs.length + 1) / (df[id]! + 1)) + 1;
+    const factor = scale * idf * (id < spec.vocab.length ? 1 : o.ngramInitScale);
+    for (let k = 0; k < o.dim; k++) data[id * o.dim + k] = rng.normal() * factor;
+  }
+  return { vocab, dim: o.dim, data };
+}
+
+function stsSpearman(table: EmbeddingTable, pairs: { left: number[]; right: number[]; label: number }[]): number {
+  const lefts = encode(table, pairs.map((p) => p.left)).vectors;
+  const rights = encode(table, pairs.map((p) => p.right)).vectors;
+  const cosines = lefts.map((l, i) => l.reduce((s, x, k) => s + x * rights[i]![k]!, 0));
+  return spearman(cosines, pairs.map((p) => p.label));
+}
+
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function validateOptions(o: TrainOptions): void {
+  const rules: [keyof TrainOptions, boolean, string][] = [
+    ['dim', Number.isInteger(o.dim) && o.dim >= 2 && o.dim <= 4096, 'an integer from 2 to 4096'],
+    ['epochs', Number.isInteger(o.epochs) && o.epochs >= 0 && o.epochs <= 1000, 'an integer from 0 to 1000'],
+    ['batchSize', Number.isInteger(o.batchSize) && o.batchSize >= 2 && o.batchSize <= 4096, 'an integer from 2 to 4096'],
+    ['learningRate', o.learningRate > 0 && o.learningRate < 10, 'a number between 0 and 10'],
+    ['seed', Number.isInteger(o.seed), 'an integer'],
+  ];
+  for (const [name, ok, expected] of rules) {
+    if (!ok) throw new PatmatchError('invalid_input', `training option ${name}: ${String(o[name])} must be ${expected}`);
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Sentences of an abstract (split after `.`, `?`, `!` followed by space). */
+function splitSentences(text: string): string[] {
+  return text.split(/(?<=[.?!])\s+/).filter((s) => s.trim().length >= 10);
+}
