@@ -226,6 +226,31 @@ describe('limits and extension', () => {
     assert.equal(body.detail, 'not your demand');
   });
 
+  test('the result cache answers a repeated search without searching again', async () => {
+    let searches = 0;
+    const counting: SearchEngine = {
+      model: engine.model,
+      search: (query, options) => {
+        searches++;
+        return engine.search(query, options);
+      },
+      similar: (number, options) => engine.similar(number, options),
+      close: async () => {},
+    };
+    const base = await serve({ engine: counting, searchCache: { max: 10, ttlMs: 60_000 } });
+    const url = `${base}/api/search?q=${encodeURIComponent('연삭 장치')}`;
+    const first = await getJson(url);
+    const again = await getJson(url);
+    assert.deepEqual(again.body, first.body);
+    assert.equal(searches, 1);
+    await getJson(`${url}&page=2`);
+    assert.equal(searches, 2);
+    const uncached = await serve({ engine: counting, searchCache: false });
+    await getJson(`${uncached}/api/search?q=${encodeURIComponent('연삭 장치')}`);
+    await getJson(`${uncached}/api/search?q=${encodeURIComponent('연삭 장치')}`);
+    assert.equal(searches, 4);
+  });
+
   test('a template without the placeholder is refused', async () => {
     await assert.rejects(buildServer({ engine, store, logger: false, kiprisUrlTemplate: 'https://kipris.example/' }), /placeholder/);
   });

@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { projectRoot } from '../cli/context.js';
 import { PatmatchError } from '../domain/errors.js';
+import { cachedEngine } from './cache.js';
 import { classRoutes } from './classes.js';
 import type { ApiContext } from './hits.js';
 import { patentRoutes } from './patents.js';
@@ -19,6 +20,7 @@ import { searchRoutes } from './search.js';
 import type { ServerOptions } from './types.js';
 
 export type { ServerOptions, PatentReader, RateLimitOptions } from './types.js';
+export type { SearchCacheOptions } from './cache.js';
 export type { ApiHit, ApiSearchResult, ApiEvaluation } from './hits.js';
 export { problem, sendProblem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
@@ -27,6 +29,7 @@ export const defaultServerOptions: Omit<ServerOptions, 'engine' | 'store'> = {
   plugins: [],
   kiprisUrlTemplate: process.env.PATMATCH_KIPRIS_URL ?? 'https://doi.org/10.8080/{applicationNumber}',
   rateLimit: { max: 300, timeWindowMs: 60_000 },
+  searchCache: { max: 1000, ttlMs: 60_000 },
   logger: true,
   webRoot: join(projectRoot, 'dist', 'web'),
 };
@@ -117,7 +120,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     },
     async () => ({ status: 'ok', version: packageVersion, model: settings.engine.model }),
   );
-  const context: ApiContext = settings;
+  const context: ApiContext = { ...settings, engine: cachedEngine(settings.engine, settings.searchCache) };
   await app.register(searchRoutes, context);
   await app.register(patentRoutes, context);
   await app.register(classRoutes, context);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { SearchEngine } from '../search/types.js';
 import type { PatentStore } from '../store/index.js';
+import type { SearchCacheOptions } from './cache.js';
 
 /**
  * The read side of the patent store the API needs; a PatentStore is one, and anything else that
@@ -29,6 +30,8 @@ export interface ServerOptions {
   /** KIPRIS detail page; `{applicationNumber}` is replaced by the 13-digit number. */
   kiprisUrlTemplate: string;
   rateLimit: RateLimitOptions;
+  /** Result pages kept in memory for repeated searches (paging back, CSV export of the page shown). */
+  searchCache: SearchCacheOptions;
   /** `true` = JSON lines at info level, `false` = silent, or a pino options object. */
   logger: boolean | { level: string };
   /** Folder of the built dashboard (`dist/web`); `null` serves the API only. */

@@ -39,3 +39,30 @@ export function startProgress(label: string, total: number, stream: NodeJS.Write
     },
   };
 }
+
+/** Progress bars for a job of several stages, one bar per stage, created when the stage reports first. */
+export interface StagedProgress {
+  onProgress(stage: string, done: number, total: number): void;
+  stop(): void;
+}
+
+/**
+ * One progress bar per stage of a long job (ingest, lexical, embedding …).
+ *
+ * @example
+ * const progress = startStagedProgress();
+ * await buildIndexes(home, { onProgress: progress.onProgress }).finally(progress.stop);
+ */
+export function startStagedProgress(): StagedProgress {
+  const bars = new Map<string, Progress>();
+  return {
+    onProgress(stage, done, total) {
+      let bar = bars.get(stage);
+      if (!bar) bars.set(stage, (bar = startProgress(stage, total)));
+      bar.update(done);
+    },
+    stop() {
+      bars.forEach((bar) => bar.stop());
+    },
+  };
+}

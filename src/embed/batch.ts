@@ -73,7 +73,12 @@ export async function embedInBatches(
   return vectors;
 }
 
-/** Checks a `threads` option: a positive integer, by default the cores available but at most 2. */
+/**
+ * Checks a `threads` option: a positive integer, by default the cores available but at most 2.
+ *
+ * @example
+ * resolveThreads(undefined) // 2 on a 2-core machine
+ */
 export function resolveThreads(value: number | undefined): number {
   const threads = value ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(threads) || threads < 1) {
@@ -82,7 +87,12 @@ export function resolveThreads(value: number | undefined): number {
   return threads;
 }
 
-/** Checks a `batchSize` option: a positive integer, or the default when absent. */
+/**
+ * Checks a `batchSize` option: a positive integer, or the default when absent.
+ *
+ * @example
+ * resolveBatchSize(undefined, 32) // 32
+ */
 export function resolveBatchSize(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {

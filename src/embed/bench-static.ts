@@ -1,9 +1,10 @@
 /**
  * Throughput of static embedding on the real patent titles: builds a random static model (WordPiece
  * vocabulary learned from the titles and abstracts, random matrix) and embeds every title of
- * `kipris/inu-patents.csv` `repeat` times.
+ * `kipris/inu-patents.csv` `repeat` times, `rounds` times with the same embedder (the first round
+ * pays for starting worker threads and filling the word cache).
  *
- *   node --import tsx src/embed/bench-static.ts [--repeat 20] [--dim 256] [--vocab 50000]
+ *   node --import tsx src/embed/bench-static.ts [--repeat 20] [--rounds 2] [--dim 256] [--vocab 50000] [--threads 2]
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,28 +18,29 @@ import { SPECIAL_TOKENS, writeTinyStaticModel } from './test-support/index.js';
 /** Options of {@link benchmarkStaticEmbedding}. */
 export interface StaticBenchmarkOptions {
   repeat: number;
+  rounds: number;
   dimension: number;
   vocabSize: number;
+  /** Worker threads (default: at most 2). */
+  threads?: number;
 }
 
-/** What {@link benchmarkStaticEmbedding} measured. */
-export interface StaticBenchmarkResult {
+/** One round: wall time, and CPU time of the process (all threads), the figure that holds on a busy machine. */
+export interface StaticBenchmarkRound {
   texts: number;
   seconds: number;
-  textsPerSecond: number;
-  /** CPU time of the embedding thread: the figure that holds on a busy machine. */
   cpuSeconds: number;
+  textsPerSecond: number;
   textsPerCpuSecond: number;
-  meanTokens: number;
 }
 
 /**
- * Embeds all titles `repeat` times with a random static model and reports texts per second.
+ * Embeds all titles `repeat` times per round with a random static model.
  *
  * @example
- * const { textsPerSecond } = await benchmarkStaticEmbedding({ repeat: 20, dimension: 256, vocabSize: 50_000 });
+ * const [cold, warm] = await benchmarkStaticEmbedding({ repeat: 20, rounds: 2, dimension: 256, vocabSize: 50_000 });
  */
-export async function benchmarkStaticEmbedding(options: StaticBenchmarkOptions): Promise<StaticBenchmarkResult> {
+export async function benchmarkStaticEmbedding(options: StaticBenchmarkOptions): Promise<StaticBenchmarkRound[]> {
   const records = parse(await readFile(join(sharedDataDir(), 'kipris', 'inu-patents.csv')), {
     bom: true,
     relax_column_count: true,
@@ -52,18 +54,23 @@ export async function benchmarkStaticEmbedding(options: StaticBenchmarkOptions):
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 2 - 1;
     const rows = vocab.map(() => Array.from({ length: options.dimension }, random));
     await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
-    const embedder = await loadStaticEmbedder(dir);
+    const embedder = await loadStaticEmbedder(dir, { threads: options.threads });
     const texts = Array.from({ length: options.repeat }, () => titles).flat();
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    await embedder.embed(texts, { kind: 'passage' });
-    const cpu = process.cpuUsage(cpuStarted);
-    const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const tokenizer = (await import('./static/hf-tokenizer.js')).loadHfTokenEncoder;
-    const encoder = await tokenizer(dir, { dropUnknown: true, maxTokens: 512, wordCache: true });
-    const meanTokens = titles.reduce((sum, title) => sum + encoder.encode(title).length, 0) / titles.length;
-    return { texts: texts.length, seconds, textsPerSecond: texts.length / seconds, cpuSeconds, textsPerCpuSecond: texts.length / cpuSeconds, meanTokens };
+    const rounds: StaticBenchmarkRound[] = [];
+    try {
+      for (let round = 0; round < options.rounds; round++) {
+        const started = performance.now();
+        const cpuStarted = process.cpuUsage();
+        await embedder.embed(texts, { kind: 'passage' });
+        const cpu = process.cpuUsage(cpuStarted);
+        const seconds = (performance.now() - started) / 1000;
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        rounds.push({ texts: texts.length, seconds, cpuSeconds, textsPerSecond: texts.length / seconds, textsPerCpuSecond: texts.length / cpuSeconds });
+      }
+    } finally {
+      await embedder.close();
+    }
+    return rounds;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -87,12 +94,26 @@ function wordPieceVocabulary(texts: readonly string[], size: number): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { repeat: { type: 'string', default: '20' }, dim: { type: 'string', default: '256' }, vocab: { type: 'string', default: '50000' } },
+    options: {
+      repeat: { type: 'string', default: '20' },
+      rounds: { type: 'string', default: '2' },
+      dim: { type: 'string', default: '256' },
+      vocab: { type: 'string', default: '50000' },
+      threads: { type: 'string' },
+    },
   });
-  const result = await benchmarkStaticEmbedding({ repeat: Number(values.repeat), dimension: Number(values.dim), vocabSize: Number(values.vocab) });
-  console.log(
-    `static embedding: ${result.texts} titles in ${result.seconds.toFixed(2)} s = ${Math.round(result.textsPerSecond)} titles/s ` +
-      `(CPU ${result.cpuSeconds.toFixed(2)} s = ${Math.round(result.textsPerCpuSecond)} titles per CPU-second) ` +
-      `(dim ${values.dim}, vocab ${values.vocab}, ${result.meanTokens.toFixed(1)} tokens/title)`,
+  const rounds = await benchmarkStaticEmbedding({
+    repeat: Number(values.repeat),
+    rounds: Number(values.rounds),
+    dimension: Number(values.dim),
+    vocabSize: Number(values.vocab),
+    threads: values.threads === undefined ? undefined : Number(values.threads),
+  });
+  console.log(`static embedding, dim ${values.dim}, vocab ${values.vocab}, threads ${values.threads ?? 'default'}:`);
+  rounds.forEach((round, i) =>
+    console.log(
+      `  round ${i + 1}: ${round.texts} titles in ${round.seconds.toFixed(2)} s = ${Math.round(round.textsPerSecond)} titles/s ` +
+        `(process CPU ${round.cpuSeconds.toFixed(2)} s = ${Math.round(round.textsPerCpuSecond)} titles per CPU-second)`,
+    ),
   );
 }

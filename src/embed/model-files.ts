@@ -40,7 +40,12 @@ export async function readModelJson(dir: string, file: string): Promise<unknown>
   }
 }
 
-/** Narrows `value` to a plain JSON object, or throws naming the file and field. */
+/**
+ * Narrows `value` to a plain JSON object, or throws naming where it came from.
+ *
+ * @example
+ * const config = expectObject(await readModelJson(dir, 'config.json'), 'config.json');
+ */
 export function expectObject(value: unknown, where: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new PatmatchError('invalid_input', `${where}: expected a JSON object`);

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveAtomically } from './persist.js';
+import { withTempDir } from './test-support.js';
 
 test('saveAtomically keeps the old file and leaves no temporary file when the writer throws', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'index.bin');
     await saveAtomically(path, (tmp) => writeFile(tmp, 'old'));
     await assert.rejects(
@@ -22,7 +21,5 @@ test('saveAtomically keeps the old file and leaves no temporary file when the wr
     await saveAtomically(path, (tmp) => writeFile(tmp, 'new'));
     assert.equal(await readFile(path, 'utf8'), 'new');
     assert.deepEqual(await readdir(dir), ['index.bin']);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

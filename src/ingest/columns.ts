@@ -146,11 +146,10 @@ export interface TableOptions {
  * `required` is not `false`.
  *
  * @example
- * for await (const record of tableRecords(rows, 'export.csv', { spillJoiner: ',' })) …
+ * for await (const record of tableRecords(rows, { spillJoiner: ',' })) …
  */
 export async function* tableRecords(
   rows: AsyncIterable<TableRow>,
-  file: string,
   options: TableOptions = {},
 ): AsyncGenerator<RawRecord, boolean> {
   const { overrides = {}, spillJoiner = ',', required = true } = options;
@@ -165,10 +164,10 @@ export async function* tableRecords(
       seen.push(row);
       map = mapColumns(row.cells, overrides);
     } else if (required) {
-      throw missingHeader(file, seen, overrides);
+      throw missingHeader(seen, overrides);
     }
   }
-  if (!map && required) throw missingHeader(file, seen, overrides);
+  if (!map && required) throw missingHeader(seen, overrides);
   return map !== null;
 }
 
@@ -176,7 +175,7 @@ export async function* tableRecords(
  * `tableRecords`'s error for a table without a usable header.
  *
  * @example
- * throw missingHeader('notes.xlsx', [], {});
+ * throw missingHeader([], {});
  */
 function rowFields(cells: readonly unknown[], map: ColumnMap, spillJoiner: string): RawPatent {
   const fields: RawPatent = {};
@@ -190,11 +189,11 @@ function rowFields(cells: readonly unknown[], map: ColumnMap, spillJoiner: strin
   return fields;
 }
 
-export function missingHeader(file: string, seen: readonly TableRow[], overrides: Readonly<Record<string, string>>): PatmatchError {
+export function missingHeader(seen: readonly TableRow[], overrides: Readonly<Record<string, string>>): PatmatchError {
   const first = seen[0]?.cells.map(String).join(' | ') ?? '(empty file)';
   const hint = Object.keys(overrides).length > 0 ? ' (after --map)' : '; name them with --map applicationNumber=<column> --map title=<column>';
   return new PatmatchError(
     'invalid_input',
-    `${file}: no header row naming an application number (출원번호) and a title (발명의 명칭) in the first ${HEADER_SEARCH_ROWS} rows${hint}. First row: ${first.slice(0, 200)}`,
+    `no header row naming an application number (출원번호) and a title (발명의 명칭) in the first ${HEADER_SEARCH_ROWS} rows${hint}. First row: ${first.slice(0, 200)}`,
   );
 }

@@ -33,7 +33,7 @@ export function sniffDelimiter(text: string): string {
  */
 export const readDelimited: PatentReader = async function* (path, options) {
   const { rows, delimiter } = await readTableRows(path, options.onBytes);
-  yield* tableRecords(rows, path, { overrides: options.map, spillJoiner: delimiter });
+  yield* tableRecords(rows, { overrides: options.map, spillJoiner: delimiter });
 };
 
 /**

@@ -2,7 +2,7 @@
  * Chooses a reader by a file's content (magic bytes, first characters, header row), not by its
  * extension, so a `.txt` TSV or an extension-less KIPRIS response still reads.
  */
-import { readHead, decodeHead, type PatentReader } from './source.js';
+import { readHead, decodeHead, detectEncoding, type PatentReader } from './source.js';
 import { readKiprisXml } from './kipris-xml.js';
 import { readDelimited, sniffDelimiter } from './delimited.js';
 import { readXlsx } from './xlsx.js';
@@ -28,6 +28,9 @@ export async function detectFormat(path: string, map: Readonly<Record<string, st
   if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
     return { format: null, reason: 'legacy .xls workbooks are not supported; save it as .xlsx or CSV' };
   }
+  if (!/^utf16/.test(detectEncoding(head)) && head.subarray(0, 4096).includes(0)) {
+    return { format: null, reason: 'binary content of an unknown format' };
+  }
   const text = decodeHead(head).trimStart();
   if (text.startsWith('<')) {
     return /<PatentUtilityInfo[\s>]|<response[\s>]/.test(text)
@@ -35,7 +38,6 @@ export async function detectFormat(path: string, map: Readonly<Record<string, st
       : { format: null, reason: 'XML that is not a KIPRIS Plus response (no response/body/items/PatentUtilityInfo)' };
   }
   if (text.startsWith('{')) return { format: 'jsonl', reader: readJsonLines };
-  if (/\0/.test(text.slice(0, 1000))) return { format: null, reason: 'binary content of an unknown format' };
   const delimiter = sniffDelimiter(text);
   const rows = text.split(/\r?\n/, 10).map((line) => line.split(delimiter));
   if (rows[0]!.some((cell) => headerKey(cell) === 'pqi')) {

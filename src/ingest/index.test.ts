@@ -48,7 +48,7 @@ describe('ingest readers', () => {
     const summary = await ingest(temp.store, [file]);
     assert.equal(summary.inserted, 2);
     assert.equal(summary.failed.length, 1);
-    assert.match(summary.failed[0]!.reason, /broken\.xml: not well-formed XML after item 2/);
+    assert.match(summary.failed[0]!.reason, /^not well-formed XML after item 2 /);
   });
 
   test('KIPRIS error response is a failed file', async () => {
@@ -147,5 +147,28 @@ describe('ingest readers', () => {
       [join(temp.dir, 'missing.csv'), 'no such file or folder'],
       [join(folder, 'README.md'), 'not a KIPRIS XML response, CSV/TSV, XLSX or JSON Lines file'],
     ]);
+  });
+
+  test('hostile files fail or are skipped with a reason, and never stop the run', async () => {
+    const folder = join(temp.dir, 'hostile');
+    await mkdir(folder);
+    await writeFile(join(folder, 'random.csv'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));
+    await writeFile(join(folder, 'fake.xlsx'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('garbage')]));
+    await writeFile(
+      join(folder, 'entities.xml'),
+      '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><response><body><items><PatentUtilityInfo><ApplicationNumber>1020190155010</ApplicationNumber><InventionName>&b;</InventionName></PatentUtilityInfo></items></body></response>',
+    );
+    await writeFile(join(folder, 'ok.jsonl'), `${JSON.stringify({ applicationNumber: '1020190155011', title: '정상', __proto__: { polluted: 1 } })}\n`);
+    const summary = await ingest(temp.store, [folder]);
+    assert.equal(summary.inserted, 1);
+    assert.deepEqual(summary.skipped, [{ file: join(folder, 'random.csv'), reason: 'binary content of an unknown format' }]);
+    assert.deepEqual(
+      summary.failed.map((f) => [f.file, f.reason.split(' (')[0]]),
+      [
+        [join(folder, 'entities.xml'), 'not well-formed XML after item 0'],
+        [join(folder, 'fake.xlsx'), 'not a readable XLSX workbook'],
+      ],
+    );
+    assert.equal(temp.store.getByApplicationNumber('1020190155010'), null);
   });
 });

@@ -29,7 +29,7 @@ const FIELDS: Readonly<Record<string, keyof RawPatent>> = {
 /**
  * Reads the `PatentUtilityInfo` items of a KIPRIS Plus response; `location.item` is the 1-based
  * item index in the file. An error response (non-empty `resultCode` other than `00`) and
- * malformed XML throw a `PatmatchError` naming the file and line, after the items read so far.
+ * malformed XML throw a `PatmatchError` (the caller names the file), after the items read so far.
  *
  * @example
  * for await (const record of readKiprisXml('120040373042-1.xml', {})) record.fields.applicationNumber;
@@ -76,11 +76,11 @@ export const readKiprisXml: PatentReader = async function* (path, options) {
   } catch (error) {
     yield* ready.splice(0);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new PatmatchError('invalid_input', `${path}: not well-formed XML after item ${itemIndex} (${reason})`);
+    throw new PatmatchError('invalid_input', `not well-formed XML after item ${itemIndex} (${reason})`);
   }
   yield* ready.splice(0);
   const code = header.resultCode ?? '';
   if (code !== '' && code !== '00') {
-    throw new PatmatchError('invalid_input', `${path}: KIPRIS error response ${code}: ${header.resultMsg ?? ''}`.trim());
+    throw new PatmatchError('invalid_input', `KIPRIS error response ${code}: ${header.resultMsg ?? ''}`.trim());
   }
 };

@@ -2,6 +2,7 @@
  * XLSX reader: exceljs's streaming workbook reader, so large sheets are never held whole.
  */
 import ExcelJS from 'exceljs';
+import { PatmatchError } from '../domain/errors.js';
 import { openBytes, type PatentReader } from './source.js';
 import { missingHeader, tableRecords, type TableRow } from './columns.js';
 
@@ -21,11 +22,16 @@ export const readXlsx: PatentReader = async function* (path, options) {
     entries: 'ignore',
   });
   let found = false;
-  for await (const worksheet of workbook) {
-    const sheet = tableRecords(sheetRows(worksheet), path, { overrides: options.map, spillJoiner: ' ', required: false });
-    found = (yield* sheet) || found;
+  try {
+    for await (const worksheet of workbook) {
+      const sheet = tableRecords(sheetRows(worksheet), { overrides: options.map, spillJoiner: ' ', required: false });
+      found = (yield* sheet) || found;
+    }
+  } catch (error) {
+    if (error instanceof PatmatchError) throw error;
+    throw new PatmatchError('invalid_input', `not a readable XLSX workbook (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!found) throw missingHeader(path, [], options.map ?? {});
+  if (!found) throw missingHeader([], options.map ?? {});
 };
 
 async function* sheetRows(worksheet: AsyncIterable<ExcelJS.Row>): AsyncGenerator<TableRow> {

@@ -136,9 +136,10 @@ export class Accounts {
     return token;
   }
 
-  /** Starts a session that expires after `ttlMs`. */
+  /** Starts a session that expires after `ttlMs` (and forgets sessions that have expired). */
   createSession(userId: number, ttlMs: number): Session {
     const session = { token: newToken('ps'), csrfToken: randomBytes(24).toString('base64url'), expiresAt: Date.now() + ttlMs };
+    this.db.prepare(`DELETE FROM match_tokens WHERE kind = 'session' AND expires_at <= ?`).run(Date.now());
     this.db
       .prepare(
         `INSERT INTO match_tokens (user_id, kind, token_hash, csrf_token, created_at, expires_at)

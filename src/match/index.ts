@@ -61,6 +61,8 @@ export interface OpenMatchOptions {
   routes?: Partial<Omit<MatchRoutesOptions, 'service'>>;
 }
 
+const senderDomain = (from: string): string | undefined => /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1];
+
 /** A running match workflow: mount `plugin`, and `close()` on shutdown (stops the worker after its current email). */
 export interface OpenedMatch {
   service: MatchService;
@@ -89,6 +91,7 @@ export async function openMatch(options: OpenMatchOptions): Promise<OpenedMatch>
     secret,
     publicUrl: options.publicUrl,
     onEnqueue: () => worker.wake(),
+    ...(senderDomain(options.mailFrom) && { messageIdDomain: senderDomain(options.mailFrom) }),
   });
   const worker = new MailWorker(service.outbox, transport, {
     ...options.worker,

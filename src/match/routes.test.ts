@@ -123,6 +123,23 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.equal(anonymous.status, 401);
     const badToken = await call('pm_forged', 'GET', `/api/demands/${demand.id}`);
     assert.equal(badToken.status, 401);
+    const hostile: [string, string, unknown][] = [
+      ['POST', '/api/demands', ['not', 'an', 'object']],
+      ['POST', '/api/demands', { name: 'x'.repeat(201), description: 'd' }],
+      ['POST', '/api/demands', { name: 'n', description: 'd', filters: { ipc: 'H01', drop: 'table' } }],
+      ['POST', `/api/demands/${demand.id}/matches`, { applicationNumbers: Array(51).fill('1020160138184') }],
+      ['POST', `/api/demands/${demand.id}/matches`, { applicationNumbers: ["1'; DROP TABLE match_users;--"] }],
+      ['GET', '/api/demands/abc', undefined],
+      ['GET', '/api/demands/1e999', undefined],
+      ['GET', '/match/respond/1/delete?expires=1&sig=x', undefined],
+      ['GET', '/match/respond/1/accept?expires=NaN&sig=x', undefined],
+    ];
+    for (const [method, path, body] of hostile) {
+      const reply = await call(tokens.demander, method, path, body);
+      assert.equal(reply.status, 400, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}`);
+    }
+    const notJson = await fetch(`${base}/api/demands`, { method: 'POST', headers: { authorization: `Bearer ${tokens.demander}`, 'content-type': 'application/json' }, body: '{"name":' });
+    assert.equal(notJson.status, 400);
   });
 
   test('a match request emails the manager of the applicant, queues unknown applicants, and notifies', async () => {
@@ -246,6 +263,17 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     await smtp.waitUntil((mails) => mails.some((mail) => mail.to === 'x@tlo.example'), 'the assigned manager email');
     assert.ok(smtp.received.find((mail) => mail.to === 'x@tlo.example')!.text.includes(unmanaged.applicationNumber));
     assert.deepEqual((await call(tokens.admin, 'GET', '/api/admin/queue')).body.matches, []);
+
+    // A manager of that organisation opening the request marks it viewed (once it was delivered).
+    const { accounts } = fixture.match.service;
+    const manager = await accounts.create({ email: 'x@tlo.example', password: 'correct horse battery', role: 'manager', organization: '어느 기관' });
+    const token = accounts.createApiToken(manager.id);
+    await waitForStatus(tokens.demander, id, 'notified');
+    const opened = await call(token, 'GET', `/api/matches/${id}`);
+    assert.equal(opened.status, 200);
+    assert.equal(opened.body.status, 'viewed');
+    assert.equal(opened.body.demand.name, QUERY.name);
+    assert.deepEqual((opened.body as MatchView).timeline.map((event) => event.status), ['requested', 'requested', 'notified', 'viewed']);
   });
 
   test('timeline: every change is recorded with who, when and message, and emailed to the demander', async () => {
@@ -259,11 +287,11 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
       assert.ok(!Number.isNaN(Date.parse(event.at)));
       assert.ok(event.actor.length > 0);
     }
-    // notified, accepted, the question, negotiating, and notified for the queued match once assigned.
+    // notified, accepted, the question, negotiating; notified and viewed for the queued match once assigned.
     const toDemander = (mails: { to: string }[]): number => mails.filter((mail) => mail.to === 'buyer@corp.example').length;
-    await smtp.waitUntil((mails) => toDemander(mails) >= 5, '5 emails to the demander');
+    await smtp.waitUntil((mails) => toDemander(mails) >= 6, '6 emails to the demander');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(toDemander(smtp.received), 5);
+    assert.equal(toDemander(smtp.received), 6);
     assert.equal(new Set(smtp.acceptedIds).size, smtp.acceptedIds.length, 'no email was sent twice');
   });
 

@@ -38,6 +38,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** `false` for routes that authenticate by other means (signed links) and never use the session. */
+    csrf?: boolean;
+  }
 }
 
 const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive id') });
@@ -105,6 +109,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     app.addHook('preHandler', async (request) => {
       const principal = request.principal;
       if (!principal || principal.via !== 'session' || SAFE_METHODS.has(request.method)) return;
+      if (request.routeOptions.config.csrf === false) return;
       const sent = request.headers['x-csrf-token'] ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
       if (typeof sent !== 'string' || !principal.csrfToken || !sameSecret(sent, principal.csrfToken)) {
         throw new PatmatchError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header from /api/auth/me)');
@@ -240,7 +245,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
         return linkError(reply, error);
       }
     });
-    app.post('/match/respond/:id/:action', { schema: { hide: true } }, async (request, reply) => {
+    app.post('/match/respond/:id/:action', { schema: { hide: true }, config: { csrf: false } }, async (request, reply) => {
       try {
         const { expires, sig, message } = parseInput(linkForm, request.body, 'link form');
         const claim = linkClaim(request, expires);

@@ -26,12 +26,15 @@ export interface MatchServiceOptions {
   recommendations: number;
   /** Called after a transaction that queued email commits (wakes the worker). */
   onEnqueue: () => void;
+  /** Right-hand side of the Message-IDs of outgoing email (usually the sender's domain). */
+  messageIdDomain: string;
 }
 
 export const defaultMatchServiceOptions = {
   linkTtlMs: 14 * 24 * 3_600_000,
   recommendations: 20,
   onEnqueue: () => {},
+  messageIdDomain: 'patmatch.localhost',
 } satisfies Partial<MatchServiceOptions>;
 
 /** One line of a match's timeline. */
@@ -188,8 +191,13 @@ export class MatchService {
     migrateMatch(this.db);
     this.accounts = new Accounts(this.db);
     this.managers = new ManagerDirectory(this.db);
-    this.outbox = new Outbox(this.db, new URL(this.options.publicUrl).hostname || 'patmatch.localhost');
+    this.outbox = new Outbox(this.db, this.options.messageIdDomain);
     this.signer = new LinkSigner(options.secret);
+  }
+
+  /** Changes the base URL of emailed links, e.g. once the server knows the port it listens on. */
+  setPublicUrl(url: string): void {
+    this.options.publicUrl = url.replace(/\/+$/, '');
   }
 
   /** Registers a demand, computes its recommendations and stores them as shown (snapshot). */

@@ -202,6 +202,7 @@ class SqlitePatentStore implements PatentStore {
     const columnList = COLUMNS.map(([, column]) => column).join(', ');
     this.statements = {
       byNumber: db.prepare<[string], PatentRow>('SELECT * FROM patents WHERE application_number = ?'),
+      byIds: db.prepare<[string], PatentRow>('SELECT * FROM patents WHERE id IN (SELECT value FROM json_each(?))'),
       insert: db.prepare(
         `INSERT INTO patents (${columnList}, source, revision) VALUES (${COLUMNS.map(([, c]) => `@${c}`).join(', ')}, @source, @revision)`,
       ),
@@ -273,9 +274,7 @@ class SqlitePatentStore implements PatentStore {
   }
 
   getByIds(ids: readonly number[]): Map<number, StoredPatent> {
-    const rows = this.db
-      .prepare<[string], PatentRow>('SELECT * FROM patents WHERE id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids.filter(Number.isSafeInteger)));
+    const rows = this.statements.byIds.all(JSON.stringify(ids.filter(Number.isSafeInteger)));
     return new Map(rows.map((row) => [row.id, fromRow(row)]));
   }
 
@@ -322,7 +321,7 @@ class SqlitePatentStore implements PatentStore {
     }
     const applicant = filters.applicant?.trim();
     if (applicant) {
-      clauses.push('instr(applicant, ?) > 0');
+      clauses.push('instr(lower(applicant), lower(?)) > 0');
       params.push(applicant.normalize('NFKC'));
     }
     const status = filters.status?.trim();

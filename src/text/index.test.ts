@@ -1,7 +1,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAnalyzer, normalizeText, stemPlural, type KoreanAnalyzer } from './index.js';
-import { readSamplePatents } from './sample-patents.js';
+import { readSamplePatents } from './test-support/sample-patents.js';
 
 describe('normalizeText', () => {
   test('strips markup, decodes entities, applies NFKC and collapses whitespace', () => {

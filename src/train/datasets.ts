@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
+import { homeLayout } from '../store/home.js';
 import { openStore } from '../store/index.js';
 import type { PatentText, TrainingData } from './index.js';
 
@@ -150,16 +151,21 @@ export async function readTrainingData(home: string, sources: TrainingSources): 
   const sts = sources.sts === null ? [] : await readStsPairs(check(sources.sts, '--sts'));
   const nli = (await Promise.all(sources.nli.map((path) => readNliTriplets(check(path, '--nli'))))).flat();
   const dev = sources.dev === null ? undefined : await readStsPairs(check(sources.dev, '--dev'));
+  const patents = existsSync(homeLayout(home).store) ? readPatents(home) : [];
+  if (patents.length === 0 && sts.length === 0 && nli.length === 0) {
+    throw new PatmatchError('not_ready', `Nothing to train on: no patents in ${home} (run \`patmatch ingest <files>\`) and no STS/NLI data`);
+  }
+  return { patents, sts, nli, dev };
+}
+
+function readPatents(home: string): PatentText[] {
   const store = openStore(home);
   try {
     const patents: PatentText[] = [];
     for (const batch of store.iterate()) {
-      for (const p of batch) patents.push({ applicationNumber: p.applicationNumber, title: p.title, titleEn: p.titleEn, abstract: p.abstract });
+      for (const p of batch) patents.push({ applicationNumber: p.applicationNumber, title: p.title, titleEn: p.titleEn, abstract: p.abstract, ipc: p.ipc });
     }
-    if (patents.length === 0 && sts.length === 0 && nli.length === 0) {
-      throw new PatmatchError('not_ready', `Nothing to train on: no patents in ${home} (run \`patmatch ingest <files>\`) and no STS/NLI data`);
-    }
-    return { patents, sts, nli, dev };
+    return patents;
   } finally {
     store.close();
   }

@@ -80,23 +80,63 @@ export interface Optimizer {
 }
 
 /**
- * Sparse Adagrad: `w -= lr * g / sqrt(G + eps)`, `G` summing squared gradients per weight.
+ * Sparse Adagrad: `w -= lr * rowScale[row] * g / sqrt(G + eps)`, `G` summing squared gradients per
+ * weight. `rowScale` (default 1) makes steps relative to each row's initial size, so rows that start
+ * small (n-grams, frequent words) do not outgrow the others after a few steps.
  *
  * @example
  * const opt = createAdagrad(table, 0.05); opt.step(table, grads);
  */
-export function createAdagrad(table: EmbeddingTable, learningRate: number, epsilon = 1e-8): Optimizer {
+export function createAdagrad(table: EmbeddingTable, learningRate: number, rowScale?: Float32Array, epsilon = 1e-8): Optimizer {
   const accumulators = new Float32Array(table.data.length);
   return {
     step({ dim, data }, grads) {
       for (const [id, g] of grads) {
         const offset = id * dim;
+        const rate = learningRate * (rowScale ? rowScale[id]! : 1);
         for (let k = 0; k < dim; k++) {
           const gk = g[k]!;
           const acc = (accumulators[offset + k]! += gk * gk);
-          data[offset + k]! -= (learningRate * gk) / Math.sqrt(acc + epsilon);
+          data[offset + k]! -= (rate * gk) / Math.sqrt(acc + epsilon);
         }
       }
     },
   };
+}
+
+/**
+ * The first singular direction of the (uncentred) sentence vectors: the "common component" that
+ * every sentence shares (SIF, Arora et al. 2017). Power iteration, deterministic.
+ *
+ * @example
+ * const u = commonComponent(table, tokenLists); removeDirection(table, u);
+ */
+export function commonComponent(table: EmbeddingTable, tokens: readonly (readonly number[])[], iterations = 30): Float64Array {
+  const { vectors } = encode(table, tokens);
+  let u = new Float64Array(table.dim).fill(1 / Math.sqrt(table.dim));
+  for (let it = 0; it < iterations; it++) {
+    const next = new Float64Array(table.dim);
+    for (const v of vectors) {
+      let projection = 0;
+      for (let k = 0; k < v.length; k++) projection += v[k]! * u[k]!;
+      for (let k = 0; k < v.length; k++) next[k]! += projection * v[k]!;
+    }
+    const norm = Math.hypot(...next);
+    if (norm === 0) return u;
+    u = next.map((x) => x / norm);
+  }
+  return u;
+}
+
+/**
+ * Removes a unit direction from every row. Sentence vectors are sums of rows, so this removes it
+ * from every sentence vector before normalisation — baked into the table, no change at inference.
+ */
+export function removeDirection({ dim, data, vocab }: EmbeddingTable, direction: Float64Array): void {
+  for (let id = 0; id < vocab; id++) {
+    const offset = id * dim;
+    let projection = 0;
+    for (let k = 0; k < dim; k++) projection += data[offset + k]! * direction[k]!;
+    for (let k = 0; k < dim; k++) data[offset + k]! -= projection * direction[k]!;
+  }
 }

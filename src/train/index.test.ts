@@ -1,14 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '../index/test-support.js';
 import { sharedDataDir } from '../cli/context.js';
 import { PatmatchError } from '../domain/errors.js';
 import { loadStaticEmbedder } from '../embed/static/index.js';
 import { createSubwordTokenizer } from '../text/subword/index.js';
-import { readNliTriplets, readStsPairs } from './datasets.js';
+import { readNliTriplets, readStsPairs, readTrainingData } from './datasets.js';
 import { encode } from './encoder.js';
 import { trainStaticModel, type TrainingData, type TrainOptions } from './index.js';
 import { writeStaticModel } from './model-files.js';
@@ -65,18 +65,23 @@ describe('trainStaticModel', () => {
 
   test('the written model folder loads through the static embedder and embeds like the trainer', async () => {
     const model = await trainStaticModel({ ...(await tinyData()), dev: undefined }, { ...TINY, epochs: 1 });
-    const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-    try {
-      await writeStaticModel(dir, model, { 'STS dev Spearman': 0.5 });
-      const embedder = await loadStaticEmbedder(dir);
-      assert.equal(embedder.dimension, 16);
-      const texts = ['그래핀 전극의 제조방법', 'lithium battery anode'];
-      const [loaded, ownVectors] = [await embedder.embed(texts, { kind: 'query' }), encode(model.table, texts.map(createSubwordTokenizer(model.spec).encode)).vectors];
-      loaded.forEach((vector, i) => vector.forEach((x, k) => assert.ok(Math.abs(x - ownVectors[i]![k]!) < 2e-3)));
-      const card = await readFile(join(dir, 'README.md'), 'utf8');
-      for (const part of ['MultipleNegativesRanking', 'CoSENT', 'STS dev Spearman', 'learningRate']) assert.ok(card.includes(part), part);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await withTempDir(async (dir) => {
+    await writeStaticModel(dir, model, { 'STS dev Spearman': 0.5 });
+    const embedder = await loadStaticEmbedder(dir);
+    assert.equal(embedder.dimension, 16);
+    const texts = ['그래핀 전극의 제조방법', 'lithium battery anode'];
+    const [loaded, ownVectors] = [await embedder.embed(texts, { kind: 'query' }), encode(model.table, texts.map(createSubwordTokenizer(model.spec).encode)).vectors];
+    loaded.forEach((vector, i) => vector.forEach((x, k) => assert.ok(Math.abs(x - ownVectors[i]![k]!) < 2e-3)));
+    const card = await readFile(join(dir, 'README.md'), 'utf8');
+    for (const part of ['MultipleNegativesRanking', 'CoSENT', 'STS dev Spearman', 'learningRate']) assert.ok(card.includes(part), part);
+    });
+  });
+
+  test('missing STS/NLI files are reported with the flag that points elsewhere', async () => {
+    await withTempDir(async (home) => {
+    const missing = join(home, 'sts-train.tsv');
+    await assert.rejects(readTrainingData(home, { sts: missing, nli: [], dev: null }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_found' && e.message.includes(missing) && e.message.includes('--no-sts'));
+    await assert.rejects(readTrainingData(home, { sts: null, nli: [], dev: null }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_ready');
+    });
   });
 });

@@ -6,7 +6,7 @@
 import { PatmatchError } from '../domain/errors.js';
 import { spearman } from '../eval/metrics.js';
 import { buildSubwordSpec, createSubwordTokenizer, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
-import { backward, createAdagrad, encode, type EmbeddingTable, type RowGradients } from './encoder.js';
+import { backward, commonComponent, createAdagrad, encode, removeDirection, type EmbeddingTable, type RowGradients } from './encoder.js';
 import { coSent, multipleNegativesRanking } from './losses.js';
 import { createRandom, type Random } from './random.js';
 import type { NliTriplet, StsPair } from './datasets.js';
@@ -17,6 +17,8 @@ export interface PatentText {
   title: string;
   titleEn: string | null;
   abstract: string;
+  /** IPC codes, main first; used by `ipcPairs`. */
+  ipc?: readonly string[];
 }
 
 /** Everything a model learns from. */
@@ -40,6 +42,8 @@ export interface TrainOptions {
   cosentLambda: number;
   /** Initial norm of n-gram rows relative to morpheme rows (both also scaled by IDF). */
   ngramInitScale: number;
+  /** Also pair a title with the abstract of another patent of the same IPC main group (e.g. `H01G 11`). */
+  ipcPairs: boolean;
   seed: number;
   subword: Partial<SubwordOptions>;
   /** Reuse this tokeniser instead of building one from the corpus. */
@@ -63,12 +67,13 @@ export interface TrainProgress {
 
 export const defaultTrainOptions: Omit<TrainOptions, 'morphemes'> = {
   dim: 256,
-  epochs: 8,
+  epochs: 10,
   batchSize: 64,
-  learningRate: 0.05,
+  learningRate: 0.15,
   mnrlScale: 20,
   cosentLambda: 20,
-  ngramInitScale: 0.5,
+  ngramInitScale: 0.2,
+  ipcPairs: false,
   seed: 42,
   subword: {},
 };
@@ -83,6 +88,8 @@ export interface TrainedModel {
   /** Per-epoch mean loss and dev Spearman. */
   history: { epoch: number; loss: number; devSpearman: number | null }[];
   bestEpoch: number;
+  /** Whether the common component of sentence vectors was removed from the table (kept only if dev improved). */
+  commonComponentRemoved: boolean;
   seconds: number;
 }
 
@@ -106,7 +113,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
   const corpus = [
     ...new Set([
       ...patents.flatMap((p) => [p.title, p.titleEn ?? '', p.abstract]),
-    ...data.sts.flatMap((p) => [p.sentence1, p.sentence2]),
+      ...data.sts.flatMap((p) => [p.sentence1, p.sentence2]),
       ...data.nli.flatMap((t) => [t.anchor, t.positive, t.negative ?? '']),
     ]),
   ].filter((text) => text.trim() !== '');
@@ -119,12 +126,28 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
     return ids;
   };
 
-  const table = initTable(spec, tokenizer.vocabSize, corpus.map(tok), o, rng);
-  const optimizer = createAdagrad(table, o.learningRate);
+  const { table, rowScale } = initTable(spec, tokenizer.vocabSize, corpus.map(tok), o, rng);
+  const optimizer = createAdagrad(table, o.learningRate, rowScale);
   const sentencesOf = patents.map((p) => splitSentences(p.abstract).map(tok).filter((ids) => ids.length > 0));
   const nli = data.nli.map((t) => ({ anchor: tok(t.anchor), positive: tok(t.positive), negative: t.negative === null ? null : tok(t.negative) }));
   const sts = data.sts.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
   const dev = data.dev?.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
+
+  const groups = new Map<string, number[]>();
+  patents.forEach((p, i) => {
+    const group = p.ipc?.[0]?.split('/')[0]!.trim();
+    if (o.ipcPairs && group) groups.set(group, [...(groups.get(group) ?? []), i]);
+  });
+  const sameGroupPairs = (): [number[], number[]][] =>
+    [...groups.values()].flatMap((members) =>
+      members.length < 2
+        ? []
+        : members.map((i, position): [number[], number[]] => {
+            const pick = rng.int(members.length - 1);
+            const other = members[pick >= position ? pick + 1 : pick]!;
+            return [tok(patents[i]!.title), tok(patents[other]!.abstract)];
+          }),
+    );
 
   const epochBatches = (): Batch[] => {
     const batches: Batch[] = [];
@@ -136,6 +159,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
       }),
       patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.title)]] : [])),
       patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.abstract)]] : [])),
+      sameGroupPairs(),
     ];
     for (const group of pairGroups) {
       const pairs = rng.shuffle(group.filter(([a, b]) => a.length > 0 && b.length > 0));
@@ -174,6 +198,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
     if (lastDev === undefined || lastDev > best.spearman) best = { epoch, spearman: lastDev ?? -Infinity, data: table.data.slice() };
   }
   table.data.set(best.data);
+  const commonRemoved = removeCommonComponentIfBetter(table, corpus.map(tok), dev);
   const { morphemes: _morphemes, onProgress: _onProgress, tokenizer: _tokenizer, ...recorded } = o;
   return {
     spec,
@@ -187,6 +212,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
     },
     history,
     bestEpoch: best.epoch,
+    commonComponentRemoved: commonRemoved,
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -211,22 +237,36 @@ function trainStep(table: EmbeddingTable, batch: Batch, o: TrainOptions, step: (
 
 /**
  * Random rows scaled by IDF, so an untrained model already ranks like TF-IDF; n-gram rows start
- * smaller than morpheme rows.
+ * smaller than morpheme rows. Returns each row's initial scale (per-weight standard deviation).
  */
-function initTable(spec: SubwordSpec, vocab: number, docs: number[][], o: TrainOptions, rng: Random): EmbeddingTable {
+function initTable(spec: SubwordSpec, vocab: number, docs: number[][], o: TrainOptions, rng: Random) {
   const df = new Float64Array(vocab);
   for (const ids of docs) for (const id of new Set(ids)) df[id]!++;
   const data = new Float32Array(vocab * o.dim);
-  const scale = 1 / Math.sqrt(o.dim);
+  const rowScale = new Float32Array(vocab);
   for (let id = 0; id < vocab; id++) {
     const idf = Math.log((docs.length + 1) / (df[id]! + 1)) + 1;
-    const factor = scale * idf * (id < spec.vocab.length ? 1 : o.ngramInitScale);
+    const factor = (idf * (id < spec.vocab.length ? 1 : o.ngramInitScale)) / Math.sqrt(o.dim);
+    rowScale[id] = factor;
     for (let k = 0; k < o.dim; k++) data[id * o.dim + k] = rng.normal() * factor;
   }
-  return { vocab, dim: o.dim, data };
+  return { table: { vocab, dim: o.dim, data } as EmbeddingTable, rowScale };
 }
 
-function stsSpearman(table: EmbeddingTable, pairs: { left: number[]; right: number[]; label: number }[]): number {
+/** Removes the common component when it improves dev STS (never without dev data). */
+function removeCommonComponentIfBetter(table: EmbeddingTable, texts: number[][], dev: LabelledPair[] | undefined): boolean {
+  if (!dev || dev.length < 2) return false;
+  const before = stsSpearman(table, dev);
+  const saved = table.data.slice();
+  removeDirection(table, commonComponent(table, texts));
+  if (stsSpearman(table, dev) > before) return true;
+  table.data.set(saved);
+  return false;
+}
+
+type LabelledPair = { left: number[]; right: number[]; label: number };
+
+function stsSpearman(table: EmbeddingTable, pairs: LabelledPair[]): number {
   const lefts = encode(table, pairs.map((p) => p.left)).vectors;
   const rights = encode(table, pairs.map((p) => p.right)).vectors;
   const cosines = lefts.map((l, i) => l.reduce((s, x, k) => s + x * rights[i]![k]!, 0));

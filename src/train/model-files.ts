@@ -69,8 +69,9 @@ ${rows(examples)}
 - MultipleNegativesRanking on NLI: premise ↔ entailed hypothesis, the contradicted hypothesis as hard negative.
 - CoSENT on STS pairs (gold score 0–5).
 
-Initialisation: random rows scaled by IDF (so the untrained model ranks like TF-IDF). Optimiser: sparse Adagrad.
-Epoch kept: ${model.bestEpoch} (best STS dev Spearman; epoch 0 = untrained).
+Initialisation: random rows scaled by IDF (so the untrained model ranks like TF-IDF). Optimiser: sparse Adagrad
+with steps relative to each row's initial scale. Epoch kept: ${model.bestEpoch} (best STS dev Spearman; epoch 0 = untrained).
+Common component of sentence vectors removed (baked into the rows): ${model.commonComponentRemoved ? 'yes' : 'no (did not help on dev)'}.
 
 ## Hyper-parameters
 

@@ -14,4 +14,7 @@ export interface PageEntry {
   load: () => Promise<{ default: Component }>;
 }
 
-export const pages: PageEntry[] = [{ path: '/', label: '특허 검색', load: async () => ({ default: SearchPage }) }];
+export const pages: PageEntry[] = [
+  { path: '/', label: '특허 검색', load: async () => ({ default: SearchPage }) },
+  { path: '/match', label: '기술이전 요청', load: () => import('./match/MatchPage.svelte') },
+];

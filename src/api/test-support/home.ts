@@ -3,36 +3,24 @@
  * store, the synthetic sample evaluations imported, a hostile record added, and the lexical index
  * built — the same path `patmatch ingest` and `patmatch index` take.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { sharedDataDir } from '../../cli/context.js';
-import { TECH_6T, type Evaluation, type Patent, type Tech6T } from '../../domain/index.js';
+import type { Patent } from '../../domain/index.js';
 import { buildIndexes } from '../../index/build/index.js';
+import { ingestEvaluations } from '../../ingest/evaluations.js';
 import { ingest } from '../../ingest/index.js';
 import { openStore } from '../../store/index.js';
+import { samplePatent } from '../../store/test-support.js';
 
 /** A patent whose title and abstract try to inject markup; the dashboard must show it as text. */
-export const HOSTILE_PATENT: Patent = {
-  applicationNumber: '1020990000001',
-  kind: 'patent',
+export const HOSTILE_PATENT: Patent = samplePatent('1020990000001', {
   title: '<script>window.__patmatchInjected = true</script><img src=x onerror="window.__patmatchInjected = true"> 그래핀 전극 제조방법',
-  titleEn: null,
   abstract: '<b>굵게</b> 그래핀 슈퍼커패시터 전극 <script>window.__patmatchInjected = true</script>',
-  ipc: ['H01G 11/86'],
   applicant: '<i>테스트</i> 출원인',
   applicationDate: '2099-01-01',
-  openingNumber: null,
-  openingDate: null,
-  publicationNumber: null,
-  publicationDate: null,
-  registrationNumber: null,
-  registrationDate: null,
-  registrationStatus: null,
-  inventors: null,
-  agent: null,
-};
+});
 
 /**
  * The single-applicant query files of the shared KIPRIS XML (325 patents): enough for paging,
@@ -71,13 +59,9 @@ export async function buildTestHome(): Promise<TestHome> {
   try {
     await ingest(store, TEST_XML_FILES.map((file) => join(data, 'plus-xml', file)));
     store.upsertPatents([HOSTILE_PATENT], 'test:hostile');
-    const rows = parse(await readFile(join(data, 'sample-evaluations.csv')), { columns: true, bom: true }) as Array<
-      Record<string, string>
-    >;
-    const evaluations = rows.map(toEvaluation);
-    const { unknownPatent } = store.upsertEvaluations(evaluations);
-    const unknown = new Set(unknownPatent);
-    const evaluated = new Set(evaluations.map((e) => e.applicationNumber).filter((no) => !unknown.has(no)));
+    await ingestEvaluations(store, join(data, 'sample-evaluations.csv'));
+    const stored = [...store.iterate()].flat().map((patent) => patent.applicationNumber);
+    const evaluated = new Set(store.getEvaluations(stored).keys());
     store.close();
     await buildIndexes(home);
     return { home, evaluated, cleanup: () => rm(home, { recursive: true, force: true }) };
@@ -86,18 +70,4 @@ export async function buildTestHome(): Promise<TestHome> {
     await rm(home, { recursive: true, force: true });
     throw error;
   }
-}
-
-function toEvaluation(row: Record<string, string>): Evaluation {
-  const number = (field: string) => (row[field] ? Number(row[field]) : null);
-  const tech6t = row.tech_6t as Tech6T;
-  return {
-    applicationNumber: row.application_number ?? '',
-    pqi: number('pqi'),
-    rightsScore: number('rights_score'),
-    technologyScore: number('technology_score'),
-    commercialScore: number('commercial_score'),
-    tech6t: TECH_6T.includes(tech6t) ? tech6t : null,
-    source: row.source ?? 'unknown',
-  };
 }

@@ -1,15 +1,17 @@
 /**
- * `patmatch bench api`: load-tests the search API in-process on loopback with autocannon — 20
+ * `patmatch bench api`: load-tests the search API on loopback with autocannon — 20
  * concurrent clients, a fixed duration, real queries cut from stored patent titles — and reports
  * latency percentiles, throughput and errors as JSON.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Command } from 'commander';
-import { buildServer } from '../../api/index.js';
+import type { Command } from 'commander';
 import { resolveHome } from '../../cli/context.js';
 import { parseInteger } from '../../cli/options.js';
 import { PatmatchError } from '../../domain/errors.js';
-import { openSearchEngine } from '../../search/index.js';
 import type { SearchMode } from '../../domain/index.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 
@@ -23,6 +25,11 @@ export interface ApiBenchOptions {
   top: number;
   /** Ranking method; default: the engine's default. */
   mode?: SearchMode;
+  /**
+   * Keep the server's result cache on. Off by default, so every request runs a real search; on,
+   * the run shows the throughput of repeated queries instead.
+   */
+  cache: boolean;
 }
 
 /** Defaults: the targets of issue 4 (20 concurrent clients) over 10 seconds. */
@@ -31,12 +38,14 @@ export const defaultApiBenchOptions: Omit<ApiBenchOptions, 'home'> = {
   durationSeconds: 10,
   queryCount: 200,
   top: 10,
+  cache: false,
 };
 
 /** What one run measured; latencies in milliseconds over every response. */
 export interface ApiBenchReport {
   endpoint: string;
   model: string | null;
+  cache: boolean;
   connections: number;
   durationSeconds: number;
   queries: number;
@@ -78,9 +87,43 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** The module-loader flags of this process (e.g. tsx's `--import`), which the child needs to load the same code. */
+function loaderFlags(argv: readonly string[]): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (['--import', '--require', '-r', '--loader', '--experimental-loader'].includes(arg)) flags.push(arg, argv[++i]!);
+    else if (/^--(import|require|loader|experimental-loader)=/.test(arg)) flags.push(arg);
+  }
+  return flags;
+}
+
+/** Starts `server-process` (the .ts source under tsx, the .js build otherwise) and waits for its URL. */
+async function startServerProcess(home: string, cache: boolean): Promise<{ url: string; model: string | null; stop(): Promise<void> }> {
+  const self = fileURLToPath(import.meta.url);
+  const child = fork(join(dirname(self), `server-process${extname(self)}`), [home, cache ? 'on' : 'off'], {
+    execArgv: loaderFlags(process.execArgv),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [ready] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new PatmatchError('not_ready', `The benchmark server for ${home} exited with code ${code} before listening`);
+    }),
+  ])) as [{ url: string; model: string | null }];
+  return {
+    ...ready,
+    async stop() {
+      const exited = once(child, 'exit');
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
 /**
- * Runs the benchmark against an in-process server (rate limiting and request logging off, so the
- * figures measure search, not the limiter) and closes everything afterwards.
+ * Runs the benchmark against a server in a child process (rate limiting and request logging off,
+ * so the figures measure search, not the limiter) and stops it afterwards.
  *
  * @example
  * const report = await runApiBench({ home: '.patmatch' });
@@ -89,23 +132,26 @@ function percentile(sorted: readonly number[], p: number): number {
 export async function runApiBench(options: Partial<ApiBenchOptions> & Pick<ApiBenchOptions, 'home'>): Promise<ApiBenchReport> {
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   const settings: ApiBenchOptions = { ...defaultApiBenchOptions, ...given, home: options.home };
-  const engine = await openSearchEngine(settings.home);
   const store = openStore(settings.home);
-  const app = await buildServer({ engine, store, logger: false, rateLimit: false, webRoot: null });
+  let queries: string[];
   try {
-    const queries = benchQueries(store, settings.queryCount);
-    const paths = queries.map((q) => {
-      const params = new URLSearchParams({ q, top: String(settings.top) });
-      if (settings.mode) params.set('mode', settings.mode);
-      return `/api/search?${params}`;
-    });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    queries = benchQueries(store, settings.queryCount);
+  } finally {
+    store.close();
+  }
+  const paths = queries.map((q) => {
+    const params = new URLSearchParams({ q, top: String(settings.top) });
+    if (settings.mode) params.set('mode', settings.mode);
+    return `/api/search?${params}`;
+  });
+  const server = await startServerProcess(settings.home, settings.cache);
+  try {
     let next = 0;
     const latencies: number[] = [];
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
         {
-          url,
+          url: server.url,
           connections: settings.connections,
           duration: settings.durationSeconds,
           requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
@@ -118,7 +164,8 @@ export async function runApiBench(options: Partial<ApiBenchOptions> & Pick<ApiBe
     const round = (value: number) => Math.round(value * 100) / 100;
     return {
       endpoint: 'GET /api/search',
-      model: engine.model,
+      model: server.model,
+      cache: settings.cache,
       connections: settings.connections,
       durationSeconds: settings.durationSeconds,
       queries: queries.length,
@@ -135,28 +182,37 @@ export async function runApiBench(options: Partial<ApiBenchOptions> & Pick<ApiBe
       timeouts: result.timeouts,
     };
   } finally {
-    await app.close();
-    await engine.close();
-    store.close();
+    await server.stop();
   }
 }
 
+interface ApiBenchFlags {
+  connections: string;
+  duration: string;
+  queries: string;
+  top: string;
+  mode?: string;
+  cache?: boolean;
+}
+
 /**
- * The `api` subcommand of `patmatch bench`; prints the report as JSON.
+ * Adds `patmatch bench api` to the `bench` command; it prints the report as JSON.
  *
  * @example
- * program.command('bench').addCommand(apiBenchCommand());
+ * registerApiBench(program.command('bench'));
  * // patmatch bench api --connections 20 --duration 10
  */
-export function apiBenchCommand(): Command {
-  return new Command('api')
+export function registerApiBench(bench: Command): void {
+  bench
+    .command('api')
     .description('Load-test GET /api/search on loopback (autocannon) and print p50/p95/p99, rps and errors as JSON')
     .option('--connections <n>', 'concurrent clients', String(defaultApiBenchOptions.connections))
     .option('--duration <seconds>', 'how long to run', String(defaultApiBenchOptions.durationSeconds))
     .option('--queries <n>', 'distinct queries made from stored titles', String(defaultApiBenchOptions.queryCount))
     .option('--top <n>', 'hits per request', String(defaultApiBenchOptions.top))
     .option('--mode <mode>', 'seed | dense | hybrid | lexical (default: the engine default)')
-    .action(async (flags: Record<string, string | undefined>, command: Command) => {
+    .option('--cache', 'keep the result cache on (measures repeated queries, not search)')
+    .action(async (flags: ApiBenchFlags, command: Command) => {
       const report = await runApiBench({
         home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
         connections: parseInteger('--connections', flags.connections),
@@ -164,6 +220,7 @@ export function apiBenchCommand(): Command {
         queryCount: parseInteger('--queries', flags.queries),
         top: parseInteger('--top', flags.top),
         mode: flags.mode as SearchMode | undefined,
+        cache: flags.cache ?? false,
       });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });

@@ -14,6 +14,8 @@ export interface IndexBenchOptions {
   k: number;
   /** Ground-truth neighbour ids (at least `k` per query); when absent, exact search on a sample. */
   groundTruth?: string;
+  /** Index file to reuse when it exists, else to build and keep (a temporary file when absent). */
+  indexPath?: string;
   /** Where to write the result ids, one row of `k` per query (−1 pads short rows). */
   out?: string;
   /** Queries whose exact neighbours are computed when there is no ground-truth file. */
@@ -30,8 +32,9 @@ export interface IndexBenchReport {
   dim: number;
   k: number;
   queries: number;
-  buildSeconds: number;
-  buildVectorsPerSecond: number;
+  /** `null` when an existing `indexPath` was reused. */
+  buildSeconds: number | null;
+  buildVectorsPerSecond: number | null;
   /** Time to open the saved index memory-mapped. */
   loadSeconds: number;
   searchP50Ms: number;
@@ -72,13 +75,8 @@ export async function runIndexBench(
   }
   const dir = await mkdtemp(join(tmpdir(), 'patmatch-bench-'));
   try {
-    const started = performance.now();
-    const built = HnswIndex.create({ ...settings.index, dimension: base.dimension });
-    const ids = Uint32Array.from({ length: base.count }, (_, i) => i);
-    built.addMatrix(ids, base.data, (done, total) => onProgress?.('build', done, total));
-    const buildSeconds = (performance.now() - started) / 1000;
-    const path = join(dir, 'bench.usearch');
-    await built.save(path);
+    const path = settings.indexPath ?? join(dir, 'bench.usearch');
+    const buildSeconds = (await exists(path)) ? null : await buildAndSave(base, path, settings.index, onProgress);
     const memoryBytes = (await stat(path)).size;
     const truth = settings.groundTruth
       ? await readGroundTruth(settings.groundTruth, queries.count, k)
@@ -92,8 +90,8 @@ export async function runIndexBench(
         dim: base.dimension,
         k,
         queries: queries.count,
-        buildSeconds: round(buildSeconds, 2),
-        buildVectorsPerSecond: Math.round(base.count / buildSeconds),
+        buildSeconds: buildSeconds === null ? null : round(buildSeconds, 2),
+        buildVectorsPerSecond: buildSeconds === null ? null : Math.round(base.count / buildSeconds),
         loadSeconds: round(run.loadSeconds, 3),
         searchP50Ms: round(percentile(run.latencies, 0.5), 3),
         searchP99Ms: round(percentile(run.latencies, 0.99), 3),
@@ -107,6 +105,29 @@ export async function runIndexBench(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Builds the index over every base vector (ids = row numbers), saves it and returns the build seconds. */
+async function buildAndSave(
+  base: VecsMatrix<Float32Array>,
+  path: string,
+  options: Omit<HnswOptions, 'dimension'>,
+  onProgress: IndexBenchOptions['onProgress'],
+): Promise<number> {
+  const started = performance.now();
+  const index = HnswIndex.create({ ...options, dimension: base.dimension });
+  const ids = Uint32Array.from({ length: base.count }, (_, i) => i);
+  index.addMatrix(ids, base.data, (done, total) => onProgress?.('build', done, total));
+  const seconds = (performance.now() - started) / 1000;
+  await index.save(path);
+  return seconds;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Opens the saved index memory-mapped and searches every query, one at a time. */

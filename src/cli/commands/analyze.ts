@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAnalyzer } from '../../text/index.js';
+import { createAnalyzer, type KoreanAnalyzer } from '../../text/index.js';
 
 /**
  * `patmatch analyze "<text>"`: shows the search terms the lexical index makes of a text, or with
@@ -16,12 +16,23 @@ export function register(program: Command): void {
     .argument('<text>', 'Korean and/or English text')
     .option('--morphemes', 'every morpheme as surface/TAG instead of the terms')
     .action(async (text: string, flags: { morphemes?: boolean }, command: Command) => {
-      const analyzer = await createAnalyzer();
       const { json } = command.optsWithGlobals<{ json?: boolean }>();
-      const morphemes = analyzer.morphemes(text);
-      const terms = analyzer.terms(text);
-      if (json) process.stdout.write(`${JSON.stringify({ terms, morphemes })}\n`);
-      else if (flags.morphemes) process.stdout.write(`${morphemes.map((m) => `${m.surface}/${m.pos}`).join(' ')}\n`);
-      else process.stdout.write(`${terms.join(' ')}\n`);
+      process.stdout.write(formatAnalysis(await createAnalyzer(), text, { json, morphemes: flags.morphemes }));
     });
+}
+
+/**
+ * The output of `analyze`: terms on one line, or `surface/TAG` morphemes, or both as one JSON line.
+ *
+ * @example
+ * formatAnalysis(analyzer, '전극을', { morphemes: true }) // '전극/NNG 을/JKO\n'
+ */
+export function formatAnalysis(
+  analyzer: KoreanAnalyzer,
+  text: string,
+  flags: { json?: boolean; morphemes?: boolean },
+): string {
+  if (flags.json) return `${JSON.stringify({ terms: analyzer.terms(text), morphemes: analyzer.morphemes(text) })}\n`;
+  if (flags.morphemes) return `${analyzer.morphemes(text).map((m) => `${m.surface}/${m.pos}`).join(' ')}\n`;
+  return `${analyzer.terms(text).join(' ')}\n`;
 }

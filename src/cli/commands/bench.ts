@@ -8,6 +8,7 @@ import {
 } from '../../bench/index/index.js';
 import { defaultHnswOptions, type HnswQuantization } from '../../index/hnsw/index.js';
 import { startProgress, type Progress } from '../progress.js';
+import { registerSearchBench } from '../../bench/search/command.js';
 
 /**
  * The `bench` subcommands; each adds itself to the `bench` command. Add new benchmarks here.
@@ -15,7 +16,7 @@ import { startProgress, type Progress } from '../progress.js';
  * @example
  * export const benchSubcommands = [registerIndexBench, registerSearchBench];
  */
-export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [registerIndexBench];
+export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [registerIndexBench, registerSearchBench];
 
 /**
  * Registers `patmatch bench <subcommand>`: measurements printed as JSON with `--json`.
@@ -34,6 +35,7 @@ interface IndexBenchFlags {
   k: string;
   gt?: string;
   out?: string;
+  index?: string;
   recallQueries: string;
   generate?: string;
   queryCount: string;
@@ -63,6 +65,7 @@ export function registerIndexBench(bench: Command): void {
     .option('--k <n>', 'neighbours per query', String(defaultIndexBenchOptions.k))
     .option('--gt <file>', 'ground-truth ids (.ivecs); default: exact search for --recall-queries queries')
     .option('--out <file>', 'write the result ids (.ivecs)')
+    .option('--index <file>', 'reuse this index file if it exists, else build and keep it there')
     .option('--recall-queries <n>', 'queries searched exactly for recall', String(defaultIndexBenchOptions.recallQueries))
     .option('--generate <n>', 'first write n seeded clustered base vectors and the queries')
     .option('--query-count <n>', 'queries written by --generate', '200')
@@ -100,6 +103,7 @@ export function registerIndexBench(bench: Command): void {
         k: integer(flags.k, '--k'),
         groundTruth: flags.gt,
         out: flags.out,
+        indexPath: flags.index,
         recallQueries: integer(flags.recallQueries, '--recall-queries'),
         index: {
           connectivity: integer(flags.connectivity, '--connectivity'),
@@ -130,7 +134,9 @@ function printIndexReport(report: IndexBenchReport, json: boolean): void {
   }
   const lines = [
     `${report.n} × ${report.dim} vectors, ${report.queries} queries, k = ${report.k}, efSearch ${report.index.expansionSearch}`,
-    `build   ${report.buildSeconds} s (${report.buildVectorsPerSecond} vectors/s), open ${report.loadSeconds} s`,
+    report.buildSeconds === null
+      ? `build   reused the index file, open ${report.loadSeconds} s`
+      : `build   ${report.buildSeconds} s (${report.buildVectorsPerSecond} vectors/s), open ${report.loadSeconds} s`,
     `search  p50 ${report.searchP50Ms} ms, p99 ${report.searchP99Ms} ms`,
     `memory  ${(report.memoryBytes / 2 ** 20).toFixed(1)} MiB`,
     `recall@${report.k} ${report.recall} over ${report.recallQueries} queries`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { buildIndexes } from '../../index/build/index.js';
 import { resolveHome } from '../context.js';
 import { parseInteger } from '../options.js';
-import { startProgress, type Progress } from '../progress.js';
+import { startStagedProgress } from '../progress.js';
 
 /** `patmatch index`: brings the BM25 index and the vectors up to date with the store. */
 export function register(program: Command): void {
@@ -14,17 +14,13 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'texts per embedding batch', '1024')
     .action(async (flags: { embedder?: string; full?: boolean; batchSize: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
-      const bars = new Map<string, Progress>();
+      const progress = startStagedProgress();
       const report = await buildIndexes(resolveHome(globals.home), {
         embedder: flags.embedder,
         full: flags.full ?? false,
         batchSize: parseInteger('--batch-size', flags.batchSize),
-        onProgress(stage, done, total) {
-          let bar = bars.get(stage);
-          if (!bar) bars.set(stage, (bar = startProgress(stage, total)));
-          bar.update(done);
-        },
-      }).finally(() => bars.forEach((bar) => bar.stop()));
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       if (globals.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return;

@@ -21,8 +21,9 @@ export function register(program: Command): void {
     .command('ingest')
     .description('Load patents from KIPRIS Plus XML, CSV/TSV/XLSX exports or JSON Lines (files or folders)')
     .argument('<paths...>', 'files or folders (read recursively; formats are detected from the content)')
-    .option('--map <field=column>', 'read a field from a named (or 1-based numbered) column, e.g. title=특허명; repeatable', collectMap, {})
-    .action(async (paths: string[], flags: { map: Record<string, string> }, command: Command) => {
+    .option('--map <field=column>', 'read a field from a named (or 1-based numbered) column, e.g. title=특허명; repeatable', collectMap)
+    .addHelpText('after', '\nExit code 0 when every file was read (rejected records are listed, not fatal); 2 when a file could not be read.')
+    .action(async (paths: string[], flags: { map?: Record<string, string> }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const store = openStore(resolveHome(globals.home));
       const bar = startProgress('ingest', 1);
@@ -44,7 +45,7 @@ export function register(program: Command): void {
     });
 }
 
-function collectMap(value: string, previous: Record<string, string>): Record<string, string> {
+function collectMap(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^\s*([A-Za-z]+)\s*=\s*(.+?)\s*$/.exec(value);
   if (!match) throw new PatmatchError('invalid_input', `--map ${value}: expected field=column, e.g. title=특허명`);
   return { ...previous, [match[1]!]: match[2]! };

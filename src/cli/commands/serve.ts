@@ -3,10 +3,11 @@ import { buildServer, defaultServerOptions, startServer } from '../../api/index.
 import { PatmatchError } from '../../domain/errors.js';
 import { openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
+import { addMatchServeOptions, openMatchForServe, type MatchServeFlags } from '../../match/serve.js';
 import { resolveHome } from '../context.js';
 import { parseInteger } from '../options.js';
 
-interface ServeFlags {
+interface ServeFlags extends MatchServeFlags {
   port?: string;
   host: string;
   kiprisUrl?: string;
@@ -22,8 +23,7 @@ interface ServeFlags {
  * PORT=3000 patmatch serve --host 0.0.0.0
  */
 export function register(program: Command): void {
-  program
-    .command('serve')
+  addMatchServeOptions(program.command('serve'))
     .description('Serve the HTTP API and the dashboard (stops gracefully on Ctrl-C / SIGTERM)')
     .option('--port <n>', 'port to listen on (env PORT, default 8080; 0 = any free port)')
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
@@ -39,22 +39,27 @@ export function register(program: Command): void {
 
       const engine = await openSearchEngine(home);
       const store = openStore(home);
+      const match = await openMatchForServe(flags, { home, db: store.db, search: engine });
       const app = await buildServer({
+        plugins: [match.plugin],
         engine,
         store,
         kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
         rateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 },
         webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
       }).catch(async (error: unknown) => {
+        await match.close();
         await engine.close();
         store.close();
         throw error;
       });
       app.addHook('onClose', async () => {
+        await match.close();
         await engine.close();
         store.close();
       });
       const { url } = await startServer(app, { port, host: flags.host });
+      match.listening(url);
       process.stderr.write(`patmatch: serving ${home} at ${url}/ (Ctrl-C to stop)\n`);
     });
 }

@@ -21,6 +21,7 @@ interface TrainFlags {
   batchSize?: string;
   learningRate?: string;
   seed?: string;
+  ipcPairs?: boolean;
 }
 
 /** `patmatch train`: trains the static embedding model into `<home>/models/default`. */
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--dim <n>', 'vector dimension', String(defaultTrainOptions.dim))
     .option('--batch-size <n>', 'pairs per batch (in-batch negatives)', String(defaultTrainOptions.batchSize))
     .option('--learning-rate <x>', 'Adagrad learning rate', String(defaultTrainOptions.learningRate))
+    .option('--ipc-pairs', 'also pair titles with abstracts of other patents in the same IPC main group')
     .option('--seed <n>', 'random seed (same seed and data → same model)', String(defaultTrainOptions.seed))
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
@@ -53,6 +55,7 @@ export function register(program: Command): void {
         batchSize: parseInteger('--batch-size', flags.batchSize),
         learningRate: parsePositive('--learning-rate', flags.learningRate),
         seed: parseInteger('--seed', flags.seed),
+        ipcPairs: flags.ipcPairs,
         onProgress: ({ epoch, epochs, step, steps, loss, devSpearman }) => {
           bar.setTotal(epochs * steps);
           bar.update((epoch - 1) * steps + step, { epoch, loss: loss.toFixed(3), ...(devSpearman === undefined ? {} : { dev: devSpearman.toFixed(4) }) });

@@ -171,6 +171,9 @@ async function fetchHubText(repo: string, file: string): Promise<string | undefi
 /**
  * One vector per text from token vectors [batch, tokens, dim], looking only at tokens whose
  * attention mask is 1 (padding never counts), then L2-normalised.
+ *
+ * @example
+ * const vectors = poolTokens(outputs.last_hidden_state, inputs.attention_mask, 'mean');
  */
 export function poolTokens(hidden: Tensor, attentionMask: Tensor, mode: PoolingMode): Float32Array[] {
   const [batch, tokens, dim] = hidden.dims as [number, number, number];

@@ -96,6 +96,9 @@ const SPLITTING_PRE_TOKENIZERS = new Set([...SPACE_PRE_TOKENIZERS, 'Punctuation'
  * every normaliser step is character-local and the pre-tokeniser splits at spaces (BERT-style
  * WordPiece, the usual model2vec tokenizer). Byte-level BPE and SentencePiece mark word starts, so
  * they are tokenised whole.
+ *
+ * @example
+ * splitsOnSpaces({ normalizer: { type: 'BertNormalizer' }, pre_tokenizer: { type: 'BertPreTokenizer' } }) // true
  */
 export function splitsOnSpaces(tokenizerJson: Record<string, unknown>): boolean {
   const types = (step: unknown): string[] => {

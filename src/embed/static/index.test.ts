@@ -80,6 +80,24 @@ describe('static embedder on tiny models', () => {
     assertVectorClose(vector, unitVector(sum));
   });
 
+  test('worker threads give the same vectors as the calling thread, in input order', async () => {
+    const dir = join(root, 'threads');
+    await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F16', vocab, rows });
+    const many = Array.from({ length: 4200 }, (_, i) => texts[i % texts.length]! + ' 특허'.repeat(i % 4));
+    const inline = await loadStaticEmbedder(dir, { threads: 1 });
+    const parallel = await loadStaticEmbedder(dir, { threads: 2, batchSize: 3000 });
+    try {
+      const expected = await inline.embed(many, { kind: 'passage' });
+      const [first, second] = await Promise.all([parallel.embed(many, { kind: 'passage' }), parallel.embed(many, { kind: 'query' })]);
+      assert.deepEqual(first, expected);
+      assert.deepEqual(second, expected);
+      assertVectorClose(first[1], expectedMean([11, 12, 11, 11]));
+      assert.equal(first[0]!.buffer.byteLength, dim * 4, 'each vector owns its buffer');
+    } finally {
+      await parallel.close();
+    }
+  });
+
   test('the same files give the same id; other weights another', async () => {
     const first = join(root, 'id-a');
     const second = join(root, 'id-b');

@@ -12,15 +12,18 @@ import { StaticWorkerPool } from './worker-pool.js';
 export interface StaticEmbedderOptions {
   /** Texts per batch between progress reports (default 1024). */
   batchSize?: number;
-  /** Worker threads for large batches (default: at most 2); 1 embeds on the calling thread only. */
+  /** Worker threads for calls of 4096+ texts (default: at most 2); 1 embeds on the calling thread only. */
   threads?: number;
 }
 
 /** model2vec truncates texts to this many tokens by default; we do the same for its layout. */
 const MODEL2VEC_MAX_TOKENS = 512;
 const SUBWORD_TOKENIZER = 'patmatch-subword';
-/** Smaller batches (a query, a few demands) are embedded inline: a worker round trip costs more. */
-const PARALLEL_MIN_TEXTS = 256;
+/**
+ * Calls with fewer texts (queries, demands, a small ingest) are embedded on the calling thread:
+ * starting workers (loading the tokenizer, warming their word caches) costs more than it saves.
+ */
+const PARALLEL_MIN_TEXTS = 4096;
 
 /**
  * Loads a static token-embedding model: the vector of a text is the mean of its tokens' rows,
@@ -80,10 +83,10 @@ export async function loadStaticEmbedder(dir: string, options: StaticEmbedderOpt
   return {
     id,
     dimension: weights.dimension,
-    embed: (texts, embedOptions) =>
-      embedInBatches(texts, embedOptions, { batchSize }, (batch) =>
-        workers && batch.length >= PARALLEL_MIN_TEXTS ? workers.embed(batch) : batch.map(embedText),
-      ),
+    embed: (texts, embedOptions) => {
+      const parallel = workers && texts.length >= PARALLEL_MIN_TEXTS ? workers : undefined;
+      return embedInBatches(texts, embedOptions, { batchSize }, (batch) => (parallel ? parallel.embed(batch) : batch.map(embedText)));
+    },
     close: async () => {
       await workers?.close();
     },

@@ -87,7 +87,12 @@ export function tensorToFloat32(tensor: SafetensorsTensor): Float32Array {
   }
 }
 
-/** The tensor's values as int32 (I32, or I64 within the int32 range). */
+/**
+ * The tensor's values as int32 (I32, or I64 within the int32 range).
+ *
+ * @example
+ * const rowOf = tensorToInt32(tensors.get('mapping')!);
+ */
 export function tensorToInt32(tensor: SafetensorsTensor): Int32Array {
   const view = new DataView(tensor.bytes.buffer, tensor.bytes.byteOffset, tensor.bytes.byteLength);
   if (tensor.dtype === 'I32') return Int32Array.from({ length: tensor.bytes.byteLength / 4 }, (_, i) => view.getInt32(i * 4, true));

@@ -45,13 +45,14 @@ export class StaticWorkerPool {
 
   #start(): void {
     if (this.#workers.length > 0) return;
-    // Under tsx (tests, development) the sources are .ts; the build has .js beside this file.
-    const file = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
     for (let w = 0; w < this.size; w++) {
-      const worker = new Worker(file, { workerData: this.data });
+      const worker = startWorker(this.data);
       worker.unref();
       worker.on('message', (reply: Reply) => this.#settle(reply));
       worker.on('error', (error) => this.#failAll(error));
+      worker.on('exit', (code) => {
+        if (this.#pending.size > 0) this.#failAll(new Error(`static embedding worker exited with code ${code}`));
+      });
       this.#workers.push(worker);
     }
   }
@@ -82,4 +83,15 @@ export class StaticWorkerPool {
     this.#pending.clear();
     void this.close();
   }
+}
+
+/**
+ * Starts `worker.js` beside this file. Under tsx (tests, development) the sources are .ts, and
+ * worker threads do not inherit tsx's loader, so a one-line bootstrap registers it first.
+ */
+function startWorker(workerData: StaticWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }

@@ -53,7 +53,12 @@ export function wordPieceTokenizerJson(vocab: readonly string[]): Record<string,
   };
 }
 
-/** The matching `tokenizer_config.json` (what transformers' AutoTokenizer reads beside tokenizer.json). */
+/**
+ * The matching `tokenizer_config.json` (what transformers' AutoTokenizer reads beside tokenizer.json).
+ *
+ * @example
+ * await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify(wordPieceTokenizerConfig()));
+ */
 export function wordPieceTokenizerConfig(): Record<string, unknown> {
   return {
     tokenizer_class: 'BertTokenizer',

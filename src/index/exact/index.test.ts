@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateClusteredVectors } from '../../bench/index/synthetic.js';
 import { VectorTable } from '../table/index.js';
 import { ExactIndex, exactSearchAmong } from './index.js';
+import { withTempDir } from '../test-support.js';
 
 const dimension = 16;
 const data = generateClusteredVectors({ count: 500, dimension, clusters: 5 });
@@ -35,8 +34,7 @@ test('exactSearchAmong ranks only the candidates it is given', () => {
 });
 
 test('remove, re-add and save/load keep the index consistent', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  try {
+  await withTempDir(async (dir) => {
     const index = new ExactIndex(dimension);
     index.add([1, 2, 3], vectors.slice(0, 3));
     assert.equal(index.remove([2, 9]), 1);
@@ -47,7 +45,5 @@ test('remove, re-add and save/load keep the index consistent', async () => {
     assert.equal(loaded.size, 2);
     assert.deepEqual(loaded.search(vectors[4]!, 1)[0]!.key, 1);
     assert.throws(() => index.add([5, 6], [vectors[0]!]), /2 keys but 1 vectors/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

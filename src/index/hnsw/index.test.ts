@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateClusteredVectors } from '../../bench/index/synthetic.js';
 import { ExactIndex } from '../exact/index.js';
 import { HnswIndex } from './index.js';
+import { withTempDir } from '../test-support.js';
 
 const dimension = 32;
 
@@ -14,14 +14,6 @@ function rows(count: number, stream = 0): Float32Array[] {
   return Array.from({ length: count }, (_, i) => data.subarray(i * dimension, (i + 1) * dimension));
 }
 
-async function withTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 describe('HnswIndex', () => {
   test('finds each stored vector as its own nearest neighbour with cosine ≈ 1', () => {

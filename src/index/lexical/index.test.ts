@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PatmatchError } from '../../domain/errors.js';
 import { createAnalyzer } from '../../text/index.js';
-import { readSamplePatents, type SamplePatent } from '../../text/sample-patents.js';
+import { readSamplePatents, type SamplePatent } from '../../text/test-support/sample-patents.js';
 import { normalizeByMax, openLexicalIndex, type LexicalIndex } from './index.js';
 
 /** Patents indexed by the shared-index tests: enough for realistic IDF, few enough to build in seconds. */
@@ -110,6 +110,7 @@ describe('lexical index over the real INU patents', () => {
   test('rejects bad arguments with invalid_input', async () => {
     const invalid = { name: 'PatmatchError', code: 'invalid_input' };
     await assert.rejects(index.search('전극', 'body' as 'all', 5), invalid);
+    await assert.rejects(index.search('전극', 'toString' as 'all', 5), invalid);
     await assert.rejects(index.search('전극', 'all', -1), invalid);
     await assert.rejects(index.search('전극', 'all', 1.5), invalid);
     await assert.rejects(index.scoreKeys('전극', 'all' as 'title', [1]), invalid);

@@ -146,7 +146,7 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
   /** Bound parameters of a query, or undefined when it has no terms (only stopwords or symbols). */
   const queryParameters = (query: string, field: LexicalField): Record<string, unknown> | undefined => {
     if (typeof query !== 'string') throw new PatmatchError('invalid_input', 'Lexical search: query must be a string');
-    if (!(field in COLUMN_FILTER)) {
+    if (!Object.hasOwn(COLUMN_FILTER, field)) {
       throw new PatmatchError('invalid_input', `Lexical search: field "${String(field)}" is not title, abstract or all`);
     }
     const terms = mostFrequent(analyzer.terms(query), maxQueryTerms);
@@ -162,12 +162,16 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
 
   return {
     async search(query, field, k) {
-      if (!Number.isInteger(k) || k < 0) throw new PatmatchError('invalid_input', `Lexical search: k = ${k} is not an integer ≥ 0`);
+      if (!Number.isInteger(k) || k < 0) {
+        throw new PatmatchError('invalid_input', `Lexical search: k = ${k} is not an integer ≥ 0`);
+      }
       const parameters = queryParameters(query, field);
       return parameters && k > 0 ? searchAll.all({ ...parameters, k }) : [];
     },
     async scoreKeys(query, field, keys) {
-      if (field !== 'title' && field !== 'abstract') throw new PatmatchError('invalid_input', 'Lexical scoreKeys: field must be title or abstract');
+      if (field !== 'title' && field !== 'abstract') {
+        throw new PatmatchError('invalid_input', 'Lexical scoreKeys: field must be title or abstract');
+      }
       keys.forEach((key, at) => assertKey(key, `Lexical scoreKeys: keys[${at}]`));
       const scores = new Map(keys.map((key) => [key, 0]));
       const parameters = queryParameters(query, field);

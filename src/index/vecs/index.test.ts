@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFvecs, readIvecs, writeFvecs, writeIvecs } from './index.js';
+import { withTempDir } from '../test-support.js';
 
 test('fvecs and ivecs round trip, in the TEXMEX layout', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  try {
+  await withTempDir(async (dir) => {
     const floats = { count: 3, dimension: 2, data: Float32Array.of(0.5, -1, 2, 3.25, 1e-3, 7) };
     await writeFvecs(join(dir, 'a.fvecs'), floats);
     const bytes = await readFile(join(dir, 'a.fvecs'));
@@ -20,14 +19,11 @@ test('fvecs and ivecs round trip, in the TEXMEX layout', async () => {
     const ints = { count: 2, dimension: 3, data: Int32Array.of(1, 2, 3, -1, 70000, 0) };
     await writeIvecs(join(dir, 'b.ivecs'), ints);
     assert.deepEqual(await readIvecs(join(dir, 'b.ivecs')), ints);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('rejects files whose rows do not match the first dimension', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, 'bad.fvecs');
     const rows = Buffer.alloc(24);
     rows.writeInt32LE(2, 0);
@@ -40,7 +36,5 @@ test('rejects files whose rows do not match the first dimension', async () => {
     await assert.rejects(readFvecs(path), /empty file/);
     await assert.rejects(readFvecs(join(dir, 'none.fvecs')), { code: 'not_found' });
     await assert.rejects(writeIvecs(path, { count: 2, dimension: 2, data: new Int32Array(3) }), /3 values/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withTempDir } from '../../index/test-support.js';
 import { createAnalyzer } from '../index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { buildSubwordSpec, createSubwordTokenizer, loadSubwordTokenizer, saveSubwordTokenizer, splitWords, SUBWORD_TOKENIZER_FILE } from './index.js';
@@ -53,27 +53,21 @@ describe('subword tokenizer', () => {
 
   test('is deterministic and round-trips through its file', async () => {
     const s = await spec();
-    const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-    try {
-      await saveSubwordTokenizer(dir, s);
-      const loaded = await loadSubwordTokenizer(dir);
-      const text = TEXTS.join(' ');
-      assert.deepEqual(loaded.encode(text), createSubwordTokenizer(s).encode(text));
-      assert.equal(loaded.vocabSize, s.vocab.length + 1024);
-      assert.deepEqual(await spec(), s, 'the same texts build the same spec');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await withTempDir(async (dir) => {
+    await saveSubwordTokenizer(dir, s);
+    const loaded = await loadSubwordTokenizer(dir);
+    const text = TEXTS.join(' ');
+    assert.deepEqual(loaded.encode(text), createSubwordTokenizer(s).encode(text));
+    assert.equal(loaded.vocabSize, s.vocab.length + 1024);
+    assert.deepEqual(await spec(), s, 'the same texts build the same spec');
+    });
   });
 
   test('a missing or malformed file is a clear error', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-    try {
-      await assert.rejects(loadSubwordTokenizer(dir), (e: unknown) => e instanceof PatmatchError && e.code === 'not_found');
-      await writeFile(join(dir, SUBWORD_TOKENIZER_FILE), '{"type":"patmatch-subword","vocab":[1],"buckets":4}');
-      await assert.rejects(loadSubwordTokenizer(dir), /vocab must be an array of strings/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await withTempDir(async (dir) => {
+    await assert.rejects(loadSubwordTokenizer(dir), (e: unknown) => e instanceof PatmatchError && e.code === 'not_found');
+    await writeFile(join(dir, SUBWORD_TOKENIZER_FILE), '{"type":"patmatch-subword","vocab":[1],"buckets":4}');
+    await assert.rejects(loadSubwordTokenizer(dir), /vocab must be an array of strings/);
+    });
   });
 });

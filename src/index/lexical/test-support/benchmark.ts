@@ -1,32 +1,39 @@
 /**
  * Lexical index build and query speed on the real INU patents (run by hand, not a test):
- * `node --import tsx src/index/lexical/benchmark.ts`.
+ * `node --import tsx src/index/lexical/test-support/benchmark.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAnalyzer } from '../../text/index.js';
-import { readSamplePatents } from '../../text/sample-patents.js';
-import { openLexicalIndex } from './index.js';
+import { createAnalyzer } from '../../../text/index.js';
+import { readSamplePatents } from '../../../text/test-support/sample-patents.js';
+import { openLexicalIndex } from '../index.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
 try {
   const patents = await readSamplePatents();
   const index = await openLexicalIndex(join(dir, 'lexical.db'));
-  const buildStart = performance.now();
-  await index.upsert(patents.map((patent, key) => ({ key, ...patent })));
-  const buildSeconds = (performance.now() - buildStart) / 1000;
-  console.log(`upsert ${patents.length} patents: ${buildSeconds.toFixed(1)} s (${(patents.length / buildSeconds).toFixed(0)} docs/s)`);
+  /** Runs `work` once and prints its wall and CPU time (CPU time holds on a loaded machine), per `per` items. */
+  const measure = async (label: string, per: number, unit: string, work: () => Promise<unknown>): Promise<void> => {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    await work();
+    const cpu = process.cpuUsage(cpuStart);
+    const [wall, cpuMs] = [performance.now() - start, (cpu.user + cpu.system) / 1000];
+    console.log(`${label}: wall ${(wall / per).toFixed(1)} ms, CPU ${(cpuMs / per).toFixed(1)} ms per ${unit}`);
+  };
+  await measure(`upsert ${patents.length} patents`, patents.length, 'patent', () =>
+    index.upsert(patents.map((patent, key) => ({ key, ...patent }))),
+  );
 
   const queries = patents.slice(0, 100).map((patent) => patent.abstract);
-  const time = async (label: string, run: (query: string) => Promise<unknown>): Promise<void> => {
-    const start = performance.now();
-    for (const query of queries) await run(query);
-    console.log(`${label}: ${((performance.now() - start) / queries.length).toFixed(1)} ms per query (analysis included)`);
-  };
+  const time = (label: string, run: (query: string) => Promise<unknown>) =>
+    measure(label, queries.length, 'query', async () => {
+      for (const query of queries) await run(query);
+    });
   const terms = queries.reduce((sum, query) => sum + new Set(query.split(' ')).size, 0) / queries.length;
-  console.log(`queries: ${queries.length} abstracts used as demand paragraphs, ~${terms.toFixed(0)} words each`);
+  console.log(`queries: ${queries.length} abstracts used as demand paragraphs, ~${terms.toFixed(0)} words each; times include their analysis`);
   const analyzer = await createAnalyzer();
   await time('query analysis alone', async (query) => analyzer.terms(query));
   await time('search abstract k=1000', (query) => index.search(query, 'abstract', 1000));

@@ -1,9 +1,9 @@
 /**
  * Analyser throughput on the real INU abstracts (run by hand, not a test):
- * `node --import tsx src/text/benchmark.ts [rounds]`.
+ * `node --import tsx src/text/test-support/benchmark.ts [rounds]`.
  */
 import { performance } from 'node:perf_hooks';
-import { createAnalyzer } from './index.js';
+import { createAnalyzer } from '../index.js';
 import { readSamplePatents } from './sample-patents.js';
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -16,12 +16,16 @@ const chars = abstracts.reduce((sum, text) => sum + text.length, 0);
 analyzer.terms(abstracts[0]!); // warm-up
 for (let round = 1; round <= rounds; round++) {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let terms = 0;
   for (const text of abstracts) terms += analyzer.terms(text).length;
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rate = (time: number) => `${(abstracts.length / time).toFixed(0)} docs/s, ${(chars / time / 1000).toFixed(0)}k chars/s`;
   console.log(
-    `round ${round}: ${abstracts.length} abstracts, ${chars} chars, ${terms} terms in ${seconds.toFixed(2)} s → ` +
-      `${(abstracts.length / seconds).toFixed(0)} docs/s, ${(chars / seconds / 1000).toFixed(0)}k chars/s`,
+    `round ${round}: ${abstracts.length} abstracts, ${chars} chars, ${terms} terms; ` +
+      `wall ${seconds.toFixed(2)} s → ${rate(seconds)}; CPU ${cpuSeconds.toFixed(2)} s → ${rate(cpuSeconds)}`,
   );
 }
 

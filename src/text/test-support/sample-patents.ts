@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { sharedDataDir } from '../cli/context.js';
+import { sharedDataDir } from '../../cli/context.js';
 
 /**
  * Title and abstract of one row of the shared INU CSV.

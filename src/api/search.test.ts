@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
+import type { ApiHit } from './hits.js';
+import { hitsToCsv } from './search.js';
+
+const hit: ApiHit = {
+  rank: 1,
+  applicationNumber: '1020160138184',
+  title: '=HYPERLINK("http://evil.example","클릭"), "따옴표"',
+  titleEn: null,
+  abstract: '',
+  ipc: ['H01G 11/86'],
+  applicant: null,
+  applicationDate: null,
+  registrationNumber: null,
+  registrationDate: null,
+  registrationStatus: null,
+  abstractScore: 0.5,
+  titleScore: 0.25,
+  score: 0.375,
+  evaluation: { pqi: 1.3, rightsScore: 75, technologyScore: null, commercialScore: 54, tech6t: 'NT', source: 'synthetic-sample' },
+  kiprisUrl: 'https://doi.org/10.8080/1020160138184',
+};
+
+test('hitsToCsv writes a BOM, the Korean header and one quoted row per hit, with formulas defused', () => {
+  const csv = hitsToCsv([hit, { ...hit, rank: 2, evaluation: null }]);
+  assert.ok(csv.startsWith('\uFEFF순위,출원번호,특허명,'));
+  const rows = parse(csv, { bom: true }) as string[][];
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows[1], [
+    '1',
+    '1020160138184',
+    `'${hit.title}`,
+    '1.3',
+    '75',
+    '',
+    '54',
+    'NT',
+    'synthetic-sample',
+    '0.375',
+    'https://doi.org/10.8080/1020160138184',
+  ]);
+  assert.deepEqual(rows[2]?.slice(3, 9), ['', '', '', '', '', '']);
+});

@@ -1,0 +1,49 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withTempDir } from '../index/test-support.js';
+import { PatmatchError } from '../domain/errors.js';
+import { trainStaticModel } from '../train/index.js';
+import { writeStaticModel } from '../train/model-files.js';
+import { evaluateStsFile } from './index.js';
+
+/** Pairs whose word overlap falls with the gold score, so any bag-of-words model ranks them perfectly. */
+const PAIRS: [string, string, number][] = [
+  ['그래핀 전극 제조 방법', '그래핀 전극 제조 방법', 5],
+  ['그래핀 전극 제조 방법', '그래핀 전극 제조 장치', 3.8],
+  ['그래핀 전극 제조 방법', '그래핀 음극 소재 장치', 1.5],
+  ['그래핀 전극 제조 방법', '고양이 강아지 우유 사과', 0],
+];
+
+describe('eval sts', () => {
+  test('a perfectly ordered toy set gives Spearman 1, from KorSTS TSV and KLUE-STS JSON alike', async () => {
+    await withTempDir(async (dir) => {
+    const model = await trainStaticModel(
+      { patents: [], sts: PAIRS.map(([sentence1, sentence2, score]) => ({ sentence1, sentence2, score })), nli: [] },
+      { morphemes: (text) => text.split(' '), dim: 256, epochs: 0, subword: { minCount: 1, buckets: 4096 }, ngramInitScale: 0.01 },
+    );
+    const modelDir = join(dir, 'model');
+    await writeStaticModel(modelDir, model);
+    const tsv = join(dir, 'toy.tsv');
+    await writeFile(tsv, ['genre\tfilename\tyear\tid\tscore\tsentence1\tsentence2', ...PAIRS.map(([a, b, s], i) => `g\tf\t2024\t${i}\t${s}\t${a}\t${b}`)].join('\n'));
+    const json = join(dir, 'toy.json');
+    await writeFile(json, JSON.stringify(PAIRS.map(([sentence1, sentence2, label]) => ({ sentence1, sentence2, labels: { label } }))));
+    const fromTsv = await evaluateStsFile(tsv, { home: dir, model: modelDir });
+    assert.equal(fromTsv.n, 4);
+    assert.equal(fromTsv.spearman, 1);
+    assert.ok(fromTsv.pearson > 0.8);
+    assert.deepEqual(await evaluateStsFile(json, { home: dir, model: modelDir }), fromTsv);
+    });
+  });
+
+  test('a bad row or a missing model is an error that says where', async () => {
+    await withTempDir(async (dir) => {
+    const tsv = join(dir, 'bad.tsv');
+    await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\nabc\t문장\t문장\n');
+    await assert.rejects(evaluateStsFile(tsv, { home: dir, model: dir }), /bad\.tsv line 3: score is not a number/);
+    await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\n');
+    await assert.rejects(evaluateStsFile(tsv, { home: dir }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_ready');
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Accounts, applicantKeys, LinkSigner, loadSecret, ManagerDirectory, migrateMatch, nameKey, readManagersCsv } from './index.js';
+import { sampleManagers } from './test-support/fixture.js';
+
+describe('applicant names', () => {
+  test('nameKey ignores company-form markers, full-width forms and spaces', () => {
+    assert.equal(nameKey('(주) 에이치씨테크'), nameKey('에이치씨테크 주식회사'));
+    assert.equal(nameKey('㈜에이치씨테크'), nameKey('에이치씨테크'));
+    assert.equal(nameKey('인천대학교 산학협력단'), '인천대학교산학협력단');
+    assert.notEqual(nameKey('인천대학교 산학협력단'), nameKey('인하대학교 산학협력단'));
+  });
+
+  test('applicantKeys splits KIPRIS multi-applicant fields', () => {
+    assert.deepEqual(applicantKeys('삼성전자주식회사|서울대학교산학협력단'), ['삼성전자', '서울대학교산학협력단']);
+  });
+});
+
+/** A migrated database in a temporary home for the enclosing describe block. */
+function temporaryDatabase(): { home: string; db: Database.Database } {
+  const state = {} as { home: string; db: Database.Database };
+  before(async () => {
+    state.home = await mkdtemp(join(tmpdir(), 'patmatch-'));
+    state.db = new Database(join(state.home, 'patmatch.db'));
+    migrateMatch(state.db);
+  });
+  after(async () => {
+    state.db.close();
+    await rm(state.home, { recursive: true, force: true });
+  });
+  return state;
+}
+
+describe('manager directory', () => {
+  const temp = temporaryDatabase();
+  let directory: ManagerDirectory;
+  before(() => {
+    directory = new ManagerDirectory(temp.db);
+  });
+
+  test('ingests the sample CSV and re-ingesting updates instead of duplicating', async () => {
+    const managers = await sampleManagers();
+    assert.equal(managers.length, 200);
+    assert.deepEqual(directory.upsert(managers), { added: 200, updated: 0 });
+    assert.deepEqual(directory.upsert(managers), { added: 0, updated: 200 });
+    assert.equal(directory.count(), 200);
+  });
+
+  test('finds the manager by the whole field, a listed applicant, or a known applicant inside it', () => {
+    assert.equal(directory.lookup('인천대학교 산학협력단')?.email, 'tlo@org0093.example');
+    assert.equal(directory.lookup(' 인천대학교산학협력단 ')?.email, 'tlo@org0093.example', 'spacing differs');
+    assert.equal(directory.lookup('인천대학교 산학협력단 에이치씨테크(주)')?.email, 'tlo@org0113.example', 'exact entry wins');
+    assert.equal(directory.lookup('인천대학교 산학협력단 어느회사(주)')?.email, 'tlo@org0093.example', 'co-applicant unknown');
+    assert.equal(directory.lookup('어느회사|인천대학교 산학협력단')?.email, 'tlo@org0093.example', 'KIPRIS | list');
+    assert.equal(directory.lookup('삼성전자주식회사|인천대학교 산학협력단')?.email, 'tlo@org0054.example', 'first listed wins');
+    assert.equal(directory.lookup('알려지지 않은 출원인'), undefined);
+    assert.equal(directory.lookup(null), undefined);
+  });
+
+  test('a CSV with a bad row or a missing column is refused with file, line and column', async () => {
+    const bad = join(temp.home, 'managers.csv');
+    await writeFile(bad, 'applicant,manager_name,manager_email,organization\n"A대학교",담당자,tlo@a.example,A대학교\n"B대학교",담당자,not-an-email,B대학교\n');
+    await assert.rejects(readManagersCsv(bad), /managers\.csv line 3, manager_email: Invalid email/);
+    await writeFile(bad, 'applicant,manager_name,organization\nA,B,C\n');
+    await assert.rejects(readManagersCsv(bad), /missing column\(s\) manager_email/);
+  });
+});
+
+describe('accounts and signed links', () => {
+  const temp = temporaryDatabase();
+  let accounts: Accounts;
+  before(() => {
+    accounts = new Accounts(temp.db);
+  });
+
+  test('passwords are stored as argon2id hashes and verified; tokens are stored hashed', async () => {
+    const user = await accounts.create({ email: 'Buyer@Corp.example', password: 'correct horse', role: 'demander' });
+    assert.equal(user.email, 'buyer@corp.example');
+    const stored = temp.db.prepare('SELECT password_hash FROM match_users WHERE id = ?').get(user.id) as { password_hash: string };
+    assert.match(stored.password_hash, /^\$argon2id\$/);
+    assert.equal((await accounts.login('buyer@corp.example', 'correct horse'))?.id, user.id);
+    assert.equal(await accounts.login('buyer@corp.example', 'wrong horse'), undefined);
+    assert.equal(await accounts.login('nobody@corp.example', 'correct horse'), undefined);
+
+    const token = accounts.createApiToken(user.id);
+    assert.equal(accounts.authenticate(token, 'api')?.user.id, user.id);
+    assert.equal(accounts.authenticate(token, 'session'), undefined, 'an API token is not a session');
+    const hashes = temp.db.prepare('SELECT token_hash FROM match_tokens').all() as { token_hash: string }[];
+    assert.ok(hashes.every((row) => !row.token_hash.includes(token)));
+    accounts.revoke(token);
+    assert.equal(accounts.authenticate(token, 'api'), undefined);
+
+    const expired = accounts.createSession(user.id, -1);
+    assert.equal(accounts.authenticate(expired.token, 'session'), undefined);
+    const live = accounts.createSession(user.id, 60_000);
+    assert.equal(accounts.authenticate(live.token, 'session')?.csrfToken, live.csrfToken);
+  });
+
+  test('duplicate users and managers without an organisation are refused', async () => {
+    await assert.rejects(accounts.create({ email: 'buyer@corp.example', password: 'another pw', role: 'admin' }), /already exists/);
+    await assert.rejects(accounts.create({ email: 'tlo@univ.example', password: 'another pw', role: 'manager' }), /organization/);
+    await assert.rejects(accounts.create({ email: 'x@univ.example', password: 'short', role: 'admin' }), /password: must have at least 8/);
+  });
+
+  test('the secret file is created once with mode 0600 and reused', async () => {
+    const first = await loadSecret(temp.home);
+    const second = await loadSecret(temp.home);
+    assert.deepEqual(first, second);
+    assert.equal(first.length, 32);
+    assert.equal((await stat(join(temp.home, 'secret'))).mode & 0o777, 0o600);
+  });
+
+  test('links verify only with the same secret, match, action and expiry, and only before expiry', async () => {
+    const signer = new LinkSigner(await loadSecret(temp.home));
+    const claim = { matchId: 7, action: 'accept' as const, expires: 2_000_000_000_000 };
+    const sig = signer.sign(claim);
+    assert.ok(signer.verify(claim, sig, 1_000));
+    assert.ok(!signer.verify(claim, sig, 2_000_000_000_000), 'expired');
+    assert.ok(!signer.verify({ ...claim, matchId: 8 }, sig, 1_000));
+    assert.ok(!signer.verify({ ...claim, action: 'decline' }, sig, 1_000));
+    assert.ok(!signer.verify({ ...claim, expires: claim.expires + 1 }, sig, 1_000));
+    assert.ok(!signer.verify(claim, `${sig}x`, 1_000));
+    assert.ok(!new LinkSigner(Buffer.alloc(32, 1)).verify(claim, sig, 1_000), 'another server secret');
+  });
+});

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type Database from 'better-sqlite3';
+import type { SearchEngine } from '../search/types.js';
+import { openMatch, type OpenedMatch } from './index.js';
+
+/** The `patmatch serve` flags of the match workflow. */
+export interface MatchServeFlags {
+  smtp?: string;
+  publicUrl?: string;
+  mailFrom: string;
+}
+
+/**
+ * Adds `--smtp`, `--public-url` and `--mail-from` to the serve command.
+ *
+ * @example
+ * addMatchServeOptions(program.command('serve'))
+ */
+export function addMatchServeOptions(command: Command): Command {
+  return command
+    .option('--smtp <url>', 'SMTP server for notification emails, e.g. smtp://127.0.0.1:25 (env PATMATCH_SMTP; default: log emails instead)', process.env.PATMATCH_SMTP)
+    .option('--public-url <url>', 'address users reach this server at, used in emailed links (default: the listening address)')
+    .option('--mail-from <address>', 'sender of notification emails', 'patmatch <no-reply@patmatch.localhost>');
+}
+
+/**
+ * Opens the match workflow for `patmatch serve` and returns it with `listening(url)`, which points
+ * emailed links at the real address once the server listens (unless `--public-url` was given).
+ *
+ * @example
+ * const match = await openMatchForServe(command.opts(), { home, db: store.db, search: engine });
+ * const app = await buildServer({ engine, store, plugins: [match.plugin] });
+ * match.listening((await startServer(app)).url);
+ */
+export async function openMatchForServe(
+  flags: MatchServeFlags,
+  context: { home: string; db: Database.Database; search: SearchEngine },
+): Promise<OpenedMatch & { listening(url: string): void }> {
+  const match = await openMatch({
+    ...context,
+    smtp: flags.smtp,
+    publicUrl: flags.publicUrl ?? 'http://127.0.0.1:8080',
+    mailFrom: flags.mailFrom,
+    log: (message, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg: message, ...fields })}\n`),
+  });
+  return {
+    ...match,
+    listening(url) {
+      if (!flags.publicUrl) match.service.setPublicUrl(url);
+    },
+  };
+}
