@@ -5,7 +5,7 @@
 import type { SearchMode } from '../domain/index.js';
 import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
-import type { Neighbor } from '../index/types.js';
+import { VectorTable } from '../index/table/index.js';
 import type { DenseVectors } from '../index/vectors/types.js';
 import type { SearchEngine } from '../search/types.js';
 import type { StoredPatent } from '../store/index.js';
@@ -141,20 +141,17 @@ export async function evaluateRetrieval(target: RetrievalTarget, options: Partia
  * createSearchEngine({ store, lexical, dense: { embedder, vectors } });
  */
 export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPatent[]): Promise<DenseVectors> {
-  const keys = corpus.map((p) => p.id);
-  const titles = await embedder.embed(corpus.map((p) => p.title), { kind: 'passage' });
-  const abstracts = await embedder.embed(corpus.map((p) => p.abstract.trim() || p.title), { kind: 'passage' });
-  const row = new Map(keys.map((key, i) => [key, i]));
-  const dot = (a: Float32Array, b: Float32Array) => {
-    let s = 0;
-    for (let d = 0; d < a.length; d++) s += a[d]! * b[d]!;
-    return s;
-  };
-  const scoresOf = (table: Float32Array[], query: Float32Array, wanted: readonly number[]) =>
-    Float32Array.from(wanted, (key) => {
-      const i = row.get(key);
-      return i === undefined ? 0 : dot(query, table[i]!);
-    });
+  const titleVectors = await embedder.embed(corpus.map((p) => p.title), { kind: 'passage' });
+  const abstractVectors = await embedder.embed(corpus.map((p) => p.abstract.trim() || p.title), { kind: 'passage' });
+  const titles = VectorTable.create({ dimension: embedder.dimension, precision: 'f32' });
+  const abstracts = VectorTable.create({ dimension: embedder.dimension, precision: 'f32' });
+  // A text with no token the model knows embeds to zero: it has no vector, as in `patmatch index`.
+  const isEmbedded = (vector: Float32Array) => vector.some((x) => x !== 0);
+  corpus.forEach((patent, i) => {
+    if (isEmbedded(titleVectors[i]!)) titles.set(patent.id, titleVectors[i]!);
+    if (isEmbedded(abstractVectors[i]!)) abstracts.set(patent.id, abstractVectors[i]!);
+  });
+  const orZero = (scores: Float32Array) => scores.map((score) => (Number.isNaN(score) ? 0 : score));
   return {
     manifest: {
       model: embedder.id,
@@ -164,15 +161,10 @@ export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPat
       count: corpus.length,
       builtAt: new Date(0).toISOString(),
     },
-    searchAbstracts(query, k, allowed) {
-      const hits: Neighbor[] = [];
-      keys.forEach((key, i) => {
-        if (!allowed || allowed.has(key)) hits.push({ key, score: dot(query, abstracts[i]!) });
-      });
-      return hits.sort((a, b) => b.score - a.score || a.key - b.key).slice(0, k);
-    },
-    titleScores: (query, wanted) => scoresOf(titles, query, wanted),
-    abstractScores: (query, wanted) => scoresOf(abstracts, query, wanted),
+    memoryBytes: titles.byteLength + abstracts.byteLength,
+    searchAbstracts: (query, k, allowed) => abstracts.nearest(query, k, allowed ? [...allowed] : undefined),
+    titleScores: (query, wanted) => orZero(titles.dot(query, wanted)),
+    abstractScores: (query, wanted) => orZero(abstracts.dot(query, wanted)),
     close() {},
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -9,20 +9,28 @@ import { randomBytes } from 'node:crypto';
  * @example
  * await writeFileAtomic('.patmatch/index/manifest.json', JSON.stringify(manifest));
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  return saveAtomically(path, (tmp) => writeFile(tmp, data));
+}
+
+/**
+ * Saves a file atomically when the content is produced by a writer that needs a path (a native
+ * library's `save`, a chunked stream): `write(tmpPath)` fills a temporary file in the same folder,
+ * which is then fsynced and renamed over `path`, and the folder is fsynced. If `write` throws, the
+ * temporary file is removed and `path` keeps its old content.
+ *
+ * @example
+ * await saveAtomically('.patmatch/vectors/abstracts.usearch', (tmp) => native.save(tmp));
+ */
+export async function saveAtomically(path: string, write: (tmpPath: string) => void | Promise<void>): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await write(tmp);
+    await fsync(tmp);
     await rename(tmp, path);
-    await syncDir(dir);
+    await fsync(dir);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
@@ -52,12 +60,12 @@ export async function replaceDirAtomic(path: string, build: (tmpDir: string) => 
     if (error.code !== 'ENOENT') throw error;
   });
   await rename(tmp, path);
-  await syncDir(parent);
+  await fsync(parent);
   await rm(old, { recursive: true, force: true });
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {

@@ -51,6 +51,8 @@ export interface SearchBenchReport {
   search: Partial<Record<SearchMode, ModeLatency>>;
   stage1RecallAt1000: number | null;
   indexBytes: { lexical: number; vectors: number };
+  /** Memory of the open dense index (memory-mapped graph and in-memory tables); the figure held to 2 GB. */
+  indexMemoryBytes: number | null;
   peakRssBytes: number;
 }
 
@@ -112,6 +114,7 @@ export async function runSearchBench(
             ? stage1Recall(vectors, allIds(store), queries.slice(0, settings.recallQueries), cached)
             : null,
         indexBytes: { lexical: await sizeOf(layout.lexical), vectors: await sizeOf(layout.vectors) },
+        indexMemoryBytes: vectors?.memoryBytes ?? null,
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
       };
     } finally {

@@ -9,14 +9,19 @@ import {
 import { defaultHnswOptions, type HnswQuantization } from '../../index/hnsw/index.js';
 import { startProgress, type Progress } from '../progress.js';
 import { registerSearchBench } from '../../bench/search/command.js';
+import { registerApiBench } from '../../bench/api/index.js';
 
 /**
  * The `bench` subcommands; each adds itself to the `bench` command. Add new benchmarks here.
  *
  * @example
- * export const benchSubcommands = [registerIndexBench, registerSearchBench];
+ * export const benchSubcommands = [registerIndexBench, registerSearchBench, registerApiBench];
  */
-export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [registerIndexBench, registerSearchBench];
+export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [
+  registerIndexBench,
+  registerSearchBench,
+  registerApiBench,
+];
 
 /**
  * Registers `patmatch bench <subcommand>`: measurements printed as JSON with `--json`.

@@ -112,7 +112,7 @@ describe('normalizeDate', () => {
 describe('normalizeText', () => {
   const cases: Array<[unknown, string]> = [
     ['  그래핀\u00a0 전극 ', '그래핀 전극'],
-    ['<p>본 발명은 <b>전극</b>에 관한 것</p>', '본 발명은 전극 에 관한 것'],
+    ['<p>본 발명은 <b>전극</b>에 관한 것</p>', '본 발명은 전극에 관한 것'],
     ['A &amp; B &lt;C&gt;', 'A & B <C>'],
     ['ｆｕｌｌ－ｗｉｄｔｈ', 'full-width'],
     ['탭\t과\r\n줄바꿈\u0000', '탭 과 줄바꿈'],

@@ -5,6 +5,7 @@
  * decides whether that rejects the record.
  */
 import type { Patent, PatentKind } from '../index.js';
+import { normalizeText as normalizeFreeText } from '../../text/normalize.js';
 
 const KIND_BY_PREFIX: Readonly<Record<string, PatentKind>> = { '10': 'patent', '20': 'utility-model' };
 
@@ -41,24 +42,15 @@ export function kindOf(applicationNumber: string): PatentKind {
 }
 
 /**
- * Trims, applies Unicode NFKC, strips markup tags and control characters, and collapses runs of
- * whitespace. Non-string input gives `''`.
+ * `text/normalize`'s `normalizeText` for values read from files: markup stripped, entities decoded,
+ * NFKC, control characters removed, whitespace collapsed. Non-string input gives `''`.
  *
  * @example
  * normalizeText('  <b>그래핀</b>\u00a0 전극 ') // '그래핀 전극'
  */
 export function normalizeText(value: unknown): string {
-  if (typeof value !== 'string') return '';
-  return value
-    .normalize('NFKC')
-    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ')
-    .replace(/&(lt|gt|amp|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b\ufeff]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return typeof value === 'string' ? normalizeFreeText(value) : '';
 }
-
-const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
 
 /**
  * `normalizeText`, but `null` for an empty result: for optional fields.

@@ -1,7 +1,7 @@
 import { open as openFile } from 'node:fs/promises';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { PatmatchError } from '../../domain/errors.js';
-import { saveAtomically } from '../persist.js';
+import { saveAtomically } from '../../util/atomic.js';
 import { compareNeighbors } from '../top-k.js';
 import type { Neighbor, VectorIndex } from '../types.js';
 import { assertIndexable, assertKey, assertSameLength, normalizeInPlace } from '../vector.js';

@@ -1,16 +1,22 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { PatmatchError } from '../../domain/errors.js';
-import { saveAtomically } from '../persist.js';
+import { saveAtomically } from '../../util/atomic.js';
 import { TopK } from '../top-k.js';
 import type { Neighbor } from '../types.js';
 import { assertIndexable, assertKey, normalizeInPlace } from '../vector.js';
+import {
+  headerBytes,
+  precisionCodes,
+  readTableHeader,
+  rowsOfKeys,
+  scoreRow,
+  unitQuery,
+  writeTableHeader,
+  type VectorPrecision,
+} from './format.js';
 
-/**
- * How a table stores its vectors. `i8`: one signed byte per component plus a float32 scale per
- * vector (maximum |component| / 127), a quarter of `f32`; on 256-dimensional clustered unit vectors
- * the cosine is off by 3e-4 on average and 2.5e-3 at most. `f32`: exact, for ground truth and small sets.
- */
-export type VectorPrecision = 'f32' | 'i8';
+export type { VectorPrecision } from './format.js';
+export { DiskVectorTable } from './disk.js';
 
 /** Options of `VectorTable.create`. */
 export interface VectorTableOptions {
@@ -18,10 +24,6 @@ export interface VectorTableOptions {
   precision: VectorPrecision;
 }
 
-const magic = 0x54564d50; // "PMVT" little-endian
-const version = 1;
-const headerBytes = 32;
-const precisionCodes: Record<VectorPrecision, number> = { f32: 1, i8: 2 };
 
 /**
  * A dense key → unit-vector store, e.g. the title vectors kept for exact stage-2 scoring.
@@ -83,18 +85,10 @@ export class VectorTable {
       throw new PatmatchError(error.code === 'ENOENT' ? 'not_found' : 'invalid_input', `${path}: ${error.message}`);
     });
     const bytes = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
-    const invalid = (reason: string) => new PatmatchError('invalid_input', `${path}: ${reason}`);
-    if (bytes.length < headerBytes || bytes.readUInt32LE(0) !== magic) throw invalid('not a patmatch vector table');
-    if (bytes.readUInt32LE(4) !== version) throw invalid(`unsupported version ${bytes.readUInt32LE(4)}`);
-    const precision = (Object.keys(precisionCodes) as VectorPrecision[]).find(
-      (name) => precisionCodes[name] === bytes.readUInt32LE(8),
-    );
-    const dimension = bytes.readUInt32LE(12);
-    const count = bytes.readUInt32LE(16);
-    if (!precision || dimension === 0) throw invalid('header names no valid precision and dimension');
-    const elementBytes = precision === 'f32' ? 4 : 1;
-    const expected = headerBytes + count * 8 + count * dimension * elementBytes;
-    if (bytes.length !== expected) throw invalid(`${bytes.length} bytes, expected ${expected} for ${count} vectors`);
+    const { precision, dimension, count, fileBytes } = readTableHeader(bytes, path);
+    if (bytes.length !== fileBytes) {
+      throw new PatmatchError('invalid_input', `${path}: ${bytes.length} bytes, expected ${fileBytes} for ${count} vectors`);
+    }
     const { buffer, byteOffset } = bytes;
     const keys = new Uint32Array(buffer, byteOffset + headerBytes, count);
     const scales = new Float32Array(buffer, byteOffset + headerBytes + count * 4, count);
@@ -104,16 +98,18 @@ export class VectorTable {
         ? new Float32Array(buffer, dataOffset, count * dimension)
         : new Int8Array(buffer, dataOffset, count * dimension);
     const table = new VectorTable({ dimension, precision }, keys, scales, data);
-    for (let row = 0; row < count; row++) {
-      if (table.#rows.has(keys[row]!)) throw invalid(`key ${keys[row]} appears twice`);
-      table.#rows.set(keys[row]!, row);
-    }
+    table.#rows = rowsOfKeys(keys, path);
     return table;
   }
 
   /** Number of stored vectors. */
   get size(): number {
     return this.#rows.size;
+  }
+
+  /** Bytes of the stored rows, keys and scales. */
+  get byteLength(): number {
+    return this.size * (8 + this.dimension * (this.precision === 'f32' ? 4 : 1));
   }
 
   /** Whether `key` has a vector. */
@@ -238,14 +234,8 @@ export class VectorTable {
    */
   async save(path: string): Promise<void> {
     const count = this.size;
-    const header = Buffer.alloc(headerBytes);
-    header.writeUInt32LE(magic, 0);
-    header.writeUInt32LE(version, 4);
-    header.writeUInt32LE(precisionCodes[this.precision], 8);
-    header.writeUInt32LE(this.dimension, 12);
-    header.writeUInt32LE(count, 16);
     const parts = [
-      header,
+      writeTableHeader({ precision: this.precision, dimension: this.dimension, count }),
       bytesOf(this.#keys.subarray(0, count)),
       bytesOf(this.#scales.subarray(0, count)),
       bytesOf(this.#data.subarray(0, count * this.dimension)),
@@ -254,18 +244,11 @@ export class VectorTable {
   }
 
   #unitQuery(query: Float32Array): Float32Array {
-    assertIndexable(query, this.dimension, 'query');
-    const unit = Float32Array.from(query);
-    normalizeInPlace(unit);
-    return unit;
+    return unitQuery(query, this.dimension);
   }
 
   #score(row: number, unit: Float32Array): number {
-    const data = this.#data;
-    const start = row * this.dimension;
-    let sum = 0;
-    for (let i = 0; i < unit.length; i++) sum += data[start + i]! * unit[i]!;
-    return this.precision === 'i8' ? sum * this.#scales[row]! : sum;
+    return scoreRow(this.#data, row * this.dimension, unit, this.precision === 'i8' ? this.#scales[row]! : 1);
   }
 
   #reserve(rows: number): void {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { PatmatchError } from '../../domain/errors.js';
-import { saveAtomically } from '../persist.js';
+import { saveAtomically } from '../../util/atomic.js';
 
 /** A row-major matrix read from or written to a TEXMEX `.fvecs` / `.ivecs` file. */
 export interface VecsMatrix<T extends Float32Array | Int32Array> {

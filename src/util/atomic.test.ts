@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { saveAtomically } from './persist.js';
-import { withTempDir } from './test-support.js';
+import { saveAtomically } from './atomic.js';
+import { withTempDir } from '../index/test-support.js';
 
 test('saveAtomically keeps the old file and leaves no temporary file when the writer throws', async () => {
   await withTempDir(async (dir) => {

@@ -1,0 +1,79 @@
+import { PatmatchError } from '../../domain/errors.js';
+import { assertIndexable, normalizeInPlace } from '../vector.js';
+
+/**
+ * How a table stores its vectors. `i8`: one signed byte per component plus a float32 scale per
+ * vector (maximum |component| / 127), a quarter of `f32`; on 256-dimensional clustered unit vectors
+ * the cosine is off by 3e-4 on average and 2.5e-3 at most. `f32`: exact, for ground truth and small sets.
+ */
+export type VectorPrecision = 'f32' | 'i8';
+
+const magic = 0x54564d50; // "PMVT" little-endian
+const version = 1;
+/** File layout: header, then `count` uint32 keys, `count` float32 scales, then the row-major data. */
+export const headerBytes = 32;
+export const precisionCodes: Record<VectorPrecision, number> = { f32: 1, i8: 2 };
+
+/** What the header of a vector-table file says. */
+export interface TableHeader {
+  precision: VectorPrecision;
+  dimension: number;
+  count: number;
+  /** Bytes per stored component. */
+  elementBytes: number;
+  /** Where the row-major data starts. */
+  dataOffset: number;
+  /** Size the whole file must have. */
+  fileBytes: number;
+}
+
+/** Parses and checks the first `headerBytes` of a table file. */
+export function readTableHeader(bytes: Buffer, path: string): TableHeader {
+  const invalid = (reason: string) => new PatmatchError('invalid_input', `${path}: ${reason}`);
+  if (bytes.length < headerBytes || bytes.readUInt32LE(0) !== magic) throw invalid('not a patmatch vector table');
+  if (bytes.readUInt32LE(4) !== version) throw invalid(`unsupported version ${bytes.readUInt32LE(4)}`);
+  const code = bytes.readUInt32LE(8);
+  const precision = (Object.keys(precisionCodes) as VectorPrecision[]).find((name) => precisionCodes[name] === code);
+  const dimension = bytes.readUInt32LE(12);
+  const count = bytes.readUInt32LE(16);
+  if (!precision || dimension === 0) throw invalid('header names no valid precision and dimension');
+  const elementBytes = precision === 'f32' ? 4 : 1;
+  const dataOffset = headerBytes + count * 8;
+  return { precision, dimension, count, elementBytes, dataOffset, fileBytes: dataOffset + count * dimension * elementBytes };
+}
+
+/** The header of a table of `count` vectors. */
+export function writeTableHeader(header: Pick<TableHeader, 'precision' | 'dimension' | 'count'>): Buffer {
+  const bytes = Buffer.alloc(headerBytes);
+  bytes.writeUInt32LE(magic, 0);
+  bytes.writeUInt32LE(version, 4);
+  bytes.writeUInt32LE(precisionCodes[header.precision], 8);
+  bytes.writeUInt32LE(header.dimension, 12);
+  bytes.writeUInt32LE(header.count, 16);
+  return bytes;
+}
+
+/** key → row of a loaded key column, refusing duplicates (a corrupt or hand-edited file). */
+export function rowsOfKeys(keys: Uint32Array, path: string): Map<number, number> {
+  const rows = new Map<number, number>();
+  for (let row = 0; row < keys.length; row++) {
+    if (rows.has(keys[row]!)) throw new PatmatchError('invalid_input', `${path}: key ${keys[row]} appears twice`);
+    rows.set(keys[row]!, row);
+  }
+  return rows;
+}
+
+/** A checked, unit-length copy of a query vector. */
+export function unitQuery(query: Float32Array, dimension: number): Float32Array {
+  assertIndexable(query, dimension, 'query');
+  const unit = Float32Array.from(query);
+  normalizeInPlace(unit);
+  return unit;
+}
+
+/** Dot product of a unit query with the stored row starting at `start`, times the row's scale (1 for f32). */
+export function scoreRow(data: Float32Array | Int8Array, start: number, unit: Float32Array, scale: number): number {
+  let sum = 0;
+  for (let i = 0; i < unit.length; i++) sum += data[start + i]! * unit[i]!;
+  return sum * scale;
+}
