@@ -45,8 +45,10 @@ describe('manager directory', () => {
   test('ingests the sample CSV and re-ingesting updates instead of duplicating', async () => {
     const managers = await sampleManagers();
     assert.equal(managers.length, 200);
-    assert.deepEqual(directory.upsert(managers), { added: 200, updated: 0 });
-    assert.deepEqual(directory.upsert(managers), { added: 0, updated: 200 });
+    assert.deepEqual(directory.upsert(managers), { added: 200, updated: 0, unchanged: 0 });
+    assert.deepEqual(directory.upsert(managers), { added: 0, updated: 0, unchanged: 200 });
+    const moved = { ...managers[0]!, email: 'new-tlo@org0001.example' };
+    assert.deepEqual(directory.upsert([moved]), { added: 0, updated: 1, unchanged: 0 });
     assert.equal(directory.count(), 200);
   });
 

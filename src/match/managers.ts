@@ -84,9 +84,9 @@ const toManager = (row: ManagerRow): Manager => ({
 export class ManagerDirectory {
   constructor(private readonly db: Database.Database) {}
 
-  /** Adds or replaces entries (keyed by normalised applicant) in one transaction. */
-  upsert(managers: readonly Manager[]): { added: number; updated: number } {
-    const exists = this.db.prepare('SELECT 1 FROM match_managers WHERE applicant_key = ?');
+  /** Adds or replaces entries (keyed by normalised applicant) in one transaction; identical ones are left alone. */
+  upsert(managers: readonly Manager[]): { added: number; updated: number; unchanged: number } {
+    const existing = this.db.prepare('SELECT applicant, name, email, organization FROM match_managers WHERE applicant_key = ?');
     const write = this.db.prepare(
       `INSERT INTO match_managers (applicant, applicant_key, name, email, organization, organization_key, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -96,10 +96,17 @@ export class ManagerDirectory {
     );
     const now = new Date().toISOString();
     return this.db.transaction(() => {
-      const counts = { added: 0, updated: 0 };
+      const counts = { added: 0, updated: 0, unchanged: 0 };
       for (const manager of managers) {
         const key = nameKey(manager.applicant);
-        counts[exists.get(key) ? 'updated' : 'added']++;
+        const before = existing.get(key) as Pick<Manager, 'applicant' | 'name' | 'email' | 'organization'> | undefined;
+        const same =
+          before?.applicant === manager.applicant &&
+          before.name === manager.name &&
+          before.email === manager.email.toLowerCase() &&
+          before.organization === manager.organization;
+        counts[!before ? 'added' : same ? 'unchanged' : 'updated']++;
+        if (same) continue;
         write.run(manager.applicant, key, manager.name, manager.email.toLowerCase(), manager.organization, nameKey(manager.organization), now);
       }
       return counts;

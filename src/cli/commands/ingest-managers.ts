@@ -9,7 +9,7 @@ import { resolveHome } from '../context.js';
  *
  * @example
  * patmatch ingest-managers ../shared/data/kipris/sample-managers.csv
- * # Managers: 200 added, 0 updated (200 in the directory).
+ * # Managers: 200 added, 0 updated, 0 unchanged (200 in the directory).
  */
 export function register(program: Command): void {
   program
@@ -28,7 +28,7 @@ export function register(program: Command): void {
         process.stdout.write(
           json
             ? `${JSON.stringify({ ...counts, total })}\n`
-            : `Managers: ${counts.added} added, ${counts.updated} updated (${total} in the directory).\n`,
+            : `Managers: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged (${total} in the directory).\n`,
         );
       } finally {
         store.close();
