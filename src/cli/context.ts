@@ -1,3 +1,4 @@
+import { PatmatchError } from '../domain/errors.js';
 import { resolve, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,8 @@ export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = p
 export function sharedDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = resolve(env.PATMATCH_SHARED_DATA ?? join(projectRoot, '..', 'shared', 'data'));
   if (!existsSync(dir)) {
-    throw new Error(
+    throw new PatmatchError(
+      'not_found',
       `Shared data not found at ${dir}. Put the shared folder beside the project or set PATMATCH_SHARED_DATA.`,
     );
   }

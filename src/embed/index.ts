@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
 import { loadOnnxEmbedder, type OnnxEmbedderOptions } from './onnx/index.js';
 import { loadStaticEmbedder, type StaticEmbedderOptions } from './static/index.js';
@@ -21,10 +23,27 @@ export type LoadEmbedderOptions = OnnxEmbedderOptions & StaticEmbedderOptions;
  * const embedder = await loadEmbedder('onnx:./models/multilingual-e5-small', { batchSize: 16, threads: 2 });
  */
 export async function loadEmbedder(spec: string, options: LoadEmbedderOptions = {}): Promise<Embedder> {
+  const { kind, location } = parseEmbedderSpec(spec);
+  return kind === 'onnx' ? loadOnnxEmbedder(location, options) : loadStaticEmbedder(location, options);
+}
+
+/**
+ * The same spec with a relative folder made absolute, so that it still loads from another working
+ * directory (it is recorded in the vectors manifest). Hub ids (`onnx:org/name` with no such folder)
+ * are kept as they are.
+ *
+ * @example
+ * absoluteEmbedderSpec('static:.patmatch/models/default') // 'static:/srv/app/.patmatch/models/default'
+ */
+export function absoluteEmbedderSpec(spec: string): string {
+  const { kind, location } = parseEmbedderSpec(spec);
+  return kind === 'static' || existsSync(location) ? `${kind}:${resolve(location)}` : `${kind}:${location}`;
+}
+
+function parseEmbedderSpec(spec: string): { kind: 'onnx' | 'static'; location: string } {
   const match = /^(onnx|static):(.+)$/s.exec(typeof spec === 'string' ? spec.trim() : '');
   if (!match) {
     throw new PatmatchError('invalid_input', `embedder spec ${JSON.stringify(spec)}: expected onnx:<folder-or-hub-id> or static:<folder>`);
   }
-  const [, kind, location] = match as unknown as [string, 'onnx' | 'static', string];
-  return kind === 'onnx' ? loadOnnxEmbedder(location, options) : loadStaticEmbedder(location, options);
+  return { kind: match[1] as 'onnx' | 'static', location: match[2]! };
 }

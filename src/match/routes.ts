@@ -19,8 +19,8 @@ export interface MatchRoutesOptions {
   /** Send the session cookie only over HTTPS (on when the public URL is https). */
   secureCookies: boolean;
   /**
-   * Login attempts allowed per account (email) in `timeWindowMs`. Per-address limits come from the
-   * server-wide rate limit of `buildServer`.
+   * Login attempts allowed per account (email) in `timeWindowMs`. This route-level limit replaces
+   * the server-wide per-address limit of `buildServer` on the login route.
    */
   loginLimit: { max: number; timeWindowMs: number };
 }

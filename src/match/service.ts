@@ -11,6 +11,7 @@ import { nameKey } from './names.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { migrateMatch, type MatchStatus } from './schema.js';
 import { parseInput } from './validate.js';
+import { SEARCH_LIMITS } from '../search/engine.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
 export interface MatchServiceOptions {
@@ -203,7 +204,8 @@ export class MatchService {
   /** Registers a demand, computes its recommendations and stores them as shown (snapshot). */
   async createDemand(user: User, input: unknown): Promise<DemandView> {
     const demand = parseInput(demandInput, input, 'demand');
-    const query = `${demand.name}\n${demand.description}`;
+    // The description may be longer than a search query may be; its start says the most.
+    const query = `${demand.name}\n${demand.description}`.slice(0, SEARCH_LIMITS.maxQueryLength);
     const result = await this.options.search.search(query, {
       top: demand.top ?? this.options.recommendations,
       ...(demand.mode && { mode: demand.mode }),

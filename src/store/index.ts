@@ -12,6 +12,7 @@ import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeDate, normalizeIpc } from '../domain/normalize/index.js';
 import { migrate } from './schema.js';
 import { homeLayout } from './home.js';
+import { recoverReplacedDir } from '../util/atomic.js';
 
 /** A patent as stored: its stable row id, the revision of its last change and the source of that change. */
 export interface StoredPatent extends Patent {
@@ -186,7 +187,11 @@ const DEFAULT_BATCH_SIZE = 500;
  */
 export function openStore(home: string): PatentStore {
   mkdirSync(home, { recursive: true });
-  const db = new Database(homeLayout(home).store);
+  const layout = homeLayout(home);
+  // Folders replaced whole (vectors, the trained model) come back if a replacement was cut short.
+  recoverReplacedDir(layout.vectors);
+  recoverReplacedDir(layout.defaultModel);
+  const db = new Database(layout.store);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

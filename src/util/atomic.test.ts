@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { saveAtomically } from './atomic.js';
+import { recoverReplacedDir, replaceDirAtomic, saveAtomically } from './atomic.js';
 import { withTempDir } from '../index/test-support.js';
 
 test('saveAtomically keeps the old file and leaves no temporary file when the writer throws', async () => {
@@ -21,5 +21,27 @@ test('saveAtomically keeps the old file and leaves no temporary file when the wr
     await saveAtomically(path, (tmp) => writeFile(tmp, 'new'));
     assert.equal(await readFile(path, 'utf8'), 'new');
     assert.deepEqual(await readdir(dir), ['index.bin']);
+  });
+});
+
+test('replaceDirAtomic: a replacement cut short between its renames is put back, never lost', async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'vectors');
+    await replaceDirAtomic(path, (tmp) => writeFile(join(tmp, 'manifest.json'), 'v1'));
+    // The state a crash after "rename old aside" and before "rename new in" leaves behind.
+    await rename(path, join(dir, '.vectors.old'));
+    await mkdir(join(dir, '.vectors.building'));
+    recoverReplacedDir(path);
+    assert.equal(await readFile(join(path, 'manifest.json'), 'utf8'), 'v1');
+    await replaceDirAtomic(path, (tmp) => writeFile(join(tmp, 'manifest.json'), 'v2'));
+    assert.equal(await readFile(join(path, 'manifest.json'), 'utf8'), 'v2');
+    assert.deepEqual(await readdir(dir), ['vectors']);
+    await assert.rejects(
+      replaceDirAtomic(path, async () => {
+        throw new Error('embedding failed');
+      }),
+      /embedding failed/,
+    );
+    assert.equal(await readFile(join(path, 'manifest.json'), 'utf8'), 'v2');
   });
 });

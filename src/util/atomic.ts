@@ -1,3 +1,4 @@
+import { existsSync, renameSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -38,15 +39,19 @@ export async function saveAtomically(path: string, write: (tmpPath: string) => v
 }
 
 /**
- * Replaces a whole folder atomically: `build(tmpDir)` fills a fresh sibling folder, which is then
- * renamed over `path` (the old one is removed afterwards). A crash leaves either the old or the new
- * folder in place, plus at most a stale `.tmp` sibling that the next call removes.
+ * Replaces a whole folder: `build(tmpDir)` fills a fresh sibling folder; the old folder is renamed
+ * aside, the new one renamed in, and the old one removed. A crash between the two renames leaves
+ * only the `.old` sibling, which `recoverReplacedDir` (run here and when a home is opened) puts back,
+ * so readers always find a complete folder.
+ *
+ * @example
+ * await replaceDirAtomic('.patmatch/vectors', async (tmp) => { await graph.save(join(tmp, 'abstracts.usearch')); });
  */
 export async function replaceDirAtomic(path: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
   const parent = dirname(path);
   await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(path)}.building`);
-  const old = join(parent, `.${basename(path)}.old`);
+  recoverReplacedDir(path);
+  const { tmp, old } = siblingsOf(path);
   await rm(tmp, { recursive: true, force: true });
   await rm(old, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -62,6 +67,23 @@ export async function replaceDirAtomic(path: string, build: (tmpDir: string) => 
   await rename(tmp, path);
   await fsync(parent);
   await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Puts back a folder that `replaceDirAtomic` had renamed aside when it was interrupted before the
+ * new one was renamed in. Synchronous, so stores can call it while opening.
+ *
+ * @example
+ * recoverReplacedDir('.patmatch/vectors');
+ */
+export function recoverReplacedDir(path: string): void {
+  const { old } = siblingsOf(path);
+  if (!existsSync(path) && existsSync(old)) renameSync(old, path);
+}
+
+function siblingsOf(path: string): { tmp: string; old: string } {
+  const parent = dirname(path);
+  return { tmp: join(parent, `.${basename(path)}.building`), old: join(parent, `.${basename(path)}.old`) };
 }
 
 async function fsync(path: string): Promise<void> {

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { homeLayout } from '../../store/home.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 import { openLexicalIndex } from '../lexical/index.js';
-import { buildVectors, type VectorsBuildReport } from '../vectors/index.js';
+import { buildVectors, readManifest, type VectorsBuildReport } from '../vectors/index.js';
 
 /** Options of `buildIndexes`. */
 export interface BuildIndexesOptions {
-  /** `static:<dir>` or `onnx:<dir|hub-id>`; default: the trained model in the home, if any. */
+  /** `static:<dir>` or `onnx:<dir|hub-id>`; default: the one the vectors were built with, else the trained model in the home. */
   embedder?: string;
   /**
    * Build the BM25 index (default). Off only for benchmarks of the dense path at millions of
@@ -46,7 +46,7 @@ export async function buildIndexes(home: string, options: Partial<BuildIndexesOp
   const store = openStore(home);
   try {
     const lexical = await indexLexical(store, layout.lexical, settings);
-    const embedder = settings.embedder ?? (existsSync(layout.defaultModel) ? `static:${layout.defaultModel}` : undefined);
+    const embedder = settings.embedder ?? (await currentOrDefaultEmbedder(layout));
     const vectors = embedder
       ? await buildVectors(store, layout.vectors, {
           embedder,
@@ -82,4 +82,11 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
   } finally {
     lexical.close();
   }
+}
+
+/** The embedder the vectors were last built with (so a plain `index` keeps it), else the trained default. */
+async function currentOrDefaultEmbedder(layout: ReturnType<typeof homeLayout>): Promise<string | undefined> {
+  const manifest = await readManifest(layout.vectors);
+  if (manifest) return manifest.embedder;
+  return existsSync(layout.defaultModel) ? `static:${layout.defaultModel}` : undefined;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadEmbedder } from '../../embed/index.js';
+import { absoluteEmbedderSpec, loadEmbedder } from '../../embed/index.js';
 import type { Embedder } from '../../embed/types.js';
 import type { PatentStore, StoredPatent } from '../../store/index.js';
 import { replaceDirAtomic, writeFileAtomic } from '../../util/atomic.js';
@@ -87,7 +87,7 @@ export async function buildVectors(
 
     const manifest: VectorsManifest = {
       model: embedder.id,
-      embedder: options.embedder,
+      embedder: absoluteEmbedderSpec(options.embedder),
       dimension: embedder.dimension,
       revision,
       count: report.count,
