@@ -10,6 +10,7 @@ import { defaultHnswOptions, type HnswQuantization } from '../../index/hnsw/inde
 import { startProgress, type Progress } from '../progress.js';
 import { registerSearchBench } from '../../bench/search/command.js';
 import { registerApiBench } from '../../bench/api/index.js';
+import { registerEmbedBench } from '../../bench/embed/index.js';
 
 /**
  * The `bench` subcommands; each adds itself to the `bench` command. Add new benchmarks here.
@@ -21,6 +22,7 @@ export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [
   registerIndexBench,
   registerSearchBench,
   registerApiBench,
+  registerEmbedBench,
 ];
 
 /**
