@@ -11,7 +11,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
  *
  * @example
  * { type: 'about:blank', title: 'Bad Request', status: 400, code: 'invalid_input',
- *   detail: 'querystring/q must NOT have more than 200 characters', instance: '/api/search' }
+ *   detail: 'querystring/q must NOT have more than 1000 characters', instance: '/api/search' }
  */
 export interface Problem {
   type: string;

@@ -108,7 +108,7 @@ export interface SearchResult {
   mode: SearchMode;
   /** Model id of the embedder used, or `lexical`. */
   model: string;
-  /** Number of candidates that survived stage 1 and the filters (bounded by K). */
+  /** Number of candidates that survived stage 1 and the filters (at most K; at most 2K in hybrid mode). */
   total: number;
   page: number;
   top: number;

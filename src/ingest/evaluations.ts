@@ -51,7 +51,7 @@ const ALIASES: Readonly<Record<EvaluationColumn, readonly string[]>> = {
   source: ['source', '출처'],
 };
 
-/** Inclusive ranges: 권리성/기술성/상업성 are 0–100 grades; PQI is a non-negative index. */
+/** Inclusive ranges: PQI and the 권리성/기술성/상업성 grades all lie in 0–100. */
 const RANGES = { pqi: [0, 100], rightsScore: [0, 100], technologyScore: [0, 100], commercialScore: [0, 100] } as const;
 
 /**
