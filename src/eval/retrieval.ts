@@ -12,6 +12,7 @@ import type { StoredPatent } from '../store/index.js';
 import { createRandom } from '../train/random.js';
 import { mrrAt, ndcgAt, recallAt } from './metrics.js';
 import { addJamoTypos } from './typos.js';
+import { isCrossLingualHoldout } from './holdout.js';
 
 export const RETRIEVAL_MODES: readonly SearchMode[] = ['lexical', 'dense', 'seed', 'hybrid'];
 const CUTOFF = 10;
@@ -73,7 +74,8 @@ export async function evaluateRetrieval(target: RetrievalTarget, options: Partia
     if (group) byGroup.set(group, [...(byGroup.get(group) ?? []), p.applicationNumber]);
   }
   const topicalQueries = sample(pool.filter((p) => p.ipc[0] && (byGroup.get(ipcMainGroup(p.ipc[0]))?.length ?? 0) > 1));
-  const crossQueries = sample(pool.filter((p) => p.titleEn && p.abstract.trim()));
+  // Only patents whose English title `train` left out (see holdout.ts).
+  const crossQueries = sample(pool.filter((p) => p.titleEn && p.abstract.trim() && isCrossLingualHoldout(p.applicationNumber)));
   const typoQueries = sample(pool.filter((p) => /\p{Script=Hangul}/u.test(p.title))).map((p) => ({
     patent: p,
     noisy: addJamoTypos(p.title, 1 + rng.int(2), rng),
