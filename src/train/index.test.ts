@@ -10,7 +10,7 @@ import { loadStaticEmbedder } from '../embed/static/index.js';
 import { createSubwordTokenizer } from '../text/subword/index.js';
 import { readNliTriplets, readStsPairs, readTrainingData } from './datasets.js';
 import { encode } from './encoder.js';
-import { trainStaticModel, type TrainingData, type TrainOptions } from './index.js';
+import { trainStaticModel, type TrainingData, type TrainOptions, glossedTerms } from './index.js';
 import { writeStaticModel } from './model-files.js';
 
 const PATENTS = [
@@ -84,4 +84,12 @@ describe('trainStaticModel', () => {
     await assert.rejects(readTrainingData(home, { sts: null, nli: [], dev: null }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_ready');
     });
   });
+});
+
+test('glossedTerms reads Korean terms glossed in English, and nothing else in parentheses', () => {
+  assert.deepEqual(glossedTerms('상기 폴리염화비닐(PVC) 관에 메디아 (wear strip)를 넣고 택타임(takt time)을 줄인다 (도 1) 또는 DCT(discrete cosine)'), [
+    { korean: '폴리염화비닐', english: 'PVC' },
+    { korean: '메디아', english: 'wear strip' },
+    { korean: '택타임', english: 'takt time' },
+  ]);
 });

@@ -133,6 +133,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
   const { table, rowScale } = initTable(spec, tokenizer.vocabSize, corpus.map(tok), o, rng);
   const optimizer = createAdagrad(table, o.learningRate, rowScale);
   const sentencesOf = patents.map((p) => splitSentences(p.abstract).map(tok).filter((ids) => ids.length > 0));
+  const glossary = patents.flatMap((p) => glossedTerms(p.abstract)).map(({ korean, english }): [number[], number[]] => [tok(english), tok(korean)]);
   const nli = data.nli.map((t) => ({ anchor: tok(t.anchor), positive: tok(t.positive), negative: t.negative === null ? null : tok(t.negative) }));
   const sts = data.sts.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
   const dev = data.dev?.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
@@ -163,6 +164,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
       }),
       patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.title)]] : [])),
       patents.flatMap((p) => (p.titleEn ? [[tok(p.titleEn), tok(p.abstract)]] : [])),
+      glossary,
       sameGroupPairs(),
     ];
     for (const group of pairGroups) {
@@ -211,6 +213,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
     examples: {
       patents: patents.length,
       koreanEnglishTitles: patents.filter((p) => p.titleEn).length,
+      glossedTerms: glossary.length,
       stsPairs: sts.length,
       nliTriplets: nli.length,
     },
@@ -303,4 +306,18 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** Sentences of an abstract (split after `.`, `?`, `!` followed by space). */
 function splitSentences(text: string): string[] {
   return text.split(/(?<=[.?!])\s+/).filter((s) => s.trim().length >= 10);
+}
+
+const GLOSS = /(\p{Script=Hangul}+)\s*\(([A-Za-z][A-Za-z -]{1,40}[A-Za-z])\)/gu;
+
+/**
+ * Korean terms glossed in English inside a text, as patent abstracts write them:
+ * `폴리염화비닐(PVC)`, `밸러스트(ballast)`. A word-level dictionary for the cross-lingual pairs,
+ * mined from every abstract, so English queries reach patents whose English title was never seen.
+ *
+ * @example
+ * glossedTerms('메디아(media)를 충진한다') // [{ korean: '메디아', english: 'media' }]
+ */
+export function glossedTerms(text: string): Array<{ korean: string; english: string }> {
+  return [...text.matchAll(GLOSS)].map((match) => ({ korean: match[1]!, english: match[2]! }));
 }
