@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every `*.test.ts` under src/ with Node's test runner (Node 20 has no glob support in --test).
-// Extra arguments filter test files by substring: `npm test -- ingest store`.
+// Extra arguments filter test files by substring: `npm test -- ingest store`. A full run type-checks
+// everything first (tests included, which the build leaves out, and the Svelte dashboard).
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,10 @@ const files = [...walk(join(root, 'src'))]
 if (files.length === 0) {
   console.error(`No test files match ${filters.join(', ') || 'src/**/*.test.ts'}`);
   process.exit(1);
+}
+if (filters.length === 0) {
+  const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { cwd: root, stdio: 'inherit' });
+  if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 }
 const result = spawnSync(
   process.execPath,
