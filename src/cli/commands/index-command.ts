@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildIndexes } from '../../index/build/index.js';
+import { buildIndexes, DEFAULT_INDEX_BATCH } from '../../index/build/index.js';
 import { resolveHome } from '../context.js';
 import { parseInteger } from '../options.js';
 import { startStagedProgress } from '../progress.js';
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('Build or update the lexical index and, with a model, the vector indexes')
     .option('--embedder <spec>', 'static:<dir> or onnx:<dir|hub-id> (default: the trained model in the home, if any)')
     .option('--full', 'rebuild everything, not only what changed')
-    .option('--batch-size <n>', 'texts per embedding batch', '1024')
+    .option('--batch-size <n>', 'patents per embedding batch', String(DEFAULT_INDEX_BATCH))
     .action(async (flags: { embedder?: string; full?: boolean; batchSize: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const progress = startStagedProgress();

@@ -21,7 +21,10 @@ export interface BuildIndexesOptions {
   onProgress?: (stage: 'lexical' | 'embedding', done: number, total: number) => void;
 }
 
-const defaults: BuildIndexesOptions = { lexical: true, full: false, batchSize: 1024 };
+/** Patents per embedding batch: large enough that the static embedder spreads a batch over its worker threads. */
+export const DEFAULT_INDEX_BATCH = 8192;
+
+const defaults: BuildIndexesOptions = { lexical: true, full: false, batchSize: DEFAULT_INDEX_BATCH };
 
 /** What `buildIndexes` did. */
 export interface BuildIndexesReport {
