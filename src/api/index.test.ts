@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { startServingCli } from '../cli/test-support.js';
 import { PatmatchError } from '../domain/errors.js';
 import { openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
@@ -258,31 +257,15 @@ describe('limits and extension', () => {
 
 describe('patmatch serve', () => {
   test('serves the home and exits cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '--eval', "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));", '--', '--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent'],
-      { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-        const match = /at (http:\/\/[\d.]+:\d+)\//.exec(stderr);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    });
+    const cli = await startServingCli(['--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent']);
+    const { url } = cli;
     const health = await getJson(`${url}/api/health`);
     assert.equal(health.status, 200);
     const dashboard = await getJson(`${url}/`);
     assert.equal(dashboard.status, 503);
     assert.match(dashboard.body.detail, /npm run build/);
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 0, stderr);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    assert.equal(await cli.stop(), 0, cli.stderr());
+    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
     assert.ok(lines.some((line) => line.msg === 'shutting down'), 'logs are structured JSON lines');
   });
 });

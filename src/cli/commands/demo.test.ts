@@ -1,7 +1,5 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { writeTinyStaticModel } from '../../embed/test-support/index.js';
 import { homeLayout } from '../../store/home.js';
 import { sharedDataDir } from '../context.js';
+import { startServingCli, type ServingCli } from '../test-support.js';
 import { demoAccounts } from './demo.js';
 
 const XML_FILE = '120050011639-1.xml';
@@ -31,40 +30,8 @@ async function smallSharedData(root: string): Promise<string> {
   return root;
 }
 
-interface DemoRun {
-  url: string;
-  stderr: () => string;
-  stdout: () => string;
-  stop: () => Promise<number | null>;
-}
-
-async function startDemo(home: string, shared: string): Promise<DemoRun> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '--eval', "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));", '--', '--home', home, 'demo', '--port', '0'],
-    { cwd: new URL('../../..', import.meta.url), env: { ...process.env, PATMATCH_SHARED_DATA: shared }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      const match = /serving .* at (http:\/\/[\d.]+:\d+)\//.exec(stderr);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`demo exited with ${code}: ${stderr}`)));
-  });
-  return {
-    url,
-    stderr: () => stderr,
-    stdout: () => stdout,
-    async stop() {
-      child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number | null];
-      return code;
-    },
-  };
+function startDemo(home: string, shared: string): Promise<ServingCli> {
+  return startServingCli(['--home', home, 'demo', '--port', '0'], { ...process.env, PATMATCH_SHARED_DATA: shared });
 }
 
 describe('patmatch demo', () => {
