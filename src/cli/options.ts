@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { PatmatchError } from '../domain/errors.js';
 
 /**
@@ -10,4 +11,22 @@ export function parseInteger(flag: string, value: string | undefined): number | 
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value.trim())) throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a whole number`);
   return Number(value);
+}
+
+/**
+ * Adds `--ef-search <n>` (HNSW efSearch of stage 1) to a command that opens the search engine.
+ *
+ * @example
+ * withEfSearch(program.command('serve')); // patmatch serve --ef-search 4500
+ */
+export function withEfSearch(command: Command): Command {
+  return command.option('--ef-search <n>', 'HNSW efSearch of stage 1: higher = closer to exact, slower (default 2500; at least --k is used)');
+}
+
+/** The engine options of `--ef-search`, checked. */
+export function efSearchOption(value: string | undefined): { efSearch?: number } {
+  const efSearch = parseInteger('--ef-search', value);
+  if (efSearch === undefined) return {};
+  if (efSearch < 1) throw new PatmatchError('invalid_input', `--ef-search: ${efSearch} must be at least 1`);
+  return { efSearch };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder } from '../embed/index.js';
 import { openLexicalIndex } from '../index/lexical/index.js';
-import { openVectors, readManifest } from '../index/vectors/index.js';
+import { openVectors, readManifest, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import { openStore } from '../store/index.js';
 import { createSearchEngine } from './engine.js';
@@ -21,7 +21,7 @@ export type { SearchEngine, SearchOptions } from './types.js';
  * const { hits } = await engine.search('리튬 이차전지 음극 소재', { top: 20 });
  * await engine.close();
  */
-export async function openSearchEngine(home: string): Promise<SearchEngine> {
+export async function openSearchEngine(home: string, options: Partial<OpenVectorsOptions> = {}): Promise<SearchEngine> {
   const layout = homeLayout(home);
   if (!existsSync(layout.store)) {
     throw new PatmatchError('not_ready', `No patents in ${home}: run \`patmatch ingest <files>\` first`);
@@ -39,7 +39,7 @@ export async function openSearchEngine(home: string): Promise<SearchEngine> {
       `The vectors in ${layout.vectors} were made by ${manifest.model}, but ${manifest.embedder} is now ${embedder.id}: run \`patmatch index\` again`,
     );
   }
-  const vectors = manifest ? await openVectors(layout.vectors) : null;
+  const vectors = manifest ? await openVectors(layout.vectors, options) : null;
   return createSearchEngine({
     store,
     lexical,

@@ -3,7 +3,7 @@ import type { SearchResult } from '../../domain/index.js';
 import { openSearchEngine } from '../../search/index.js';
 import type { SearchOptions } from '../../search/types.js';
 import { resolveHome } from '../context.js';
-import { parseInteger } from '../options.js';
+import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
 
 interface SearchFlags {
   mode?: string;
@@ -39,7 +39,7 @@ export function register(program: Command): void {
 }
 
 function withSearchFlags(command: Command): Command {
-  return command
+  return withEfSearch(command)
     .option('--mode <mode>', 'seed | dense | hybrid | lexical (default seed, lexical when no model is indexed)')
     .option('--top <n>', 'hits per page, 1–100', '10')
     .option('--page <n>', 'page number', '1')
@@ -65,8 +65,8 @@ async function withEngine(
   command: Command,
   run: (engine: Awaited<ReturnType<typeof openSearchEngine>>) => Promise<SearchResult>,
 ): Promise<void> {
-  const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
-  const engine = await openSearchEngine(resolveHome(globals.home));
+  const globals = command.optsWithGlobals<{ home?: string; json?: boolean; efSearch?: string }>();
+  const engine = await openSearchEngine(resolveHome(globals.home), efSearchOption(globals.efSearch));
   try {
     const result = await run(engine);
     process.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatResult(result));

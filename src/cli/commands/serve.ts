@@ -5,7 +5,7 @@ import { openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
 import { addMatchServeOptions, openMatchForServe, type MatchServeFlags } from '../../match/serve.js';
 import { resolveHome } from '../context.js';
-import { parseInteger } from '../options.js';
+import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
 
 interface ServeFlags extends MatchServeFlags {
   port?: string;
@@ -13,6 +13,7 @@ interface ServeFlags extends MatchServeFlags {
   kiprisUrl?: string;
   rateLimit: string;
   webRoot?: string;
+  efSearch?: string;
 }
 
 /**
@@ -23,7 +24,7 @@ interface ServeFlags extends MatchServeFlags {
  * PORT=3000 patmatch serve --host 0.0.0.0
  */
 export function register(program: Command): void {
-  addMatchServeOptions(program.command('serve'))
+  withEfSearch(addMatchServeOptions(program.command('serve')))
     .description('Serve the HTTP API and the dashboard (stops gracefully on Ctrl-C / SIGTERM)')
     .option('--port <n>', 'port to listen on (env PORT, default 8080; 0 = any free port)')
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
@@ -37,7 +38,7 @@ export function register(program: Command): void {
       if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
       if (perMinute < 0) throw new PatmatchError('invalid_input', `--rate-limit: ${perMinute} is negative`);
 
-      const engine = await openSearchEngine(home);
+      const engine = await openSearchEngine(home, efSearchOption(flags.efSearch));
       const store = openStore(home);
       const match = await openMatchForServe(flags, { home, db: store.db, search: engine });
       const app = await buildServer({

@@ -17,6 +17,12 @@ export { readManifest, vectorFiles } from './manifest.js';
  */
 export const EXACT_FILTER_LIMIT = 50_000;
 
+/** Options of `openVectors`. */
+export interface OpenVectorsOptions {
+  /** HNSW efSearch: higher finds more of the exact top K, slower (default `defaultHnswOptions.expansionSearch`). */
+  efSearch: number;
+}
+
 /**
  * Opens the vectors built by `patmatch index`: the HNSW graph memory-mapped, the title table in
  * memory (read for every search), the abstract table on disk (read only for filtered and hybrid
@@ -26,12 +32,12 @@ export const EXACT_FILTER_LIMIT = 50_000;
  * const vectors = await openVectors('.patmatch/vectors');
  * vectors.searchAbstracts(query, 1000, null);
  */
-export async function openVectors(dir: string): Promise<DenseVectors> {
+export async function openVectors(dir: string, options: Partial<OpenVectorsOptions> = {}): Promise<DenseVectors> {
   const manifest = await readManifest(dir);
   if (!manifest) throw new PatmatchError('not_ready', `No vectors in ${dir}: run \`patmatch index\` with a model`);
   const graphPath = join(dir, vectorFiles.abstractGraph);
   const [graph, titles, graphFile] = await Promise.all([
-    HnswIndex.open(graphPath, { mmap: true }),
+    HnswIndex.open(graphPath, { mmap: true, ...(options.efSearch !== undefined && { expansionSearch: options.efSearch }) }),
     VectorTable.load(join(dir, vectorFiles.titleTable)),
     stat(graphPath),
   ]);
