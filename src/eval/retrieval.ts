@@ -6,6 +6,7 @@ import type { SearchMode } from '../domain/index.js';
 import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import { VectorTable } from '../index/table/index.js';
+import { hasNorm, zeroMissing } from '../index/vector.js';
 import type { DenseVectors } from '../index/vectors/types.js';
 import type { SearchEngine } from '../search/types.js';
 import type { StoredPatent } from '../store/index.js';
@@ -147,13 +148,11 @@ export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPat
   const abstractVectors = await embedder.embed(corpus.map((p) => p.abstract.trim() || p.title), { kind: 'passage' });
   const titles = VectorTable.create({ dimension: embedder.dimension, precision: 'f32' });
   const abstracts = VectorTable.create({ dimension: embedder.dimension, precision: 'f32' });
-  // A text with no token the model knows embeds to zero: it has no vector, as in `patmatch index`.
-  const isEmbedded = (vector: Float32Array) => vector.some((x) => x !== 0);
+  // As in `patmatch index`: a text that embeds to zero has no vector.
   corpus.forEach((patent, i) => {
-    if (isEmbedded(titleVectors[i]!)) titles.set(patent.id, titleVectors[i]!);
-    if (isEmbedded(abstractVectors[i]!)) abstracts.set(patent.id, abstractVectors[i]!);
+    if (hasNorm(titleVectors[i]!)) titles.set(patent.id, titleVectors[i]!);
+    if (hasNorm(abstractVectors[i]!)) abstracts.set(patent.id, abstractVectors[i]!);
   });
-  const orZero = (scores: Float32Array) => scores.map((score) => (Number.isNaN(score) ? 0 : score));
   return {
     manifest: {
       model: embedder.id,
@@ -165,8 +164,8 @@ export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPat
     },
     memoryBytes: titles.byteLength + abstracts.byteLength,
     searchAbstracts: (query, k, allowed) => abstracts.nearest(query, k, allowed ? [...allowed] : undefined),
-    titleScores: (query, wanted) => orZero(titles.dot(query, wanted)),
-    abstractScores: (query, wanted) => orZero(abstracts.dot(query, wanted)),
+    titleScores: (query, wanted) => zeroMissing(titles.dot(query, wanted)),
+    abstractScores: (query, wanted) => zeroMissing(abstracts.dot(query, wanted)),
     close() {},
   };
 }

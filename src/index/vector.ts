@@ -55,3 +55,27 @@ export function assertSameLength(keys: readonly number[], vectors: readonly Floa
     throw new PatmatchError('invalid_input', `add: ${keys.length} keys but ${vectors.length} vectors`);
   }
 }
+
+/**
+ * Whether an embedding can be indexed: some component non-zero, and finite. A text with no token the
+ * model knows embeds to the zero vector and has no vector in the index.
+ *
+ * @example
+ * hasNorm(Float32Array.of(0, 0)); // false
+ */
+export function hasNorm(vector: Float32Array): boolean {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return Number.isFinite(vector[i]!);
+  return false;
+}
+
+/**
+ * Replaces the `NaN` that tables give keys without a vector by 0, in place: no vector, no similarity.
+ *
+ * @example
+ * zeroMissing(titles.dot(query, keys));
+ */
+export function zeroMissing(scores: Float32Array): Float32Array {
+  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i]!)) scores[i] = 0;
+  return scores;
+}
+

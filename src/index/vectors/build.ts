@@ -5,6 +5,7 @@ import type { PatentStore, StoredPatent } from '../../store/index.js';
 import { replaceDirAtomic, writeFileAtomic } from '../../util/atomic.js';
 import { HnswIndex } from '../hnsw/index.js';
 import { VectorTable } from '../table/index.js';
+import { hasNorm } from '../vector.js';
 import { readManifest, vectorFiles } from './manifest.js';
 import type { VectorsManifest } from './types.js';
 
@@ -156,11 +157,6 @@ async function addBatch(
 
 function createTable(embedder: Embedder): VectorTable {
   return VectorTable.create({ dimension: embedder.dimension, precision: 'i8' });
-}
-
-function hasNorm(vector: Float32Array): boolean {
-  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return Number.isFinite(vector[i]!);
-  return false;
 }
 
 function elapsed(since: number): number {

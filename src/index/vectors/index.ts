@@ -4,6 +4,7 @@ import { PatmatchError } from '../../domain/errors.js';
 import { HnswIndex } from '../hnsw/index.js';
 import { DiskVectorTable, VectorTable } from '../table/index.js';
 import type { Neighbor } from '../types.js';
+import { zeroMissing } from '../vector.js';
 import type { DenseVectors } from './types.js';
 import { readManifest, vectorFiles } from './manifest.js';
 
@@ -65,7 +66,3 @@ function overFetch(graph: HnswIndex, query: Float32Array, k: number, allowed: Re
   }
 }
 
-function zeroMissing(scores: Float32Array): Float32Array {
-  for (let i = 0; i < scores.length; i++) if (Number.isNaN(scores[i]!)) scores[i] = 0;
-  return scores;
-}
