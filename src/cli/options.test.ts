@@ -7,6 +7,8 @@ test('integer flags are parsed or refused with the flag named', () => {
   assert.equal(parseInteger('--top', ' 20 '), 20);
   assert.equal(parseInteger('--top', undefined), undefined);
   assert.throws(() => parseInteger('--top', '2.5'), /--top: "2.5" is not a whole number/);
+  assert.equal(parseInteger('--repeat', '1', 1), 1);
+  assert.throws(() => parseInteger('--repeat', '0', 1), /--repeat: 0 must be at least 1/);
 });
 
 test('--ef-search reaches the engine options, checked', () => {

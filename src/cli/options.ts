@@ -2,15 +2,19 @@ import type { Command } from 'commander';
 import { PatmatchError } from '../domain/errors.js';
 
 /**
- * Parses an integer flag, or returns undefined when it is absent; throws `invalid_input` naming the flag.
+ * Parses an integer flag, or returns undefined when it is absent; throws `invalid_input` naming the
+ * flag when it is not a whole number or is below `min`.
  *
  * @example
  * parseInteger('--top', '20') // 20
+ * parseInteger('--repeat', '0', 1) // throws '--repeat: 0 must be at least 1'
  */
-export function parseInteger(flag: string, value: string | undefined): number | undefined {
+export function parseInteger(flag: string, value: string | undefined, min?: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value.trim())) throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a whole number`);
-  return Number(value);
+  const parsed = Number(value);
+  if (min !== undefined && parsed < min) throw new PatmatchError('invalid_input', `${flag}: ${parsed} must be at least ${min}`);
+  return parsed;
 }
 
 /**
@@ -25,8 +29,6 @@ export function withEfSearch(command: Command): Command {
 
 /** The engine options of `--ef-search`, checked. */
 export function efSearchOption(value: string | undefined): { efSearch?: number } {
-  const efSearch = parseInteger('--ef-search', value);
-  if (efSearch === undefined) return {};
-  if (efSearch < 1) throw new PatmatchError('invalid_input', `--ef-search: ${efSearch} must be at least 1`);
-  return { efSearch };
+  const efSearch = parseInteger('--ef-search', value, 1);
+  return efSearch === undefined ? {} : { efSearch };
 }

@@ -42,7 +42,7 @@ describe('manager directory', () => {
     directory = new ManagerDirectory(temp.db);
   });
 
-  test('ingests the sample CSV and re-ingesting updates instead of duplicating', async () => {
+  test('ingests the sample CSV; re-ingesting leaves identical entries alone and updates changed ones', async () => {
     const managers = await sampleManagers();
     assert.equal(managers.length, 200);
     assert.deepEqual(directory.upsert(managers), { added: 200, updated: 0, unchanged: 0 });

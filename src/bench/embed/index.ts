@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { PatmatchError } from '../../domain/errors.js';
 import { loadEmbedder } from '../../embed/index.js';
-import { readManifest } from '../../index/vectors/index.js';
+import { homeEmbedder } from '../../index/build/index.js';
 import { resolveHome } from '../../cli/context.js';
 import { parseInteger } from '../../cli/options.js';
-import { homeLayout } from '../../store/home.js';
 import { openStore } from '../../store/index.js';
 
 /** Options of `runEmbedBench`. */
@@ -48,7 +46,8 @@ export interface EmbedBenchReport {
  */
 export async function runEmbedBench(home: string, options: Partial<EmbedBenchOptions> = {}): Promise<EmbedBenchReport> {
   const settings = { ...defaults, ...options };
-  const spec = settings.embedder ?? (await defaultSpec(home));
+  const spec = settings.embedder ?? (await homeEmbedder(home));
+  if (!spec) throw new PatmatchError('not_ready', `No model in ${home}: run \`patmatch train\` or pass --embedder`);
   const store = openStore(home);
   let texts: string[];
   try {
@@ -82,14 +81,6 @@ export async function runEmbedBench(home: string, options: Partial<EmbedBenchOpt
   }
 }
 
-async function defaultSpec(home: string): Promise<string> {
-  const layout = homeLayout(home);
-  const manifest = await readManifest(layout.vectors);
-  if (manifest) return manifest.embedder;
-  if (existsSync(layout.defaultModel)) return `static:${layout.defaultModel}`;
-  throw new PatmatchError('not_ready', `No model in ${home}: run \`patmatch train\` or pass --embedder`);
-}
-
 /**
  * Adds `patmatch bench embed` to the `bench` command.
  *
@@ -112,8 +103,8 @@ export function registerEmbedBench(bench: Command): void {
       const report = await runEmbedBench(resolveHome(globals.home), {
         embedder: flags.embedder,
         field: flags.field,
-        repeat: positive('--repeat', flags.repeat),
-        rounds: positive('--rounds', flags.rounds),
+        repeat: parseInteger('--repeat', flags.repeat, 1),
+        rounds: parseInteger('--rounds', flags.rounds, 1),
       });
       if (globals.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -126,10 +117,4 @@ export function registerEmbedBench(bench: Command): void {
       );
       process.stdout.write(`${report.model}\n${lines.join('\n')}\n`);
     });
-}
-
-function positive(flag: string, value: string): number {
-  const parsed = parseInteger(flag, value)!;
-  if (parsed < 1) throw new PatmatchError('invalid_input', `${flag}: ${parsed} must be at least 1`);
-  return parsed;
 }

@@ -49,7 +49,7 @@ export async function buildIndexes(home: string, options: Partial<BuildIndexesOp
   const store = openStore(home);
   try {
     const lexical = await indexLexical(store, layout.lexical, settings);
-    const embedder = settings.embedder ?? (await currentOrDefaultEmbedder(layout));
+    const embedder = settings.embedder ?? (await homeEmbedder(home));
     const vectors = embedder
       ? await buildVectors(store, layout.vectors, {
           embedder,
@@ -87,8 +87,15 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
   }
 }
 
-/** The embedder the vectors were last built with (so a plain `index` keeps it), else the trained default. */
-async function currentOrDefaultEmbedder(layout: ReturnType<typeof homeLayout>): Promise<string | undefined> {
+/**
+ * The embedder spec of a home: the one its vectors were last built with (so a plain `index` keeps
+ * it), else its trained default model, else undefined.
+ *
+ * @example
+ * await homeEmbedder('.patmatch') // 'static:/srv/.patmatch/models/default'
+ */
+export async function homeEmbedder(home: string): Promise<string | undefined> {
+  const layout = homeLayout(home);
   const manifest = await readManifest(layout.vectors);
   if (manifest) return manifest.embedder;
   return existsSync(layout.defaultModel) ? `static:${layout.defaultModel}` : undefined;
