@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { startServingCli } from '../cli/test-support.js';
+import { spawnServingCli } from '../cli/spawn.js';
 import { PatmatchError } from '../domain/errors.js';
 import { openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
@@ -257,7 +257,7 @@ describe('limits and extension', () => {
 
 describe('patmatch serve', () => {
   test('serves the home and exits cleanly on SIGTERM', async () => {
-    const cli = await startServingCli(['--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent']);
+    const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent']);
     const { url } = cli;
     const health = await getJson(`${url}/api/health`);
     assert.equal(health.status, 200);

@@ -180,14 +180,16 @@ export async function startServer(app: FastifyInstance, listen: Partial<ListenOp
   const url = await app.listen({ port, host });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
+    // The signal handlers stay until the server is closed: a second signal (Ctrl-C reaches a
+    // cluster worker and its supervisor, which passes on SIGTERM) must not kill it mid-shutdown.
+    stopping ??= app.close().finally(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await app.close();
-    })();
+    });
     return stopping;
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       app.log.error({ shutdownTimeoutMs }, 'shutdown timed out; exiting');

@@ -6,8 +6,8 @@ import type { SearchMode } from '../domain/index.js';
 import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import { VectorTable } from '../index/table/index.js';
-import { hasNorm, zeroMissing } from '../index/vector.js';
-import type { DenseVectors } from '../index/vectors/types.js';
+import { hasNorm } from '../index/vector.js';
+import { vectorsInMemory, type DenseVectors } from '../index/vectors/index.js';
 import type { SearchEngine } from '../search/types.js';
 import type { StoredPatent } from '../store/index.js';
 import { createRandom } from '../train/random.js';
@@ -153,19 +153,13 @@ export async function embedCorpus(embedder: Embedder, corpus: readonly StoredPat
     if (hasNorm(titleVectors[i]!)) titles.set(patent.id, titleVectors[i]!);
     if (hasNorm(abstractVectors[i]!)) abstracts.set(patent.id, abstractVectors[i]!);
   });
-  return {
-    manifest: {
-      model: embedder.id,
-      embedder: embedder.id,
-      dimension: embedder.dimension,
-      revision: 0,
-      count: corpus.length,
-      builtAt: new Date(0).toISOString(),
-    },
-    memoryBytes: titles.byteLength + abstracts.byteLength,
-    searchAbstracts: (query, k, allowed) => abstracts.nearest(query, k, allowed ? [...allowed] : undefined),
-    titleScores: (query, wanted) => zeroMissing(titles.dot(query, wanted)),
-    abstractScores: (query, wanted) => zeroMissing(abstracts.dot(query, wanted)),
-    close() {},
+  const manifest = {
+    model: embedder.id,
+    embedder: embedder.id,
+    dimension: embedder.dimension,
+    revision: 0,
+    count: corpus.length,
+    builtAt: new Date(0).toISOString(),
   };
+  return vectorsInMemory(manifest, titles, abstracts);
 }

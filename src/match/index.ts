@@ -56,6 +56,11 @@ export interface OpenMatchOptions {
   mailFrom: string;
   /** Where logged emails and worker events go. */
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Start the email worker here (default true). Of several server processes on one store only one
+   * sends; the others only queue, and the sender's poll picks their emails up.
+   */
+  sendsMail?: boolean;
   worker?: Partial<Omit<MailWorkerOptions, 'from' | 'onSent' | 'log'>>;
   smtpTimeouts?: Partial<SmtpTimeouts>;
   routes?: Partial<Omit<MatchRoutesOptions, 'service'>>;
@@ -99,7 +104,7 @@ export async function openMatch(options: OpenMatchOptions): Promise<OpenedMatch>
     onSent: service.onEmailSent,
     log: options.log,
   });
-  worker.start();
+  if (options.sendsMail !== false) worker.start();
   const plugin = matchRoutes({ service, secureCookies: options.publicUrl.startsWith('https:'), ...options.routes });
   return { service, worker, plugin, close: () => worker.stop() };
 }

@@ -34,7 +34,7 @@ export function addMatchServeOptions(command: Command): Command {
  */
 export async function openMatchForServe(
   flags: MatchServeFlags,
-  context: { home: string; db: Database.Database; search: SearchEngine },
+  context: { home: string; db: Database.Database; search: SearchEngine; sendsMail?: boolean },
 ): Promise<OpenedMatch & { listening(url: string): void }> {
   const match = await openMatch({
     ...context,

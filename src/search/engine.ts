@@ -2,8 +2,8 @@ import type { SearchHit, SearchMode, SearchResult } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
-import type { ScoredCandidate } from './fusion.js';
-import { rankDense, rankHybrid, rankLexical, type DenseSide, type RankInput } from './rank.js';
+import { bestCandidates, rankCandidates, type ScoredCandidate } from './fusion.js';
+import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
 
 /** Limits every entry point shares (CLI, API, demands). */
@@ -46,10 +46,10 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       k: options.k + (exclude === undefined ? 0 : 1),
       allowed: store.filterIds(options.filters),
     };
-    let ranked = await rank(mode, input);
-    if (exclude !== undefined) ranked = ranked.filter((c) => c.key !== exclude).slice(0, options.k);
+    let candidates = await score(mode, input);
+    if (exclude !== undefined) candidates = rankCandidates(candidates.filter((c) => c.key !== exclude)).slice(0, options.k);
     const start = (options.page - 1) * options.top;
-    const page = ranked.slice(start, start + options.top);
+    const page = bestCandidates(candidates, start + options.top).slice(start);
     const patents = store.getByIds(page.map((c) => c.key));
     const hits: SearchHit[] = [];
     for (const candidate of page) {
@@ -77,17 +77,17 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       query,
       mode,
       model: dense && mode !== 'lexical' ? dense.embedder.id : 'lexical',
-      total: ranked.length,
+      total: candidates.length,
       page: options.page,
       top: options.top,
       hits,
     };
   }
 
-  function rank(mode: SearchMode, input: RankInput): Promise<ScoredCandidate[]> {
-    if (mode === 'lexical' || !dense) return rankLexical(lexical, input);
-    if (mode === 'hybrid') return rankHybrid(dense, lexical, input);
-    return rankDense(dense, input, mode);
+  function score(mode: SearchMode, input: RankInput): Promise<ScoredCandidate[]> {
+    if (mode === 'lexical' || !dense) return scoreLexical(lexical, input);
+    if (mode === 'hybrid') return scoreHybrid(dense, lexical, input);
+    return scoreDense(dense, input, mode);
   }
 
   return {

@@ -3,6 +3,11 @@ import { normalizeByMax, type LexicalIndex } from '../index/lexical/index.js';
 import type { DenseVectors } from '../index/vectors/types.js';
 import { rankCandidates, reciprocalRankFusion, type ScoredCandidate } from './fusion.js';
 
+/*
+ * Each mode scores its candidates and returns them in no particular order: the engine picks the
+ * page it shows (`bestCandidates`), which is cheaper than ordering all K.
+ */
+
 /** The dense side of the engine: the embedder that made the vectors, and the vectors. */
 export interface DenseSide {
   embedder: Embedder;
@@ -22,33 +27,31 @@ export interface RankInput {
  * stage 1 = BM25 of abstracts (top K), stage 2 = BM25 of those candidates' titles, each divided
  * by its maximum over the candidates, score = mean of the two.
  */
-export async function rankLexical(lexical: LexicalIndex, input: RankInput): Promise<ScoredCandidate[]> {
+export async function scoreLexical(lexical: LexicalIndex, input: RankInput): Promise<ScoredCandidate[]> {
   const stage1 = await lexicalStage1(lexical, input);
   const keys = stage1.map((n) => n.key);
   const abstractScores = normalizeByMax(new Map(stage1.map((n) => [n.key, n.score])));
   const titleScores = normalizeByMax(await lexical.scoreKeys(input.query, 'title', keys));
-  return rankCandidates(
-    keys.map((key) => {
+  return keys.map((key) => {
       const abstractScore = abstractScores.get(key) ?? 0;
       const titleScore = titleScores.get(key) ?? 0;
-      return { key, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
-    }),
-  );
+    return { key, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
+  });
 }
 
 /**
  * The seed method of the original design: stage 1 = cosine to the abstracts (top K), stage 2 =
  * cosine to those candidates' titles, score = mean (`seed`), or the abstract cosine alone (`dense`).
  */
-export async function rankDense(
+export async function scoreDense(
   dense: DenseSide,
   input: RankInput,
   scoring: 'seed' | 'dense',
 ): Promise<ScoredCandidate[]> {
-  return rankByVector(dense.vectors, await embedQuery(dense.embedder, input.query), input, scoring);
+  return scoreByVector(dense.vectors, await embedQuery(dense.embedder, input.query), input, scoring);
 }
 
-function rankByVector(
+function scoreByVector(
   vectors: DenseVectors,
   query: Float32Array,
   input: RankInput,
@@ -59,27 +62,25 @@ function rankByVector(
     query,
     stage1.map((n) => n.key),
   );
-  return rankCandidates(
-    stage1.map((n, i) => {
-      const titleScore = titleScores[i] ?? 0;
-      const score = scoring === 'seed' ? (n.score + titleScore) / 2 : n.score;
-      return { key: n.key, abstractScore: n.score, titleScore, score };
-    }),
-  );
+  return stage1.map((n, i) => {
+    const titleScore = titleScores[i] ?? 0;
+    const score = scoring === 'seed' ? (n.score + titleScore) / 2 : n.score;
+    return { key: n.key, abstractScore: n.score, titleScore, score };
+  });
 }
 
 /**
  * Hybrid: reciprocal rank fusion of the seed ranking and the lexical ranking (each over its own
  * top K), scaled to [0,1]. Candidates found only lexically still get their cosine scores shown.
  */
-export async function rankHybrid(
+export async function scoreHybrid(
   dense: DenseSide,
   lexical: LexicalIndex,
   input: RankInput,
 ): Promise<ScoredCandidate[]> {
   const query = await embedQuery(dense.embedder, input.query);
-  const seed = rankByVector(dense.vectors, query, input, 'seed');
-  const lexicalRanking = await rankLexical(lexical, input);
+  const seed = rankCandidates(scoreByVector(dense.vectors, query, input, 'seed'));
+  const lexicalRanking = rankCandidates(await scoreLexical(lexical, input));
   const fused = reciprocalRankFusion([seed.map((c) => c.key), lexicalRanking.map((c) => c.key)]);
   const known = new Map(seed.map((c) => [c.key, c]));
   const lexicalOnly = lexicalRanking.filter((c) => !known.has(c.key)).map((c) => c.key);
@@ -90,7 +91,7 @@ export async function rankHybrid(
       known.set(key, { key, abstractScore: abstractScores[i] ?? 0, titleScore: titleScores[i] ?? 0, score: 0 });
     });
   }
-  return rankCandidates([...known.values()].map((c) => ({ ...c, score: fused.get(c.key) ?? 0 })));
+  return [...known.values()].map((c) => ({ ...c, score: fused.get(c.key) ?? 0 }));
 }
 
 async function lexicalStage1(lexical: LexicalIndex, input: RankInput) {

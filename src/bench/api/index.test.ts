@@ -29,8 +29,10 @@ test('benchQueries cuts distinct real titles into short queries', () => {
   }
 });
 
-test('runApiBench loads the search API from a separate server process and reports what it saw', async () => {
-  const report = await runApiBench({ home: testHome.home, connections: 4, durationSeconds: 1, queryCount: 10 });
+test('runApiBench loads the search API of `serve --workers 2` after a warm-up and reports what it saw', async () => {
+  const report = await runApiBench({ home: testHome.home, connections: 4, durationSeconds: 1, warmupSeconds: 1, queryCount: 10, workers: 2 });
+  assert.equal(report.workers, 2);
+  assert.equal(report.warmupSeconds, 1);
   assert.equal(report.endpoint, 'GET /api/search');
   assert.equal(report.connections, 4);
   assert.equal(report.queries, 10);

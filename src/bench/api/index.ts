@@ -3,15 +3,14 @@
  * concurrent clients, a fixed duration, real queries cut from stored patent titles — and reports
  * latency percentiles, throughput and errors as JSON.
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { Command } from 'commander';
 import { resolveHome } from '../../cli/context.js';
 import { parseInteger } from '../../cli/options.js';
 import { PatmatchError } from '../../domain/errors.js';
+import { spawnServingCli, type ServingCli } from '../../cli/spawn.js';
+import { readManifest } from '../../index/vectors/index.js';
+import { homeLayout } from '../../store/home.js';
 import type { SearchMode } from '../../domain/index.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 
@@ -30,6 +29,10 @@ export interface ApiBenchOptions {
    * the run shows the throughput of repeated queries instead.
    */
   cache: boolean;
+  /** Server processes (`serve --workers`). */
+  workers: number;
+  /** Load sent, and not measured, before the measured run. */
+  warmupSeconds: number;
 }
 
 /** Defaults: the targets of issue 4 (20 concurrent clients) over 10 seconds. */
@@ -39,15 +42,19 @@ export const defaultApiBenchOptions: Omit<ApiBenchOptions, 'home'> = {
   queryCount: 200,
   top: 10,
   cache: false,
+  workers: 1,
+  warmupSeconds: 3,
 };
 
 /** What one run measured; latencies in milliseconds over every response. */
 export interface ApiBenchReport {
   endpoint: string;
   model: string | null;
+  workers: number;
   cache: boolean;
   connections: number;
   durationSeconds: number;
+  warmupSeconds: number;
   queries: number;
   requests: number;
   requestsPerSecond: number;
@@ -87,43 +94,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** The module-loader flags of this process (e.g. tsx's `--import`), which the child needs to load the same code. */
-function loaderFlags(argv: readonly string[]): string[] {
-  const flags: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (['--import', '--require', '-r', '--loader', '--experimental-loader'].includes(arg)) flags.push(arg, argv[++i]!);
-    else if (/^--(import|require|loader|experimental-loader)=/.test(arg)) flags.push(arg);
-  }
-  return flags;
-}
-
-/** Starts `server-process` (the .ts source under tsx, the .js build otherwise) and waits for its URL. */
-async function startServerProcess(home: string, cache: boolean): Promise<{ url: string; model: string | null; stop(): Promise<void> }> {
-  const self = fileURLToPath(import.meta.url);
-  const child = fork(join(dirname(self), `server-process${extname(self)}`), [home, cache ? 'on' : 'off'], {
-    execArgv: loaderFlags(process.execArgv),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [ready] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(([code]) => {
-      throw new PatmatchError('not_ready', `The benchmark server for ${home} exited with code ${code} before listening`);
-    }),
-  ])) as [{ url: string; model: string | null }];
-  return {
-    ...ready,
-    async stop() {
-      const exited = once(child, 'exit');
-      child.send('stop');
-      await exited;
-    },
-  };
+/** Starts `patmatch serve` on a free port with rate limiting and request logging off (they would be measured instead of search). */
+function startServer(settings: ApiBenchOptions): Promise<ServingCli> {
+  const args = ['--home', settings.home, 'serve', '--port', '0', '--rate-limit', '0', '--no-request-log'];
+  args.push('--workers', String(settings.workers));
+  if (!settings.cache) args.push('--no-search-cache');
+  return spawnServingCli(args);
 }
 
 /**
- * Runs the benchmark against a server in a child process (rate limiting and request logging off,
- * so the figures measure search, not the limiter) and stops it afterwards.
+ * Runs the benchmark against `patmatch serve` in a child process (rate limiting and request
+ * logging off, so the figures measure search, not the limiter) and stops it afterwards.
  *
  * @example
  * const report = await runApiBench({ home: '.patmatch' });
@@ -144,30 +125,37 @@ export async function runApiBench(options: Partial<ApiBenchOptions> & Pick<ApiBe
     if (settings.mode) params.set('mode', settings.mode);
     return `/api/search?${params}`;
   });
-  const server = await startServerProcess(settings.home, settings.cache);
+  const model = (await readManifest(homeLayout(settings.home).vectors))?.model ?? null;
+  const server = await startServer(settings);
   try {
     let next = 0;
+    const load = (durationSeconds: number, latencies: number[]) =>
+      new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: server.url,
+            connections: settings.connections,
+            duration: durationSeconds,
+            requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+          },
+          (error, finished) => (error ? reject(error) : resolve(finished)),
+        );
+        instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+      });
+    // Unmeasured first: the servers' JIT compilers and caches warm up as in a running service.
+    if (settings.warmupSeconds > 0) await load(settings.warmupSeconds, []);
     const latencies: number[] = [];
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: server.url,
-          connections: settings.connections,
-          duration: settings.durationSeconds,
-          requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
-        },
-        (error, finished) => (error ? reject(error) : resolve(finished)),
-      );
-      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-    });
+    const result = await load(settings.durationSeconds, latencies);
     latencies.sort((a, b) => a - b);
     const round = (value: number) => Math.round(value * 100) / 100;
     return {
       endpoint: 'GET /api/search',
-      model: server.model,
+      model,
+      workers: settings.workers,
       cache: settings.cache,
       connections: settings.connections,
       durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
       queries: queries.length,
       requests: result.requests.total,
       requestsPerSecond: round(result.requests.average),
@@ -193,6 +181,8 @@ interface ApiBenchFlags {
   top: string;
   mode?: string;
   cache?: boolean;
+  workers: string;
+  warmup: string;
 }
 
 /**
@@ -212,6 +202,8 @@ export function registerApiBench(bench: Command): void {
     .option('--top <n>', 'hits per request', String(defaultApiBenchOptions.top))
     .option('--mode <mode>', 'seed | dense | hybrid | lexical (default: the engine default)')
     .option('--cache', 'keep the result cache on (measures repeated queries, not search)')
+    .option('--workers <n>', 'server processes (serve --workers)', String(defaultApiBenchOptions.workers))
+    .option('--warmup <seconds>', 'unmeasured load before the measured run', String(defaultApiBenchOptions.warmupSeconds))
     .action(async (flags: ApiBenchFlags, command: Command) => {
       const report = await runApiBench({
         home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
@@ -221,6 +213,8 @@ export function registerApiBench(bench: Command): void {
         top: parseInteger('--top', flags.top),
         mode: flags.mode as SearchMode | undefined,
         cache: flags.cache ?? false,
+        workers: parseInteger('--workers', flags.workers, 1),
+        warmupSeconds: parseInteger('--warmup', flags.warmup, 0),
       });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });

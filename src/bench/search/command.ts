@@ -11,6 +11,7 @@ interface SearchBenchFlags {
   embedder?: string;
   workDir?: string;
   lexical: boolean;
+  exactScanLimit?: string;
 }
 
 /**
@@ -29,6 +30,7 @@ export function registerSearchBench(bench: Command): void {
     .option('--embedder <spec>', 'static:<dir> or onnx:<dir> (default: the trained model of --home)')
     .option('--work-dir <dir>', 'keep the corpus and its indexes here instead of a temporary folder')
     .option('--no-lexical', 'skip the BM25 index (dense modes only)')
+    .option('--exact-scan-limit <n>', 'exact stage 1 up to this many patents (default 100000, as serve; 0 = always the HNSW graph)')
     .action(async (flags: SearchBenchFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const progress = startStagedProgress();
@@ -39,6 +41,7 @@ export function registerSearchBench(bench: Command): void {
         embedder: flags.embedder,
         workDir: flags.workDir,
         lexical: flags.lexical,
+        exactScanLimit: parseInteger('--exact-scan-limit', flags.exactScanLimit, 0),
         onProgress: progress.onProgress,
       }).finally(progress.stop);
       process.stdout.write(`${JSON.stringify(report, null, globals.json ? 0 : 2)}\n`);

@@ -28,6 +28,8 @@ export interface SearchBenchOptions {
   workDir?: string;
   /** Also build the BM25 index (slow at millions of patents: morphological analysis of every abstract). */
   lexical: boolean;
+  /** Stage 1 scans exactly up to this many patents, as `serve` does (default `EXACT_SCAN_LIMIT`); 0 measures the HNSW graph at any size. */
+  exactScanLimit?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -85,7 +87,9 @@ export async function runSearchBench(
     const store = openStore(workDir);
     const lexical = await openLexicalIndex(layout.lexical);
     const manifest = await readManifest(layout.vectors);
-    const vectors = manifest ? await openVectors(layout.vectors) : null;
+    const vectors = manifest
+      ? await openVectors(layout.vectors, settings.exactScanLimit === undefined ? {} : { exactScanLimit: settings.exactScanLimit })
+      : null;
     const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
     try {
       const cached = embedder ? await precomputeQueries(embedder, queries) : null;

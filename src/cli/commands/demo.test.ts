@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { writeTinyStaticModel } from '../../embed/test-support/index.js';
 import { homeLayout } from '../../store/home.js';
 import { sharedDataDir } from '../context.js';
-import { startServingCli, type ServingCli } from '../test-support.js';
+import { spawnServingCli, type ServingCli } from '../spawn.js';
 import { demoAccounts } from './demo.js';
 
 const XML_FILE = '120050011639-1.xml';
@@ -31,7 +31,7 @@ async function smallSharedData(root: string): Promise<string> {
 }
 
 function startDemo(home: string, shared: string): Promise<ServingCli> {
-  return startServingCli(['--home', home, 'demo', '--port', '0'], { ...process.env, PATMATCH_SHARED_DATA: shared });
+  return spawnServingCli(['--home', home, 'demo', '--port', '0'], { ...process.env, PATMATCH_SHARED_DATA: shared });
 }
 
 describe('patmatch demo', () => {

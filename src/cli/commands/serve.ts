@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
+import { defaultServerOptions } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
-import { openSearchEngine } from '../../search/index.js';
-import { openStore } from '../../store/index.js';
-import { addMatchServeOptions, openMatchForServe, type MatchServeFlags } from '../../match/serve.js';
+import { addMatchServeOptions, type MatchServeFlags } from '../../match/serve.js';
 import { resolveHome } from '../context.js';
 import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
+import { serveHome, superviseServers, type ServeSettings } from '../serve/index.js';
 
 interface ServeFlags extends MatchServeFlags {
   port?: string;
@@ -14,6 +13,9 @@ interface ServeFlags extends MatchServeFlags {
   rateLimit: string;
   webRoot?: string;
   efSearch?: string;
+  workers: string;
+  searchCache: boolean;
+  requestLog: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ interface ServeFlags extends MatchServeFlags {
  *
  * @example
  * patmatch serve --port 8080            # http://127.0.0.1:8080/
- * PORT=3000 patmatch serve --host 0.0.0.0
+ * PORT=3000 patmatch serve --host 0.0.0.0 --workers 2
  */
 export function register(program: Command): void {
   withEfSearch(addMatchServeOptions(program.command('serve')))
@@ -29,38 +31,30 @@ export function register(program: Command): void {
     .option('--port <n>', 'port to listen on (env PORT, default 8080; 0 = any free port)')
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--kipris-url <template>', 'KIPRIS detail page URL with {applicationNumber} (env PATMATCH_KIPRIS_URL)')
-    .option('--rate-limit <n>', 'requests per minute per client, 0 = unlimited', '300')
+    .option('--rate-limit <n>', 'requests per minute per client (and per worker), 0 = unlimited', '300')
     .option('--web-root <dir>', 'folder of the built dashboard (default dist/web)')
+    .option('--workers <n>', 'server processes sharing the port, each with its own copy of the indexes (env PATMATCH_WORKERS)', process.env.PATMATCH_WORKERS ?? '1')
+    .option('--no-search-cache', 'run every search, even a repeated one (benchmarks)')
+    .option('--no-request-log', 'no log line per request (benchmarks)')
     .action(async (flags: ServeFlags, command: Command) => {
-      const home = resolveHome(command.optsWithGlobals<{ home?: string }>().home);
       const port = parseInteger('--port', flags.port ?? process.env.PORT) ?? 8080;
-      const perMinute = parseInteger('--rate-limit', flags.rateLimit) ?? 0;
       if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
-      if (perMinute < 0) throw new PatmatchError('invalid_input', `--rate-limit: ${perMinute} is negative`);
-
-      const engine = await openSearchEngine(home, efSearchOption(flags.efSearch));
-      const store = openStore(home);
-      const match = await openMatchForServe(flags, { home, db: store.db, search: engine });
-      const app = await buildServer({
-        plugins: [match.plugin],
-        engine,
-        store,
+      const settings: ServeSettings = {
+        home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
+        port,
+        host: flags.host,
         kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
-        rateLimit: perMinute === 0 ? false : { max: perMinute, timeWindowMs: 60_000 },
+        rateLimitPerMinute: parseInteger('--rate-limit', flags.rateLimit, 0) ?? 0,
         webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
-      }).catch(async (error: unknown) => {
-        await match.close();
-        await engine.close();
-        store.close();
-        throw error;
-      });
-      app.addHook('onClose', async () => {
-        await match.close();
-        await engine.close();
-        store.close();
-      });
-      const { url } = await startServer(app, { port, host: flags.host });
-      match.listening(url);
-      process.stderr.write(`patmatch: serving ${home} at ${url}/ (Ctrl-C to stop)\n`);
+        ...efSearchOption(flags.efSearch),
+        smtp: flags.smtp,
+        publicUrl: flags.publicUrl,
+        mailFrom: flags.mailFrom,
+        workers: parseInteger('--workers', flags.workers, 1) ?? 1,
+        searchCache: flags.searchCache,
+        requestLog: flags.requestLog,
+      };
+      if (settings.workers > 1) await superviseServers(settings);
+      else await serveHome(settings, { sendsMail: true, announces: true });
     });
 }

@@ -2,7 +2,17 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { PatmatchError } from '../../domain/errors.js';
 import { TopK } from '../top-k.js';
 import type { Neighbor } from '../types.js';
-import { readTableHeader, rowsOfKeys, scoreRow, unitQuery, headerBytes, type TableHeader } from './format.js';
+import { Int8Rows } from '../kernel/index.js';
+import {
+  headerBytes,
+  prepareQuery,
+  readTableHeader,
+  rowsOfKeys,
+  scoreRows,
+  type RowMatrix,
+  type TableHeader,
+  type TableQuery,
+} from './format.js';
 
 /** Rows closer than this are read in one call rather than one call each. */
 const coalesceGap = 16;
@@ -28,6 +38,8 @@ export class DiskVectorTable {
   readonly #keys: Uint32Array;
   readonly #rows: Map<number, number>;
   readonly #path: string;
+  /** Where i8 rows are read to, to be scored by the SIMD kernel (when it supports the dimension). */
+  readonly #kernel: Int8Rows | null;
 
   private constructor(path: string, fd: number, header: TableHeader, keys: Uint32Array, scales: Float32Array) {
     this.#path = path;
@@ -37,6 +49,7 @@ export class DiskVectorTable {
     this.#keys = keys;
     this.#scales = scales;
     this.#rows = rowsOfKeys(keys, path);
+    this.#kernel = header.precision === 'i8' && Int8Rows.supports(header.dimension) ? new Int8Rows(header.dimension) : null;
   }
 
   /**
@@ -90,7 +103,6 @@ export class DiskVectorTable {
    * table.dot(query, candidateKeys);
    */
   dot(query: Float32Array, keys: readonly number[]): Float32Array {
-    const unit = unitQuery(query, this.dimension);
     const scores = new Float32Array(keys.length).fill(Number.NaN);
     const wanted: Array<{ row: number; index: number }> = [];
     keys.forEach((key, index) => {
@@ -98,9 +110,10 @@ export class DiskVectorTable {
       if (row !== undefined) wanted.push({ row, index });
     });
     wanted.sort((a, b) => a.row - b.row);
-    this.#readRuns(
+    this.#score(
+      prepareQuery(query, this.dimension),
       wanted.map((w) => w.row),
-      (position, row, data, start) => (scores[wanted[position]!.index] = this.#score(row, data, start, unit)),
+      (position, score) => (scores[wanted[position]!.index] = score),
     );
     return scores;
   }
@@ -113,22 +126,11 @@ export class DiskVectorTable {
    * table.nearest(query, 1000, allowedKeys);
    */
   nearest(query: Float32Array, k: number, keys?: readonly number[]): Neighbor[] {
-    const unit = unitQuery(query, this.dimension);
     const top = new TopK(Math.max(0, Math.floor(k)));
-    const rows = keys
-      ? keys.flatMap((key) => (this.#rows.has(key) ? [this.#rows.get(key)!] : [])).sort((a, b) => a - b)
-      : null;
-    if (rows) {
-      this.#readRuns(rows, (_, row, data, start) => top.push(this.#keys[row]!, this.#score(row, data, start, unit)));
-    } else {
-      for (let first = 0; first < this.size; first += scanRows) {
-        const last = Math.min(this.size, first + scanRows) - 1;
-        const data = this.#readRows(first, last);
-        for (let row = first; row <= last; row++) {
-          top.push(this.#keys[row]!, this.#score(row, data, (row - first) * this.dimension, unit));
-        }
-      }
-    }
+    const rows = keys ? keys.flatMap((key) => this.#rows.get(key) ?? []).sort((a, b) => a - b) : null;
+    this.#score(prepareQuery(query, this.dimension), rows, (position, score) =>
+      top.push(this.#keys[rows ? rows[position]! : position]!, score),
+    );
     return top.sorted();
   }
 
@@ -137,41 +139,46 @@ export class DiskVectorTable {
     closeSync(this.#fd);
   }
 
-  /** Reads ascending `rows` in runs of nearby rows and calls `visit` for each with its data. */
-  #readRuns(
-    rows: readonly number[],
-    visit: (position: number, row: number, data: Float32Array | Int8Array, start: number) => void,
-  ): void {
+  /**
+   * Scores ascending `rows` (every row when null), reading runs of nearby rows in one call each,
+   * and calls `visit` with each row's position in `rows` and its score.
+   */
+  #score(query: TableQuery, rows: readonly number[] | null, visit: (position: number, score: number) => void): void {
+    const count = rows ? rows.length : this.size;
     let runStart = 0;
-    while (runStart < rows.length) {
-      let runEnd = runStart;
+    while (runStart < count) {
+      let runEnd = rows ? runStart : Math.min(count, runStart + scanRows) - 1;
       while (
-        runEnd + 1 < rows.length &&
+        rows &&
+        runEnd + 1 < count &&
         rows[runEnd + 1]! - rows[runEnd]! <= coalesceGap &&
         rows[runEnd + 1]! - rows[runStart]! < scanRows
       ) {
         runEnd++;
       }
-      const first = rows[runStart]!;
-      const data = this.#readRows(first, rows[runEnd]!);
-      for (let position = runStart; position <= runEnd; position++) {
-        visit(position, rows[position]!, data, (rows[position]! - first) * this.dimension);
-      }
+      const first = rows ? rows[runStart]! : runStart;
+      const matrix = this.#readRows(first, rows ? rows[runEnd]! : runEnd);
+      const offsets = rows ? rows.slice(runStart, runEnd + 1).map((row) => row - first) : null;
+      const scores = scoreRows(matrix, query, offsets, runEnd - runStart + 1, first);
+      for (let i = 0; i < scores.length; i++) visit(runStart + i, scores[i]!);
       runStart = runEnd + 1;
     }
   }
 
-  #readRows(first: number, last: number): Float32Array | Int8Array {
+  /** Rows `first`…`last` as a matrix (in the SIMD kernel's memory for i8 tables it supports). */
+  #readRows(first: number, last: number): RowMatrix {
     const { dimension, elementBytes, dataOffset, precision } = this.#header;
-    const bytes = Buffer.alloc((last - first + 1) * dimension * elementBytes);
+    const rows = last - first + 1;
+    this.#kernel?.reserve(rows);
+    const bytes = this.#kernel
+      ? Buffer.from(this.#kernel.data.buffer, 0, rows * dimension)
+      : Buffer.alloc(rows * dimension * elementBytes);
     const read = readSync(this.#fd, bytes, 0, bytes.length, dataOffset + first * dimension * elementBytes);
     if (read !== bytes.length) throw new PatmatchError('invalid_input', `${this.#path}: file shrank while open`);
-    return precision === 'f32'
-      ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
-      : new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  }
-
-  #score(row: number, data: Float32Array | Int8Array, start: number, unit: Float32Array): number {
-    return scoreRow(data, start, unit, this.#header.precision === 'i8' ? this.#scales[row]! : 1);
+    const data =
+      precision === 'f32'
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+        : new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    return { dimension, data, scales: this.#scales, kernel: this.#kernel };
   }
 }

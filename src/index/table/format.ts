@@ -1,4 +1,5 @@
 import { PatmatchError } from '../../domain/errors.js';
+import type { Int8Rows } from '../kernel/index.js';
 import { assertIndexable, normalizeInPlace } from '../vector.js';
 
 /**
@@ -63,17 +64,73 @@ export function rowsOfKeys(keys: Uint32Array, path: string): Map<number, number>
   return rows;
 }
 
-/** A checked, unit-length copy of a query vector. */
-export function unitQuery(query: Float32Array, dimension: number): Float32Array {
+/**
+ * A query ready to score rows: unit length, and as 16-bit integers for the SIMD kernel (fine enough
+ * that the scores' error is the stored rows' own).
+ */
+export interface TableQuery {
+  unit: Float32Array;
+  int16: Int16Array;
+  /** `unit ≈ int16 × int16Scale`. */
+  int16Scale: number;
+}
+
+/** Checks a query vector and prepares it for scoring (unit-length copy and its i16 quantization). */
+export function prepareQuery(query: Float32Array, dimension: number): TableQuery {
   assertIndexable(query, dimension, 'query');
   const unit = Float32Array.from(query);
   normalizeInPlace(unit);
-  return unit;
+  let max = 0;
+  for (let i = 0; i < unit.length; i++) max = Math.max(max, Math.abs(unit[i]!));
+  // The kernel sums dimension × |i8 ≤ 128| × |query| in 32 bits; cap the query range so no sum can overflow.
+  const limit = Math.min(32_767, Math.floor((2 ** 31 - 1) / (dimension * 128)));
+  const toInt16 = max === 0 ? 0 : limit / max;
+  const int16 = new Int16Array(unit.length);
+  for (let i = 0; i < unit.length; i++) int16[i] = Math.round(unit[i]! * toInt16);
+  return { unit, int16, int16Scale: max / limit };
 }
 
-/** Dot product of a unit query with the stored row starting at `start`, times the row's scale (1 for f32). */
-export function scoreRow(data: Float32Array | Int8Array, start: number, unit: Float32Array, scale: number): number {
+/** Rows to score: the data (row-major), a scale per row, and the SIMD kernel holding `data` when there is one. */
+export interface RowMatrix {
+  dimension: number;
+  data: Float32Array | Int8Array;
+  scales: Float32Array;
+  kernel: Int8Rows | null;
+}
+
+/**
+ * Cosine of a prepared query with `count` rows of `matrix` (`rows[i]`, or row i when null). The
+ * kernel scores i8 rows against the i16 query; without one, a JavaScript loop scores against the
+ * float query. `firstScale` is the scale index of data row 0 (a chunk read from disk).
+ *
+ * @example
+ * scoreRows(matrix, prepareQuery(q, 256), candidateRows, candidateRows.length);
+ */
+export function scoreRows(
+  matrix: RowMatrix,
+  query: TableQuery,
+  rows: ArrayLike<number> | null,
+  count: number,
+  firstScale = 0,
+): Float32Array {
+  const scores = new Float32Array(count);
+  const { data, scales, kernel, dimension } = matrix;
+  if (kernel) {
+    const sums = kernel.dots(query.int16, rows, count);
+    for (let i = 0; i < count; i++) scores[i] = sums[i]! * query.int16Scale * scales[firstScale + (rows ? rows[i]! : i)]!;
+    return scores;
+  }
+  const i8 = data instanceof Int8Array;
+  for (let i = 0; i < count; i++) {
+    const row = rows ? rows[i]! : i;
+    scores[i] = scoreRow(data, row * dimension, query.unit) * (i8 ? scales[firstScale + row]! : 1);
+  }
+  return scores;
+}
+
+/** Dot product of a unit query with the stored row starting at `start` (unscaled). */
+function scoreRow(data: Float32Array | Int8Array, start: number, unit: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < unit.length; i++) sum += data[start + i]! * unit[i]!;
-  return sum * scale;
+  return sum;
 }

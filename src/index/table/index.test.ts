@@ -74,6 +74,33 @@ describe('VectorTable', () => {
     assert.deepEqual(table.nearest(Float32Array.of(1, 0), 5, [4, 8, 77]).map((hit) => hit.key), [8, 4]);
   });
 
+  test('i8 nearest (SIMD kernel) finds the exact top k, and rows survive the kernel memory growing', () => {
+    const vectors = rows(2000);
+    const table = VectorTable.create({ dimension, precision: 'i8' });
+    vectors.forEach((vector, i) => table.set(i + 10, vector));
+    table.delete(10);
+    const query = rows(1, 1)[0]!;
+    const truth = vectors
+      .map((vector, i) => ({ key: i + 10, score: cosine(query, vector) }))
+      .filter((hit) => hit.key !== 10)
+      .sort((a, b) => b.score - a.score);
+    const found = table.nearest(query, 100);
+    assert.equal(found.length, 100);
+    const threshold = truth[99]!.score - 5e-3;
+    for (const hit of found) {
+      assert.ok(Math.abs(hit.score - cosine(query, vectors[hit.key - 10]!)) < 3e-3, `score of ${hit.key}`);
+      assert.ok(hit.score >= threshold, `${hit.key} scores ${hit.score}, below the exact 100th ${truth[99]!.score}`);
+    }
+    const kept = new Set(found.map((hit) => hit.key));
+    assert.ok(truth.slice(0, 90).every((hit) => kept.has(hit.key)), 'the clear top 90 are all found');
+    assert.deepEqual(found, [...found].sort((a, b) => b.score - a.score || a.key - b.key));
+    assert.equal(table.nearest(query, 5000).length, 1999);
+    for (let i = 0; i < 3000; i++) table.set(5000 + i, vectors[i % 2000]!);
+    assert.equal(table.size, 4999);
+    assert.ok(Math.abs(table.dot(query, [5000])[0]! - cosine(query, vectors[0]!)) < 3e-3);
+    assert.ok(cosine(table.get(11)!, vectors[1]!) > 0.999);
+  });
+
   test('save and load round trip, for both precisions', async () => {
     await withTempDir(async (dir) => {
       for (const precision of ['f32', 'i8'] as const) {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { PatmatchError } from '../../domain/errors.js';
 import { saveAtomically } from '../../util/atomic.js';
-import { TopK } from '../top-k.js';
+import { topOfScores } from '../top-k.js';
 import type { Neighbor } from '../types.js';
 import { assertIndexable, assertKey, normalizeInPlace } from '../vector.js';
 import {
@@ -9,11 +9,14 @@ import {
   precisionCodes,
   readTableHeader,
   rowsOfKeys,
-  scoreRow,
-  unitQuery,
+  scoreRows,
+  prepareQuery,
   writeTableHeader,
+  type RowMatrix,
+  type TableQuery,
   type VectorPrecision,
 } from './format.js';
+import { Int8Rows } from '../kernel/index.js';
 
 export type { VectorPrecision } from './format.js';
 export { DiskVectorTable } from './disk.js';
@@ -41,15 +44,24 @@ export class VectorTable {
   readonly precision: VectorPrecision;
   #keys: Uint32Array;
   #scales: Float32Array;
-  #data: Float32Array | Int8Array;
+  /** The rows when they are not in `#kernel`. */
+  #ownData: Float32Array | Int8Array;
+  /** Holds the rows of i8 tables whose dimension the SIMD kernel supports. */
+  readonly #kernel: Int8Rows | null;
   #rows = new Map<number, number>();
 
-  private constructor(options: VectorTableOptions, keys: Uint32Array, scales: Float32Array, data: Float32Array | Int8Array) {
+  private constructor(options: VectorTableOptions, keys: Uint32Array, scales: Float32Array, rows: number) {
     this.dimension = options.dimension;
     this.precision = options.precision;
     this.#keys = keys;
     this.#scales = scales;
-    this.#data = data;
+    this.#kernel = options.precision === 'i8' && Int8Rows.supports(options.dimension) ? new Int8Rows(options.dimension, rows) : null;
+    this.#ownData = this.#kernel ? new Int8Array(0) : allocate(options.precision, rows * options.dimension);
+  }
+
+  /** The rows, row-major. Read anew each time: the kernel's memory moves when it grows. */
+  get #data(): Float32Array | Int8Array {
+    return this.#kernel?.data ?? this.#ownData;
   }
 
   /**
@@ -66,12 +78,7 @@ export class VectorTable {
       throw new PatmatchError('invalid_input', `vector table: precision "${options.precision}" must be f32 or i8`);
     }
     const capacity = 16;
-    return new VectorTable(
-      options,
-      new Uint32Array(capacity),
-      new Float32Array(capacity),
-      allocate(options.precision, capacity * options.dimension),
-    );
+    return new VectorTable(options, new Uint32Array(capacity), new Float32Array(capacity), capacity);
   }
 
   /**
@@ -90,14 +97,16 @@ export class VectorTable {
       throw new PatmatchError('invalid_input', `${path}: ${bytes.length} bytes, expected ${fileBytes} for ${count} vectors`);
     }
     const { buffer, byteOffset } = bytes;
-    const keys = new Uint32Array(buffer, byteOffset + headerBytes, count);
-    const scales = new Float32Array(buffer, byteOffset + headerBytes + count * 4, count);
+    // Copies (`slice`, `set`) let the file's buffer be freed.
+    const keys = new Uint32Array(buffer, byteOffset + headerBytes, count).slice();
+    const scales = new Float32Array(buffer, byteOffset + headerBytes + count * 4, count).slice();
     const dataOffset = byteOffset + headerBytes + count * 8;
-    const data =
+    const table = new VectorTable({ dimension, precision }, keys, scales, count);
+    table.#data.set(
       precision === 'f32'
         ? new Float32Array(buffer, dataOffset, count * dimension)
-        : new Int8Array(buffer, dataOffset, count * dimension);
-    const table = new VectorTable({ dimension, precision }, keys, scales, data);
+        : new Int8Array(buffer, dataOffset, count * dimension),
+    );
     table.#rows = rowsOfKeys(keys, path);
     return table;
   }
@@ -196,12 +205,18 @@ export class VectorTable {
    * const titleScores = titles.dot(query, candidateKeys);
    */
   dot(query: Float32Array, keys: readonly number[]): Float32Array {
-    const unit = this.#unitQuery(query);
-    const scores = new Float32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const row = this.#rows.get(keys[i]!);
-      scores[i] = row === undefined ? Number.NaN : this.#score(row, unit);
-    }
+    const prepared = this.#prepareQuery(query);
+    const positions: number[] = [];
+    const rows: number[] = [];
+    keys.forEach((key, position) => {
+      const row = this.#rows.get(key);
+      if (row === undefined) return;
+      positions.push(position);
+      rows.push(row);
+    });
+    const found = scoreRows(this.#matrix(), prepared, rows, rows.length);
+    const scores = new Float32Array(keys.length).fill(Number.NaN);
+    positions.forEach((position, i) => (scores[position] = found[i]!));
     return scores;
   }
 
@@ -213,17 +228,18 @@ export class VectorTable {
    * table.nearest(query, 10); // [{ key: 42, score: 0.91 }, …]
    */
   nearest(query: Float32Array, k: number, keys?: readonly number[]): Neighbor[] {
-    const unit = this.#unitQuery(query);
-    const top = new TopK(Math.max(0, Math.floor(k)));
-    if (keys) {
-      for (const key of keys) {
-        const row = this.#rows.get(key);
-        if (row !== undefined) top.push(key, this.#score(row, unit));
-      }
-    } else {
-      for (let row = 0; row < this.size; row++) top.push(this.#keys[row]!, this.#score(row, unit));
-    }
-    return top.sorted();
+    return this.#top(query, k, keys, true);
+  }
+
+  /**
+   * The same vectors as `nearest`, in no particular order: for callers that order candidates
+   * themselves (stage 1), it saves sorting a thousand of them.
+   *
+   * @example
+   * table.best(query, 1000); // the nearest 1000, unordered
+   */
+  best(query: Float32Array, k: number, keys?: readonly number[]): Neighbor[] {
+    return this.#top(query, k, keys, false);
   }
 
   /**
@@ -243,12 +259,19 @@ export class VectorTable {
     await saveAtomically(path, (tmp) => writeFile(tmp, parts));
   }
 
-  #unitQuery(query: Float32Array): Float32Array {
-    return unitQuery(query, this.dimension);
+  #prepareQuery(query: Float32Array): TableQuery {
+    return prepareQuery(query, this.dimension);
   }
 
-  #score(row: number, unit: Float32Array): number {
-    return scoreRow(this.#data, row * this.dimension, unit, this.precision === 'i8' ? this.#scales[row]! : 1);
+  #top(query: Float32Array, k: number, keys: readonly number[] | undefined, ordered: boolean): Neighbor[] {
+    const prepared = this.#prepareQuery(query);
+    const rows = keys ? keys.flatMap((key) => this.#rows.get(key) ?? []) : null;
+    const scores = scoreRows(this.#matrix(), prepared, rows, rows ? rows.length : this.size);
+    return topOfScores(scores, (i) => this.#keys[rows ? rows[i]! : i]!, k, ordered);
+  }
+
+  #matrix(): RowMatrix {
+    return { dimension: this.dimension, data: this.#data, scales: this.#scales, kernel: this.#kernel };
   }
 
   #reserve(rows: number): void {
@@ -260,7 +283,8 @@ export class VectorTable {
     };
     this.#keys = grow(this.#keys, new Uint32Array(capacity));
     this.#scales = grow(this.#scales, new Float32Array(capacity));
-    this.#data = grow(this.#data, allocate(this.precision, capacity * this.dimension));
+    if (this.#kernel) this.#kernel.reserve(capacity);
+    else this.#ownData = grow(this.#ownData, allocate(this.precision, capacity * this.dimension));
   }
 }
 

@@ -26,7 +26,7 @@ export interface DenseVectors {
   readonly manifest: VectorsManifest;
   /** Memory the open vectors take when every page of the graph is touched (graph file, in-memory tables). */
   readonly memoryBytes: number;
-  /** Stage 1: best abstracts by cosine. With `allowed`, only those keys (exact when the set is small). */
+  /** Stage 1: best abstracts by cosine, in no guaranteed order. With `allowed`, only those keys (exact when the set is small). */
   searchAbstracts(query: Float32Array, k: number, allowed: ReadonlySet<number> | null): Neighbor[];
   /** Cosine between the query and the title of each key (0 for unknown keys). */
   titleScores(query: Float32Array, keys: readonly number[]): Float32Array;

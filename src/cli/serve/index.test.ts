@@ -1,0 +1,75 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildTestHome, type TestHome } from '../../api/test-support/home.js';
+import { spawnServingCli } from '../spawn.js';
+
+let testHome: TestHome;
+
+before(async () => {
+  testHome = await buildTestHome();
+});
+
+after(async () => {
+  await testHome.cleanup();
+});
+
+function workerPids(primary: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(primary)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes('serve/worker'))
+    .map((line) => Number.parseInt(line.trim(), 10));
+}
+
+/** The status of a search, or 0 when the connection failed (a kept-alive one to a killed worker does). */
+async function searchStatus(url: string): Promise<number> {
+  try {
+    return (await fetch(`${url}/api/search?q=${encodeURIComponent('이차전지')}`)).status;
+  } catch {
+    return 0;
+  }
+}
+
+test('serve --workers 2 answers from two processes, replaces one that dies, and stops them all on SIGTERM', async () => {
+  const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--workers', '2']);
+  try {
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => searchStatus(cli.url)));
+    assert.deepEqual(statuses, new Array(8).fill(200));
+    const workers = workerPids(cli.pid);
+    assert.equal(workers.length, 2);
+    process.kill(workers[0]!, 'SIGKILL');
+    for (let waited = 0; !/"msg":"worker exited".*"replaced":true/.test(cli.stderr()) && waited < 10_000; waited += 100) {
+      await sleep(100);
+    }
+    assert.match(cli.stderr(), /"msg":"worker exited".*"signal":"SIGKILL".*"replaced":true/, cli.stderr());
+    let replaced: number[] = [];
+    for (let waited = 0; waited < 20_000; waited += 200) {
+      replaced = workerPids(cli.pid);
+      if (replaced.length === 2 && !replaced.includes(workers[0]!) && (await searchStatus(cli.url)) === 200) break;
+      await sleep(200);
+    }
+    assert.equal(replaced.length, 2);
+    assert.ok(!replaced.includes(workers[0]!), 'the killed worker is gone');
+    assert.equal(await searchStatus(cli.url), 200);
+  } finally {
+    assert.equal(await cli.stop(), 0);
+  }
+  assert.match(cli.stderr(), /"msg":"shutting down workers"/);
+});
+
+test('serve --workers 2 on a home with no patents exits 1 with the reason, not a restart loop', async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'patmatch-empty-'));
+  try {
+    await assert.rejects(
+      spawnServingCli(['--home', empty, 'serve', '--port', '0', '--workers', '2']),
+      /exited with code 1 before serving: .*No patents in/s,
+    );
+  } finally {
+    await rm(empty, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PatmatchError } from '../domain/errors.js';
+import { loaderFlags } from '../util/loader-flags.js';
+
+/** A serving `patmatch` command (serve, demo) running in a child process. */
+export interface ServingCli {
+  /** Base URL the command printed, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Process id of the command. */
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Runs the CLI (this build of it: the .ts source under tsx, the .js build otherwise) in a child
+ * process and resolves once it prints `serving … at <url>/`; rejects with its stderr if it exits first.
+ *
+ * @example
+ * const cli = await spawnServingCli(['--home', home, 'serve', '--port', '0']);
+ * await fetch(`${cli.url}/api/health`);
+ * assert.equal(await cli.stop(), 0);
+ */
+export async function spawnServingCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServingCli> {
+  const self = fileURLToPath(import.meta.url);
+  const entry = join(dirname(self), `bin${extname(self)}`);
+  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const match = /serving .* at (http:\/\/[\d.]+:\d+)\//.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) =>
+      reject(new PatmatchError('not_ready', `patmatch ${args.join(' ')} exited with code ${code} before serving: ${stderr.trim()}`)),
+    );
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}

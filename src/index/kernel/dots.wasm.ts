@@ -1,0 +1,3 @@
+// Generated from dots.wat by scripts/build-kernel.mjs (npm run build:kernel); do not edit.
+export const dotsWasmBase64 =
+  'AGFzbQEAAAABCgFgBn9/f39/fwADAgEABQMBAAEHEQIGbWVtb3J5AgAEZG90cwAACrwBAbkBAgR/AnsCQANAIAYgBE8NASABIAMgBkECdGooAgAgAmxqIQf9DAAAAAAAAAAAAAAAAAAAAAAhCkEAIQgDQCAHIAhq/QAEACELIAAgCEEBdGohCSAKIAv9hwEgCf0ABAD9ugH9rgEhCiAKIAv9iAEgCf0ABBD9ugH9rgEhCiAIQRBqIQggCCACSQ0ACyAFIAZBAnRqIAr9GwAgCv0bAWogCv0bAiAK/RsDamo2AgAgBkEBaiEGDAALCws=';
