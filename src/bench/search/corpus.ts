@@ -11,7 +11,9 @@ import type { Patent } from '../../domain/index.js';
 export function recombinePatent(real: readonly Patent[], i: number): Patent {
   const n = real.length;
   const first = real[i % n]!;
-  const second = real[(i * 7919 + 13) % n]!;
+  // The second patent shifts by another prime every round through `real`, so a (first, second) pair,
+  // and with it an abstract, comes back only after n² patents: no exact duplicates at 1.6M.
+  const second = real[(i * 7919 + Math.floor(i / n) * 104_729 + 13) % n]!;
   const year = 2090 + Math.floor(i / 10_000_000);
   const serial = String(i % 10_000_000).padStart(7, '0');
   const abstract = [...sentences(first.abstract).slice(0, 2), ...sentences(second.abstract).slice(-2)].join(' ');
