@@ -6,25 +6,12 @@ import { join } from 'node:path';
 import { sharedDataDir } from '../cli/context.js';
 import type { SearchResult } from '../domain/index.js';
 import { loadEmbedder } from '../embed/index.js';
-import { SPECIAL_TOKENS, writeTinyStaticModel } from '../embed/test-support/index.js';
+import { writeCharModel } from '../embed/test-support/index.js';
 import { buildIndexes } from '../index/build/index.js';
 import { ingest } from '../ingest/index.js';
 import { openStore, type StoredPatent } from '../store/index.js';
 import { openSearchEngine } from './index.js';
 import type { SearchEngine } from './types.js';
-
-// A character-level static model with seeded random rows: crude, but cosine then tracks shared
-// characters, so an exact title is its own nearest neighbour and every stage can be checked.
-async function writeCharModel(dir: string, texts: readonly string[]): Promise<void> {
-  const chars = [...new Set(texts.join('').replace(/\s/g, ''))].sort();
-  const vocab = [...SPECIAL_TOKENS, ...chars, ...chars.map((c) => `##${c}`)];
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  const dim = 48;
-  const charRows = new Map(chars.map((c) => [c, Array.from({ length: dim }, random)]));
-  const rows = vocab.map((token) => charRows.get(token.replace(/^##/, '')) ?? new Array<number>(dim).fill(0));
-  await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
-}
 
 describe('search engine over the real KIPRIS CSV', () => {
   let dir: string;

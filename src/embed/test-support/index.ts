@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeSafetensors } from '../static/safetensors.js';
 import { encodeOnnxModel, ONNX_FLOAT, ONNX_INT64 } from './onnx-graph.js';
-import { wordPieceTokenizerConfig, wordPieceTokenizerJson } from './tokenizer.js';
+import { SPECIAL_TOKENS, wordPieceTokenizerConfig, wordPieceTokenizerJson } from './tokenizer.js';
 
 export { SPECIAL_TOKENS, wordPieceTokenizerConfig, wordPieceTokenizerJson } from './tokenizer.js';
 export { encodeOnnxModel } from './onnx-graph.js';
@@ -38,6 +38,23 @@ export async function writeTinyStaticModel(dir: string, model: TinyStaticModel):
       { idx: 0, name: '0', path: '0_StaticEmbedding', type: 'sentence_transformers.models.StaticEmbedding' },
     ]);
   }
+}
+
+/**
+ * A character-level static model with seeded random rows (one per character, `##` forms too):
+ * crude, but cosine then tracks shared characters, so an exact title is its own nearest neighbour.
+ *
+ * @example
+ * await writeCharModel(dir, patents.flatMap((p) => [p.title, p.abstract]));
+ */
+export async function writeCharModel(dir: string, texts: readonly string[], dimension = 48): Promise<void> {
+  const chars = [...new Set(texts.join('').replace(/\s/g, ''))].sort();
+  const vocab = [...SPECIAL_TOKENS, ...chars, ...chars.map((c) => `##${c}`)];
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const charRows = new Map(chars.map((c) => [c, Array.from({ length: dimension }, random)]));
+  const rows = vocab.map((token) => charRows.get(token.replace(/^##/, '')) ?? new Array<number>(dimension).fill(0));
+  await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows });
 }
 
 /**

@@ -112,6 +112,17 @@ interface Targets {
   titles: VectorTable;
 }
 
+/**
+ * The text stage 1 indexes for a patent: its abstract, or its title when it has none (so it can
+ * still be found).
+ *
+ * @example
+ * stageOneText({ ...patent, abstract: '' }) === patent.title
+ */
+export function stageOneText(patent: Pick<StoredPatent, 'abstract' | 'title'>): string {
+  return patent.abstract.length > 0 ? patent.abstract : patent.title;
+}
+
 async function addBatch(
   batch: readonly StoredPatent[],
   embedder: Embedder,
@@ -119,8 +130,7 @@ async function addBatch(
   report: VectorsBuildReport,
 ): Promise<void> {
   let started = performance.now();
-  // A patent without an abstract is still found in stage 1 through its title.
-  const abstractTexts = batch.map((p) => (p.abstract.length > 0 ? p.abstract : p.title));
+  const abstractTexts = batch.map(stageOneText);
   const [abstractVectors, titleVectors] = [
     await embedder.embed(abstractTexts, { kind: 'passage' }),
     await embedder.embed(

@@ -9,7 +9,7 @@ import type { DenseVectors, VectorsManifest } from './types.js';
 import { readManifest, vectorFiles } from './manifest.js';
 
 export type { DenseVectors, VectorsManifest } from './types.js';
-export { buildVectors, type VectorsBuildOptions, type VectorsBuildReport } from './build.js';
+export { buildVectors, stageOneText, type VectorsBuildOptions, type VectorsBuildReport } from './build.js';
 export { readManifest, vectorFiles } from './manifest.js';
 
 /**

@@ -1,0 +1,43 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDataDir } from '../../cli/context.js';
+import { writeCharModel } from '../../embed/test-support/index.js';
+import { ingest } from '../../ingest/index.js';
+import { openStore } from '../../store/index.js';
+import { runSearchBench } from './index.js';
+
+let dir: string;
+let source: string;
+let embedder: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'patmatch-bench-search-'));
+  source = join(dir, 'source');
+  const store = openStore(source);
+  await ingest(store, [join(sharedDataDir(), 'kipris', 'inu-patents.csv')]);
+  const patents = [...store.iterate()].flat();
+  store.close();
+  await writeCharModel(join(dir, 'model'), patents.flatMap((p) => [p.title, p.abstract]), 64);
+  embedder = `static:${join(dir, 'model')}`;
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('bench search builds a recombined corpus and measures latency and stage-1 recall against a full-precision truth', async () => {
+  const common = { docs: 3000, queries: 12, recallQueries: 4, embedder, lexical: false, workDir: join(dir, 'corpus') };
+  const exact = await runSearchBench(source, common);
+  assert.equal(exact.docs, 3000);
+  assert.equal(exact.model?.startsWith('static:'), true);
+  assert.ok(exact.search.seed && exact.search.seed.p50Ms > 0 && exact.search.seed.p50Ms <= exact.search.seed.p99Ms);
+  assert.equal(exact.search.lexical, undefined);
+  // Up to 100,000 patents stage 1 is an exact scan: it finds the whole truth, save i8 rounding at the cut.
+  assert.ok(exact.stage1RecallAt1000! >= 0.99, `exact scan recall ${exact.stage1RecallAt1000}`);
+  const graph = await runSearchBench(source, { ...common, exactScanLimit: 0 });
+  assert.ok(graph.stage1RecallAt1000! > 0.5 && graph.stage1RecallAt1000! <= 1, `graph recall ${graph.stage1RecallAt1000}`);
+  assert.ok(graph.indexMemoryBytes! > exact.indexMemoryBytes! / 2);
+});
