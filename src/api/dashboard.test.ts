@@ -200,6 +200,27 @@ describe('dashboard', () => {
     await shot('08-error');
   });
 
+  test('search options: mode and applicant go into the address, the search and the CSV link', async () => {
+    const demand = '유산균 발효 제조방법';
+    await page.goto(`${base}/#/?q=${encodeURIComponent(demand)}`);
+    await waitForOutcome(demand);
+    const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicant: string }> };
+    const applicant = all.hits[0]!.applicant;
+    const filtered = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, applicant, mode: 'lexical' })}`)).json()) as { total: number };
+    assert.ok(filtered.total > 0 && filtered.total < all.total, `${filtered.total} of ${all.total}`);
+    await page.click('.search-options summary');
+    await page.selectOption('select[name="mode"]', 'lexical');
+    await page.fill('input[name="applicant"]', applicant);
+    await page.press('#demand', 'Enter');
+    const expected = filtered.total.toLocaleString('ko-KR');
+    await page.waitForFunction((text) => document.querySelector('.results-head strong')?.textContent === text, expected);
+    const hash = decodeURIComponent(new URL(page.url()).hash).replace(/\+/g, ' ');
+    assert.ok(hash.includes(`applicant=${applicant}`) && hash.includes('mode=lexical'), hash);
+    assert.match((await page.getAttribute('.results-head a.button-link', 'href')) ?? '', /applicant=.+&mode=lexical|mode=lexical.*applicant=/);
+    assert.equal(await page.inputValue('input[name="applicant"]'), applicant, 'the form shows the options in force');
+    await shot('10-options');
+  });
+
   test('keyboard only: search, select with Space, and the page fits a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/`);

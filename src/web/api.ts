@@ -49,9 +49,23 @@ export async function getJson<T>(path: string, query: Record<string, string | nu
   throw new ApiError(response.status, body?.detail ?? `${response.status} ${response.statusText}`);
 }
 
-/** The URL of the CSV export of one results page. */
-export function exportUrl(query: string, page: number, top: number): string {
-  return `/api/export?${new URLSearchParams({ q: query, page: String(page), top: String(top), format: 'csv' })}`;
+/** Search options besides the demand, as `/api/search` takes them; empty ones are left out. */
+export interface SearchOptions {
+  mode?: string;
+  ipc?: string;
+  from?: string;
+  to?: string;
+  applicant?: string;
+}
+
+/** The option names, in the order the form shows them. */
+export const SEARCH_OPTION_KEYS = ['mode', 'ipc', 'from', 'to', 'applicant'] as const;
+
+/** The URL of the CSV export of one results page, with the same options. */
+export function exportUrl(query: string, page: number, top: number, options: SearchOptions = {}): string {
+  const params = new URLSearchParams({ q: query, page: String(page), top: String(top), format: 'csv' });
+  for (const key of SEARCH_OPTION_KEYS) if (options[key]) params.set(key, options[key]);
+  return `/api/export?${params}`;
 }
 
 const distributions = new Map<string, Promise<ClassDistribution>>();
