@@ -32,12 +32,14 @@ test('bench search builds a recombined corpus and measures latency and stage-1 r
   const common = { docs: 3000, queries: 12, recallQueries: 4, embedder, lexical: false, workDir: join(dir, 'corpus') };
   const exact = await runSearchBench(source, common);
   assert.equal(exact.docs, 3000);
+  assert.ok(exact.ingestDocsPerSecond! > 0);
   assert.equal(exact.model?.startsWith('static:'), true);
   assert.ok(exact.search.seed && exact.search.seed.p50Ms > 0 && exact.search.seed.p50Ms <= exact.search.seed.p99Ms);
   assert.equal(exact.search.lexical, undefined);
   // Up to 100,000 patents stage 1 is an exact scan: it finds the whole truth, save i8 rounding at the cut.
   assert.ok(exact.stage1RecallAt1000! >= 0.99, `exact scan recall ${exact.stage1RecallAt1000}`);
   const graph = await runSearchBench(source, { ...common, exactScanLimit: 0 });
+  assert.equal(graph.ingestDocsPerSecond, null, 'the kept work dir already holds the corpus');
   assert.ok(graph.stage1RecallAt1000! > 0.5 && graph.stage1RecallAt1000! <= 1, `graph recall ${graph.stage1RecallAt1000}`);
   assert.ok(graph.indexMemoryBytes! > exact.indexMemoryBytes! / 2);
 });
