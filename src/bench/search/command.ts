@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../cli/context.js';
-import { parseInteger } from '../../cli/options.js';
+import { efSearchOption, parseInteger, withEfSearch } from '../../cli/options.js';
 import { startStagedProgress } from '../../cli/progress.js';
 import { runSearchBench } from './index.js';
 
@@ -12,6 +12,7 @@ interface SearchBenchFlags {
   workDir?: string;
   lexical: boolean;
   exactScanLimit?: string;
+  efSearch?: string;
 }
 
 /**
@@ -21,8 +22,7 @@ interface SearchBenchFlags {
  * registerSearchBench(program.command('bench')); // patmatch bench search --docs 100000 --json
  */
 export function registerSearchBench(bench: Command): void {
-  bench
-    .command('search')
+  withEfSearch(bench.command('search'))
     .description('ingest, embed, index and search a corpus of N patents recombined from the ingested ones')
     .option('--docs <n>', 'corpus size', '100000')
     .option('--queries <n>', 'queries timed per mode', '200')
@@ -42,6 +42,7 @@ export function registerSearchBench(bench: Command): void {
         workDir: flags.workDir,
         lexical: flags.lexical,
         exactScanLimit: parseInteger('--exact-scan-limit', flags.exactScanLimit, 0),
+        ...efSearchOption(flags.efSearch),
         onProgress: progress.onProgress,
       }).finally(progress.stop);
       process.stdout.write(`${JSON.stringify(report, null, globals.json ? 0 : 2)}\n`);

@@ -30,6 +30,8 @@ export interface SearchBenchOptions {
   lexical: boolean;
   /** Stage 1 scans exactly up to this many patents, as `serve` does (default `EXACT_SCAN_LIMIT`); 0 measures the HNSW graph at any size. */
   exactScanLimit?: number;
+  /** HNSW efSearch of stage 1 (default as `serve`). */
+  efSearch?: number;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -89,7 +91,10 @@ export async function runSearchBench(
     const lexical = await openLexicalIndex(layout.lexical);
     const manifest = await readManifest(layout.vectors);
     const vectors = manifest
-      ? await openVectors(layout.vectors, settings.exactScanLimit === undefined ? {} : { exactScanLimit: settings.exactScanLimit })
+      ? await openVectors(layout.vectors, {
+          ...(settings.exactScanLimit !== undefined && { exactScanLimit: settings.exactScanLimit }),
+          ...(settings.efSearch !== undefined && { efSearch: settings.efSearch }),
+        })
       : null;
     const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
     try {
