@@ -111,6 +111,9 @@ export function topOfScores(scores: Float32Array, keyOf: (index: number) => numb
   return chosen.map((i) => ({ key: keyOf(i), score: scores[i]! }));
 }
 
+/** Positions packed below the score bits: 2^14, so 2^32 × 2^14 stays an exact float64 integer. */
+const packedLimit = 16_384;
+
 /** `indices` as neighbours, best first, ties by ascending key. */
 function sortBest(indices: readonly number[], scores: Float32Array, keyOf: (index: number) => number): Neighbor[] {
   if (indices.length >= packedLimit) return indices.map((i) => ({ key: keyOf(i), score: scores[i]! })).sort(compareNeighbors);
@@ -140,8 +143,6 @@ function sortBest(indices: readonly number[], scores: Float32Array, keyOf: (inde
   return ordered;
 }
 
-/** Positions packed below the score bits: 2^14, so 2^32 × 2^14 stays an exact float64 integer. */
-const packedLimit = 16_384;
 /** The k-th largest value (1-based) of `values`, reordering them (Hoare's quickselect). */
 function kthLargest(values: Float32Array, k: number): number {
   let low = 0;

@@ -33,8 +33,8 @@ export async function scoreLexical(lexical: LexicalIndex, input: RankInput): Pro
   const abstractScores = normalizeByMax(new Map(stage1.map((n) => [n.key, n.score])));
   const titleScores = normalizeByMax(await lexical.scoreKeys(input.query, 'title', keys));
   return keys.map((key) => {
-      const abstractScore = abstractScores.get(key) ?? 0;
-      const titleScore = titleScores.get(key) ?? 0;
+    const abstractScore = abstractScores.get(key) ?? 0;
+    const titleScore = titleScores.get(key) ?? 0;
     return { key, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
   });
 }

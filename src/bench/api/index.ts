@@ -96,8 +96,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Starts `patmatch serve` on a free port with rate limiting and request logging off (they would be measured instead of search). */
 function startServer(settings: ApiBenchOptions): Promise<ServingCli> {
-  const args = ['--home', settings.home, 'serve', '--port', '0', '--rate-limit', '0', '--no-request-log'];
-  args.push('--workers', String(settings.workers));
+  const args = ['--home', settings.home, 'serve', '--port', '0', '--workers', String(settings.workers), '--rate-limit', '0', '--no-request-log'];
   if (!settings.cache) args.push('--no-search-cache');
   return spawnServingCli(args);
 }

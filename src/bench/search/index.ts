@@ -8,6 +8,7 @@ import type { Embedder } from '../../embed/types.js';
 import { loadEmbedder } from '../../embed/index.js';
 import { buildIndexes } from '../../index/build/index.js';
 import { openLexicalIndex } from '../../index/lexical/index.js';
+import { topOfScores } from '../../index/top-k.js';
 import { openVectors, readManifest, stageOneText } from '../../index/vectors/index.js';
 import { createSearchEngine } from '../../search/engine.js';
 import { homeLayout } from '../../store/home.js';
@@ -258,10 +259,7 @@ async function stage1Recall(
     const vector = cached.vectors.get(query)!;
     const approximate = new Set(vectors.searchAbstracts(vector, 1000, null).map((n) => n.key));
     const stored = vectors.abstractScores(vector, ids);
-    const pool = Array.from(ids.keys())
-      .sort((a, b) => stored[b]! - stored[a]! || ids[a]! - ids[b]!)
-      .slice(0, truthPool)
-      .map((i) => ids[i]!);
+    const pool = topOfScores(stored, (i) => ids[i]!, truthPool, false).map((n) => n.key);
     const patents = store.getByIds(pool);
     const exact = await embedder.embed(
       pool.map((id) => stageOneText(patents.get(id)!)),

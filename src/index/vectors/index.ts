@@ -19,10 +19,10 @@ export { readManifest, vectorFiles } from './manifest.js';
 export const EXACT_FILTER_LIMIT = 50_000;
 
 /**
- * Up to this many patents, stage 1 scans every abstract vector exactly (usearch's SIMD kernel,
- * about 5 ms at 100k on one core) instead of searching the graph, which costs more than that at
- * efSearch 2500 and finds only ~99% of the exact top 1000. The abstract table (25 MB at 100k) is then
- * kept in memory.
+ * Up to this many patents, stage 1 scans every abstract vector exactly (the SIMD kernel of
+ * `index/kernel`, about 5 ms at 100k on one core) instead of searching the graph, which costs more
+ * than that at efSearch 2500 and found 0.976 of the exact top 1000 on 100k real vectors. The
+ * abstract table (25 MB at 100k) is then kept in memory.
  */
 export const EXACT_SCAN_LIMIT = 100_000;
 
