@@ -47,6 +47,10 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
       await sleep(100);
     }
     assert.match(cli.stderr(), /"msg":"worker exited".*"signal":"SIGKILL".*"replaced":true/, cli.stderr());
+    // The replacement loads its indexes first (slow on a busy machine); wait until it listens.
+    const replacementListens = /"msg":"worker listening","slot":\d,"pid":\d+,"restart":true/;
+    for (let waited = 0; !replacementListens.test(cli.stderr()) && waited < 120_000; waited += 200) await sleep(200);
+    assert.match(cli.stderr(), replacementListens);
     // Kept-alive connections to the killed worker fail once each; then every search is answered.
     let replaced: number[] = [];
     let answered = 0;

@@ -38,7 +38,10 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
       [workerEnv.restart]: restart ? '1' : '0',
     });
     slots.set(worker, { slot, listening: false });
-    worker.once('listening', () => (slots.get(worker)!.listening = true));
+    worker.once('listening', () => {
+      slots.get(worker)!.listening = true;
+      log('worker listening', { slot, pid: worker.process.pid, restart });
+    });
   };
   const stopAll = () => {
     if (stopping) return;
