@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Applies a module's schema migrations once each, in order, inside one transaction per step.
+ * Applies a module's schema migrations once each, in order, in one transaction that holds the
+ * write lock, so concurrent processes never apply a step twice and a failed step leaves nothing behind.
  * Each module (patents, lexical, match …) owns its tables and its own version counter, so
  * features can evolve their tables without a central migration list.
  *
@@ -12,26 +13,30 @@ import type Database from 'better-sqlite3';
  * ]);
  */
 export function migrate(db: Database.Database, module: string, steps: readonly string[]): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_versions (
-    module TEXT PRIMARY KEY,
-    version INTEGER NOT NULL
-  ) STRICT`);
-  const row = db.prepare('SELECT version FROM schema_versions WHERE module = ?').get(module) as
-    | { version: number }
-    | undefined;
-  const current = row?.version ?? 0;
-  if (current > steps.length) {
-    throw new Error(
-      `The database schema for "${module}" is version ${current}, newer than this patmatch (${steps.length}). Upgrade patmatch.`,
+  // Every step, and the version read that decides them, runs under one write lock (BEGIN
+  // IMMEDIATE): processes opening a fresh home together (`serve --workers`) each wait for the lock,
+  // then find the steps already applied instead of applying them twice.
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_versions (
+      module TEXT PRIMARY KEY,
+      version INTEGER NOT NULL
+    ) STRICT`);
+    const row = db.prepare('SELECT version FROM schema_versions WHERE module = ?').get(module) as
+      | { version: number }
+      | undefined;
+    const current = row?.version ?? 0;
+    if (current > steps.length) {
+      throw new Error(
+        `The database schema for "${module}" is version ${current}, newer than this patmatch (${steps.length}). Upgrade patmatch.`,
+      );
+    }
+    if (current === steps.length) return;
+    const setVersion = db.prepare(
+      'INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version',
     );
-  }
-  const setVersion = db.prepare(
-    'INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version',
-  );
-  for (let version = current + 1; version <= steps.length; version++) {
-    db.transaction(() => {
+    for (let version = current + 1; version <= steps.length; version++) {
       db.exec(steps[version - 1]!);
       setVersion.run(module, version);
-    })();
-  }
+    }
+  }).immediate();
 }

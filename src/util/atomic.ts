@@ -78,7 +78,13 @@ export async function replaceDirAtomic(path: string, build: (tmpDir: string) => 
  */
 export function recoverReplacedDir(path: string): void {
   const { old } = siblingsOf(path);
-  if (!existsSync(path) && existsSync(old)) renameSync(old, path);
+  if (existsSync(path) || !existsSync(old)) return;
+  try {
+    renameSync(old, path);
+  } catch (error) {
+    // Another process opening the same home (`serve --workers`) put it back first.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(path)) throw error;
+  }
 }
 
 function siblingsOf(path: string): { tmp: string; old: string } {
