@@ -86,6 +86,36 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     assert.deepEqual(steps, ['requested', 'notified', 'accepted']);
     assert.match((await first.locator('.timeline li').last().textContent()) ?? '', /다음 주에 미팅 가능합니다/);
     await page.screenshot({ path: join(artifacts, 'match-02-timeline.png'), fullPage: true });
+
+    // The manager of the second patent logs in to the dashboard: the request is in the inbox, and
+    // showing it there marks it viewed, which the demander then sees.
+    const second = fixture.store.db
+      .prepare('SELECT organization FROM match_requests WHERE application_number = ?')
+      .get(chosen[1]) as { organization: string };
+    await fixture.match.service.accounts.create({
+      email: 'tlo@univ.example',
+      password: 'correct horse battery',
+      role: 'manager',
+      organization: second.organization,
+    });
+    const managerBrowser = await launchBrowser(); // a profile of its own: its own session cookie
+    const inbox = managerBrowser.page;
+    inbox.on('pageerror', (error) => pageErrors.push(error.message));
+    await inbox.goto(`${base}/#/match`);
+    await inbox.fill('#login-email', 'tlo@univ.example');
+    await inbox.fill('#login-password', 'correct horse battery');
+    await inbox.click('.login-form button[type="submit"]');
+    const card = inbox.locator(`.match-card:has(.mono:text-is("${chosen[1]}"))`);
+    await card.locator('xpath=self::*[@data-status="viewed"]').waitFor();
+    await inbox.screenshot({ path: join(artifacts, 'match-03-manager-inbox.png'), fullPage: true });
+    await managerBrowser.close();
+    await page.reload();
+    const requested = page.locator(`.match-card:has(.mono:text-is("${chosen[1]}"))`);
+    await requested.locator('xpath=self::*[@data-status="viewed"]').waitFor();
+    assert.deepEqual(
+      await requested.locator('.timeline li').evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+      ['requested', 'notified', 'viewed'],
+    );
     assert.deepEqual(pageErrors, []);
   });
 });
