@@ -59,6 +59,18 @@ describe('trainStaticModel', () => {
     assert.equal(model.history.find((h) => h.epoch === model.bestEpoch)?.devSpearman, best);
   });
 
+  test('BM25-mined hard negatives come only from other IPC main groups, and change what is learnt', async () => {
+    const data = { ...(await tinyData()), dev: undefined };
+    const inGroups = (groups: string[]) => ({ ...data, patents: PATENTS.map((p, i) => ({ ...p, ipc: [groups[i]!] })) });
+    const apart = await trainStaticModel(inGroups(['H01G 11/86', 'H01M 4/38', 'G06N 3/08', 'B24B 49/00']), TINY);
+    assert.equal(apart.examples.hardNegatives, PATENTS.length);
+    const together = await trainStaticModel(inGroups(['H01G 11/86', 'H01G 11/32', 'H01G 11/00', 'H01G 11/24']), TINY);
+    assert.equal(together.examples.hardNegatives, 0, 'patents of one main group are never each other’s negatives');
+    const without = await trainStaticModel(inGroups(['H01G 11/86', 'H01M 4/38', 'G06N 3/08', 'B24B 49/00']), { ...TINY, hardNegatives: false });
+    assert.equal(without.examples.hardNegatives, 0);
+    assert.notEqual(weightsHash(without.table.data), weightsHash(apart.table.data));
+  });
+
   test('rejects impossible options naming them', async () => {
     await assert.rejects(trainStaticModel(await tinyData(), { ...TINY, dim: 0 }), (e: unknown) => e instanceof PatmatchError && /dim/.test(e.message));
   });

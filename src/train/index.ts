@@ -7,6 +7,7 @@ import { PatmatchError } from '../domain/errors.js';
 import { spearman } from '../eval/metrics.js';
 import { buildSubwordSpec, createSubwordTokenizer, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
 import { backward, commonComponent, createAdagrad, encode, removeDirection, type EmbeddingTable, type RowGradients } from './encoder.js';
+import { mineHardNegatives } from './hard-negatives.js';
 import { coSent, multipleNegativesRanking } from './losses.js';
 import { createRandom, type Random } from './random.js';
 import type { NliTriplet, StsPair } from './datasets.js';
@@ -45,6 +46,11 @@ export interface TrainOptions {
   ngramInitScale: number;
   /** Also pair a title with the abstract of another patent of the same IPC main group (e.g. `H01G 11`). */
   ipcPairs: boolean;
+  /**
+   * Give each title ↔ abstract pair a BM25-mined hard negative: an abstract that shares the title's
+   * words but belongs to a patent of another IPC main group.
+   */
+  hardNegatives: boolean;
   seed: number;
   subword: Partial<SubwordOptions>;
   /** Reuse this tokeniser instead of building one from the corpus. */
@@ -75,6 +81,7 @@ export const defaultTrainOptions: Omit<TrainOptions, 'morphemes'> = {
   cosentLambda: 20,
   ngramInitScale: 0.2,
   ipcPairs: false,
+  hardNegatives: true,
   seed: 42,
   subword: {},
 };
@@ -138,11 +145,27 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
   const sts = data.sts.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
   const dev = data.dev?.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
 
+  const groupOf = patents.map((p) => p.ipc?.[0]?.split('/')[0]!.trim() || null);
   const groups = new Map<string, number[]>();
-  patents.forEach((p, i) => {
-    const group = p.ipc?.[0]?.split('/')[0]!.trim();
+  groupOf.forEach((group, i) => {
     if (o.ipcPairs && group) groups.set(group, [...(groups.get(group) ?? []), i]);
   });
+  // Same-group patents may well be relevant to each other (the topical evaluation says they are), so
+  // they are never a negative; nor is a family member with the same abstract.
+  const hardNegatives = o.hardNegatives
+    ? mineHardNegatives(
+        patents.map((p) => tok(p.title)),
+        patents.map((p) => tok(p.abstract)),
+        {
+          exclude: (q, d) =>
+            q === d || patents[q]!.abstract === patents[d]!.abstract || (groupOf[q] !== null && groupOf[q] === groupOf[d]),
+        },
+      )
+    : [];
+  const hardNegativeOf = (i: number): number[][] => {
+    const candidates = hardNegatives[i] ?? [];
+    return candidates.length > 0 ? [tok(patents[candidates[rng.int(candidates.length)]!]!.abstract)] : [];
+  };
   const sameGroupPairs = (): [number[], number[]][] =>
     [...groups.values()].flatMap((members) =>
       members.length < 2
@@ -156,8 +179,9 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
 
   const epochBatches = (): Batch[] => {
     const batches: Batch[] = [];
-    const pairGroups: [number[], number[]][][] = [
-      patents.map((p) => [tok(p.title), tok(p.abstract)]),
+    // [anchor, positive, hard negatives…]
+    const pairGroups: [number[], number[], ...number[][]][][] = [
+      patents.map((p, i) => [tok(p.title), tok(p.abstract), ...hardNegativeOf(i)]),
       patents.flatMap((p, i) => {
         const sentences = sentencesOf[i]!;
         return sentences.length > 0 ? [[tok(p.title), sentences[rng.int(sentences.length)]!]] : [];
@@ -170,7 +194,9 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
     for (const group of pairGroups) {
       const pairs = rng.shuffle(group.filter(([a, b]) => a.length > 0 && b.length > 0));
       for (const chunk of chunks(pairs, o.batchSize)) {
-        if (chunk.length > 1) batches.push({ kind: 'mnrl', anchors: chunk.map((p) => p[0]), positives: chunk.map((p) => p[1]), negatives: [] });
+        if (chunk.length < 2) continue;
+        const negatives = chunk.flatMap(([, , ...rest]) => rest.filter((ids) => ids.length > 0));
+        batches.push({ kind: 'mnrl', anchors: chunk.map((p) => p[0]), positives: chunk.map((p) => p[1]), negatives });
       }
     }
     for (const chunk of chunks(rng.shuffle([...nli]), o.batchSize)) {
@@ -214,6 +240,7 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
       patents: patents.length,
       koreanEnglishTitles: patents.filter((p) => p.titleEn).length,
       glossedTerms: glossary.length,
+      hardNegatives: hardNegatives.filter((candidates) => candidates.length > 0).length,
       stsPairs: sts.length,
       nliTriplets: nli.length,
     },

@@ -22,6 +22,7 @@ interface TrainFlags {
   learningRate?: string;
   seed?: string;
   ipcPairs?: boolean;
+  hardNegatives: boolean;
 }
 
 /** `patmatch train`: trains the static embedding model into `<home>/models/default`. */
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'pairs per batch (in-batch negatives)', String(defaultTrainOptions.batchSize))
     .option('--learning-rate <x>', 'Adagrad learning rate', String(defaultTrainOptions.learningRate))
     .option('--ipc-pairs', 'also pair titles with abstracts of other patents in the same IPC main group')
+    .option('--no-hard-negatives', 'train title ↔ abstract pairs without BM25-mined hard negatives')
     .option('--seed <n>', 'random seed (same seed and data → same model)', String(defaultTrainOptions.seed))
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
@@ -56,6 +58,7 @@ export function register(program: Command): void {
         learningRate: parsePositive('--learning-rate', flags.learningRate),
         seed: parseInteger('--seed', flags.seed),
         ipcPairs: flags.ipcPairs,
+        hardNegatives: flags.hardNegatives,
         onProgress: ({ epoch, epochs, step, steps, loss, devSpearman }) => {
           bar.setTotal(epochs * steps);
           bar.update((epoch - 1) * steps + step, { epoch, loss: loss.toFixed(3), ...(devSpearman === undefined ? {} : { dev: devSpearman.toFixed(4) }) });
