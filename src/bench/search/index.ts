@@ -13,7 +13,7 @@ import { openVectors, readManifest, stageOneText } from '../../index/vectors/ind
 import { createSearchEngine } from '../../search/engine.js';
 import { homeLayout } from '../../store/home.js';
 import { openStore, type PatentStore } from '../../store/index.js';
-import { recombinePatent } from './corpus.js';
+import { createRecombiner } from './corpus.js';
 
 /** Options of `runSearchBench`. */
 export interface SearchBenchOptions {
@@ -162,11 +162,12 @@ function ingestCorpus(workDir: string, real: readonly Patent[], settings: Search
   const store = openStore(workDir);
   const started = performance.now();
   const batchSize = 5000;
+  const recombine = createRecombiner(real);
   try {
-    if (holdsCorpus(store, real, settings.docs)) return null;
+    if (holdsCorpus(store, recombine, settings.docs)) return null;
     for (let start = 0; start < settings.docs; start += batchSize) {
       const batch: Patent[] = [];
-      for (let i = start; i < Math.min(settings.docs, start + batchSize); i++) batch.push(recombinePatent(real, i));
+      for (let i = start; i < Math.min(settings.docs, start + batchSize); i++) batch.push(recombine(i));
       store.upsertPatents(batch, 'bench');
       settings.onProgress?.('ingest', start + batch.length, settings.docs);
     }
@@ -177,9 +178,9 @@ function ingestCorpus(workDir: string, real: readonly Patent[], settings: Search
 }
 
 /** Whether the store has `docs` patents ending with the same last recombined one (a rerun on a kept `--work-dir`). */
-function holdsCorpus(store: PatentStore, real: readonly Patent[], docs: number): boolean {
+function holdsCorpus(store: PatentStore, recombine: (i: number) => Patent, docs: number): boolean {
   if (docs === 0 || store.count() !== docs) return false;
-  const last = recombinePatent(real, docs - 1);
+  const last = recombine(docs - 1);
   return store.getByApplicationNumber(last.applicationNumber)?.abstract === last.abstract;
 }
 
