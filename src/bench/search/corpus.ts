@@ -28,31 +28,32 @@ export function createRecombiner(real: readonly Patent[]): (i: number) => Patent
   );
   const piecesOf = ordered.map((patent) => pieces(patent.abstract));
   const n = ordered.length;
-  return (i) => {
-    const position = i % n;
-    const round = Math.floor(i / n);
-    const seed = ordered[position]!;
-    const slots = Math.min(2 * neighbourhood, n - 1);
-    const seedPieces = piecesOf[position]!;
-    const seedSubsets = subsetCount(seedPieces);
-    // Round r takes partner slot r mod slots (slot k = offset 1, -1, 2, -2, … in IPC order) and
-    // combination r div slots of that pair; when a pair runs out of combinations (one-clause
-    // abstracts), the chain goes on to slot k + slots, k + 2·slots …, further out in the same field.
-    let slot = slots === 0 ? 0 : round % slots;
-    let level = slots === 0 ? 0 : Math.floor(round / slots);
-    let partnerPosition = position;
-    let combinations = seedSubsets;
+  const slots = Math.min(2 * neighbourhood, n - 1);
+  // Round r takes partner slot r mod slots (slot k = offset 1, -1, 2, -2, … in IPC order) and
+  // combination r div slots of that pair; when a pair runs out of combinations (one-clause
+  // abstracts), the chain goes on to slot k + slots, k + 2·slots …, further out in the same field.
+  const pairing = (position: number, round: number): { partner: number; combination: number } => {
+    const seedSubsets = subsetCount(piecesOf[position]!);
+    let slot = round % slots;
+    let level = Math.floor(round / slots);
     for (;;) {
-      partnerPosition = slots === 0 ? position : (((position + offsetAt(slot)) % n) + n) % n;
-      combinations = seedSubsets * (partnerPosition === position ? 1 : subsetCount(piecesOf[partnerPosition]!));
-      if (level < combinations || slots === 0 || slot + slots >= n - 1) break;
+      const partner = (((position + offsetAt(slot)) % n) + n) % n;
+      const combinations = seedSubsets * subsetCount(piecesOf[partner]!);
+      if (level < combinations || slot + slots >= n - 1) return { partner, combination: scramble(level, combinations) };
       level -= combinations;
       slot += slots;
     }
-    const combination = scramble(level, combinations);
+  };
+  return (i) => {
+    const position = i % n;
+    const seed = ordered[position]!;
+    const seedPieces = piecesOf[position]!;
+    const seedSubsets = subsetCount(seedPieces);
+    // A corpus of one patent has no partner: its abstracts are the first subset of its own pieces.
+    const { partner, combination } = slots === 0 ? { partner: null, combination: 0 } : pairing(position, Math.floor(i / n));
     const abstract = [
       ...subset(seedPieces, 1 + (combination % seedSubsets)),
-      ...(partnerPosition === position ? [] : subset(piecesOf[partnerPosition]!, 1 + Math.floor(combination / seedSubsets))),
+      ...(partner === null ? [] : subset(piecesOf[partner]!, 1 + Math.floor(combination / seedSubsets))),
     ].join(' ');
     const year = 2090 + Math.floor(i / 10_000_000);
     return {
@@ -88,9 +89,9 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** The pieces whose bits are set in `mask`, in order. */
+/** The pieces whose bits are set in `mask` (below 2^maxPieces), in order. */
 function subset(all: readonly string[], mask: number): string[] {
-  return all.filter((_, bit) => bit < maxPieces && (mask & (1 << bit)) !== 0);
+  return all.filter((_, bit) => (mask & (1 << bit)) !== 0);
 }
 
 function compare(a: string, b: string): number {
