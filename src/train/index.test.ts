@@ -89,6 +89,22 @@ describe('trainStaticModel', () => {
     });
   });
 
+  test('phonetic features: the spec gets its buckets, the model folder loads, the card says so', async () => {
+    const model = await trainStaticModel({ ...(await tinyData()), dev: undefined }, { ...TINY, epochs: 1, phonetic: true });
+    assert.equal(model.spec.version, 2);
+    assert.ok((model.spec.phoneticBuckets ?? 0) > 0);
+    assert.equal(model.table.vocab, createSubwordTokenizer(model.spec).vocabSize);
+    const plain = await trainStaticModel({ ...(await tinyData()), dev: undefined }, { ...TINY, epochs: 1 });
+    assert.equal(plain.spec.phoneticBuckets, undefined);
+    await withTempDir(async (dir) => {
+      await writeStaticModel(dir, model, {});
+      const embedder = await loadStaticEmbedder(dir);
+      const [english, korean] = await embedder.embed(['graphene', '그래핀'], { kind: 'query' });
+      assert.ok(english!.reduce((sum, x, k) => sum + x * korean![k]!, 0) > 0.2, 'an English word meets its transcription untrained');
+      assert.ok((await readFile(join(dir, 'README.md'), 'utf8')).includes('consonant-skeleton'));
+    });
+  });
+
   test('missing STS/NLI files are reported with the flag that points elsewhere', async () => {
     await withTempDir(async (home) => {
     const missing = join(home, 'sts-train.tsv');

@@ -5,7 +5,7 @@
  */
 import { PatmatchError } from '../domain/errors.js';
 import { spearman } from '../eval/metrics.js';
-import { buildSubwordSpec, createSubwordTokenizer, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
+import { buildSubwordSpec, createSubwordTokenizer, PHONETIC_BUCKETS, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
 import { backward, commonComponent, createAdagrad, encode, removeDirection, type EmbeddingTable, type RowGradients } from './encoder.js';
 import { mineHardNegatives } from './hard-negatives.js';
 import { coSent, multipleNegativesRanking } from './losses.js';
@@ -51,6 +51,11 @@ export interface TrainOptions {
    * words but belongs to a patent of another IPC main group.
    */
   hardNegatives: boolean;
+  /**
+   * Add consonant-skeleton features shared by English words and their Korean transcriptions
+   * (`sensor`, `센서`): better English queries, worse Korean STS (see the README).
+   */
+  phonetic: boolean;
   seed: number;
   subword: Partial<SubwordOptions>;
   /** Reuse this tokeniser instead of building one from the corpus. */
@@ -82,6 +87,7 @@ export const defaultTrainOptions: Omit<TrainOptions, 'morphemes'> = {
   ngramInitScale: 0.2,
   ipcPairs: false,
   hardNegatives: true,
+  phonetic: false,
   seed: 42,
   subword: {},
 };
@@ -128,7 +134,8 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
       ...data.nli.flatMap((t) => [t.anchor, t.positive, t.negative ?? '']),
     ]),
   ].filter((text) => text.trim() !== '');
-  const spec = o.tokenizer ?? buildSubwordSpec(corpus, o.morphemes, o.subword);
+  const spec =
+    o.tokenizer ?? buildSubwordSpec(corpus, o.morphemes, { ...(o.phonetic ? { phoneticBuckets: PHONETIC_BUCKETS } : {}), ...o.subword });
   const tokenizer = createSubwordTokenizer(spec);
   const cache = new Map<string, number[]>();
   const tok = (text: string) => {
@@ -280,7 +287,10 @@ function initTable(spec: SubwordSpec, vocab: number, docs: number[][], o: TrainO
   const rowScale = new Float32Array(vocab);
   for (let id = 0; id < vocab; id++) {
     const idf = Math.log((docs.length + 1) / (df[id]! + 1)) + 1;
-    const factor = (idf * (id < spec.vocab.length ? 1 : o.ngramInitScale)) / Math.sqrt(o.dim);
+    // Phonetic rows start as large as morpheme rows: Adagrad steps are relative to the initial scale,
+    // and at n-gram scale they stayed too small to carry an English word to its transcription.
+    const isNgram = id >= spec.vocab.length && id < spec.vocab.length + spec.buckets;
+    const factor = (idf * (isNgram ? o.ngramInitScale : 1)) / Math.sqrt(o.dim);
     rowScale[id] = factor;
     for (let k = 0; k < o.dim; k++) data[id * o.dim + k] = rng.normal() * factor;
   }

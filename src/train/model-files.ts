@@ -55,7 +55,9 @@ a text's vector is the L2-normalised mean of its tokens' rows. Load it with \`st
 ${spec.vocab.length} Korean morphemes (lindera ko-dic) and words learned from the training texts, matched by
 greedy longest match, plus ${spec.buckets} hashed character n-gram buckets (Hangul ${spec.hangulNgrams.join('–')}, other scripts
 ${spec.latinNgrams.join('–')}, with word boundaries), so unseen words, English terms and typos still get vectors.
-Table: ${table.vocab} rows × ${table.dim} dimensions, stored as F16.
+${spec.phoneticBuckets ? `Plus ${spec.phoneticBuckets} hashed consonant-skeleton buckets shared by English words and their Korean
+transcriptions (sensor, 센서 → SNS), so an English query meets the loanwords of Korean abstracts.
+` : ''}Table: ${table.vocab} rows × ${table.dim} dimensions, stored as F16.
 
 ## Data
 

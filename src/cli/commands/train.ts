@@ -23,6 +23,7 @@ interface TrainFlags {
   seed?: string;
   ipcPairs?: boolean;
   hardNegatives: boolean;
+  phonetic?: boolean;
 }
 
 /** `patmatch train`: trains the static embedding model into `<home>/models/default`. */
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--dim <n>', 'vector dimension', String(defaultTrainOptions.dim))
     .option('--batch-size <n>', 'pairs per batch (in-batch negatives)', String(defaultTrainOptions.batchSize))
     .option('--learning-rate <x>', 'Adagrad learning rate', String(defaultTrainOptions.learningRate))
+    .option('--phonetic', 'add features shared by English words and their Korean transcriptions (sensor ~ 센서): better English queries, lower Korean STS')
     .option('--ipc-pairs', 'also pair titles with abstracts of other patents in the same IPC main group')
     .option('--no-hard-negatives', 'train title ↔ abstract pairs without BM25-mined hard negatives')
     .option('--seed <n>', 'random seed (same seed and data → same model)', String(defaultTrainOptions.seed))
@@ -59,6 +61,7 @@ export function register(program: Command): void {
         seed: parseInteger('--seed', flags.seed),
         ipcPairs: flags.ipcPairs,
         hardNegatives: flags.hardNegatives,
+        phonetic: flags.phonetic,
         onProgress: ({ epoch, epochs, step, steps, loss, devSpearman }) => {
           bar.setTotal(epochs * steps);
           bar.update((epoch - 1) * steps + step, { epoch, loss: loss.toFixed(3), ...(devSpearman === undefined ? {} : { dev: devSpearman.toFixed(4) }) });

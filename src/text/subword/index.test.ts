@@ -16,7 +16,7 @@ const TEXTS = [
 
 async function spec() {
   const analyzer = await createAnalyzer();
-  return buildSubwordSpec(TEXTS, (text) => analyzer.morphemes(text).map((m) => m.surface), { buckets: 1024 });
+  return buildSubwordSpec(TEXTS, (text) => analyzer.morphemes(text).map((m) => m.surface), { buckets: 1024, phoneticBuckets: 256 });
 }
 
 describe('subword tokenizer', () => {
@@ -51,6 +51,22 @@ describe('subword tokenizer', () => {
     assert.deepEqual(tok.encode('!!! ...'), []);
   });
 
+  test('an English term shares phonetic ids with its Korean transcription, only when phonetic buckets are on', async () => {
+    const s = await spec();
+    const phoneticStart = s.vocab.length + s.buckets;
+    const phonetic = (tok: ReturnType<typeof createSubwordTokenizer>, text: string) => new Set(tok.encode(text).filter((id) => id >= phoneticStart));
+    const tok = createSubwordTokenizer(s);
+    const korean = phonetic(tok, '슈퍼커패시터용 그래핀을');
+    assert.ok([...phonetic(tok, 'graphene')].every((id) => korean.has(id)) && korean.size > 0, 'graphene ~ 그래핀을');
+    assert.ok([...phonetic(tok, 'supercapacitor')].some((id) => korean.has(id)), 'supercapacitor ~ 슈퍼커패시터용');
+    assert.ok(![...phonetic(tok, 'electrode')].some((id) => phonetic(tok, '전극').has(id)), 'a translation is not a transcription');
+
+    const { phoneticBuckets: _off, ...plain } = { ...s, version: 1 as const };
+    const without = createSubwordTokenizer(plain);
+    assert.equal(without.vocabSize, phoneticStart);
+    assert.ok(without.encode('graphene 그래핀').every((id) => id < phoneticStart));
+  });
+
   test('is deterministic and round-trips through its file', async () => {
     const s = await spec();
     await withTempDir(async (dir) => {
@@ -58,7 +74,7 @@ describe('subword tokenizer', () => {
     const loaded = await loadSubwordTokenizer(dir);
     const text = TEXTS.join(' ');
     assert.deepEqual(loaded.encode(text), createSubwordTokenizer(s).encode(text));
-    assert.equal(loaded.vocabSize, s.vocab.length + 1024);
+    assert.equal(loaded.vocabSize, s.vocab.length + 1024 + 256);
     assert.deepEqual(await spec(), s, 'the same texts build the same spec');
     });
   });
@@ -68,6 +84,8 @@ describe('subword tokenizer', () => {
     await assert.rejects(loadSubwordTokenizer(dir), (e: unknown) => e instanceof PatmatchError && e.code === 'not_found');
     await writeFile(join(dir, SUBWORD_TOKENIZER_FILE), '{"type":"patmatch-subword","vocab":[1],"buckets":4}');
     await assert.rejects(loadSubwordTokenizer(dir), /vocab must be an array of strings/);
+    await writeFile(join(dir, SUBWORD_TOKENIZER_FILE), JSON.stringify({ ...(await spec()), version: 1 }));
+    await assert.rejects(loadSubwordTokenizer(dir), /phoneticBuckets needs version 2/);
     });
   });
 });

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatmatchError } from '../../domain/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { englishWordSkeletons, hangulSkeleton, hangulWordSkeletons, MIN_SKELETON } from './phonetic.js';
 
 /** What the static embedder needs from a tokeniser: ids of rows to mean-pool. */
 export interface SubwordTokenizer {
@@ -21,7 +22,8 @@ export const SUBWORD_TOKENIZER_FILE = 'patmatch_tokenizer.json';
 /** Serialised tokeniser: everything `encode` depends on. */
 export interface SubwordSpec {
   type: 'patmatch-subword';
-  version: 1;
+  /** 2 when `phoneticBuckets` is set: a version-1 reader would silently drop those rows. */
+  version: 1 | 2;
   /** Morphemes and words; the row of `vocab[i]` is `i`. */
   vocab: string[];
   /** Hash buckets for character n-grams; their rows follow the vocabulary. */
@@ -29,6 +31,11 @@ export interface SubwordSpec {
   /** Character n-gram lengths for Hangul / other words, with `<` `>` word boundaries counted. */
   hangulNgrams: [number, number];
   latinNgrams: [number, number];
+  /**
+   * Hash buckets for consonant skeletons shared by English words and their Korean transcriptions
+   * (`sensor`, `센서` → `SNS`; see phonetic.ts); their rows follow the n-gram buckets. Absent: none.
+   */
+  phoneticBuckets?: number;
 }
 
 /** Options of `buildSubwordSpec`, merged over `defaultSubwordOptions`. */
@@ -40,6 +47,8 @@ export interface SubwordOptions {
   buckets: number;
   hangulNgrams: [number, number];
   latinNgrams: [number, number];
+  /** Buckets of English ↔ Korean transcription features (`train --phonetic`); 0 turns them off. */
+  phoneticBuckets: number;
 }
 
 export const defaultSubwordOptions: SubwordOptions = {
@@ -48,10 +57,15 @@ export const defaultSubwordOptions: SubwordOptions = {
   buckets: 1 << 16,
   hangulNgrams: [2, 3],
   latinNgrams: [3, 5],
+  phoneticBuckets: 0,
 };
+
+/** Phonetic buckets `train --phonetic` asks for. */
+export const PHONETIC_BUCKETS = 1 << 14;
 
 const WORD = /\p{Script=Hangul}+|\p{Script=Latin}+|\p{N}+|\p{L}+/gu;
 const HANGUL = /^\p{Script=Hangul}/u;
+const ASCII_WORD = /^[a-z]+$/;
 /** Longest vocabulary entry tried by the greedy matcher, in UTF-16 units. */
 const MAX_MATCH = 12;
 
@@ -95,7 +109,8 @@ export function buildSubwordSpec(
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, o.maxVocab)
     .map(([unit]) => unit);
-  return { type: 'patmatch-subword', version: 1, vocab, buckets: o.buckets, hangulNgrams: o.hangulNgrams, latinNgrams: o.latinNgrams };
+  const spec: SubwordSpec = { type: 'patmatch-subword', version: 1, vocab, buckets: o.buckets, hangulNgrams: o.hangulNgrams, latinNgrams: o.latinNgrams };
+  return o.phoneticBuckets > 0 ? { ...spec, version: 2, phoneticBuckets: o.phoneticBuckets } : spec;
 }
 
 function containsIn(words: Set<string>, unit: string): boolean {
@@ -105,7 +120,8 @@ function containsIn(words: Set<string>, unit: string): boolean {
 }
 
 /**
- * A tokeniser from its spec. Ids: vocabulary matches `[0, vocab.length)`, then n-gram buckets.
+ * A tokeniser from its spec. Ids: vocabulary matches `[0, vocab.length)`, then n-gram buckets,
+ * then phonetic buckets.
  *
  * @example
  * const tok = createSubwordTokenizer(spec);
@@ -117,6 +133,16 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
   spec.vocab.forEach((unit, i) => ids.set(unit, i));
   const base = spec.vocab.length;
   const { buckets } = spec;
+  const phoneticBuckets = spec.phoneticBuckets ?? 0;
+  const phoneticBase = base + buckets;
+
+  const pushSkeletons = (skeletons: Iterable<string>, out: number[]) => {
+    for (const skeleton of new Set(skeletons)) {
+      let h = 0x2b992ddf;
+      for (let i = 0; i < skeleton.length; i++) h = Math.imul(h ^ skeleton.charCodeAt(i), 0x01000193);
+      out.push(phoneticBase + (h >>> 0) % phoneticBuckets);
+    }
+  };
 
   const pushNgrams = (word: string, [min, max]: [number, number], out: number[]) => {
     // "<word>" with boundary markers; FNV-1a extended one char at a time so each n-gram costs O(1).
@@ -133,14 +159,20 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
     }
   };
 
-  const pushMorphemes = (word: string, out: number[]) => {
+  /** Pushes the ids of the morphemes of a Hangul word; returns the skeletons of those of two syllables or more when asked. */
+  const pushMorphemes = (word: string, out: number[], skeletons: string[] | null) => {
     for (let i = 0; i < word.length; ) {
       let matched = 0;
       for (let len = Math.min(MAX_MATCH, word.length - i); len > 0; len--) {
-        const id = ids.get(word.slice(i, i + len));
+        const unit = word.slice(i, i + len);
+        const id = ids.get(unit);
         if (id !== undefined) {
           out.push(id);
           matched = len;
+          if (skeletons && len >= 2) {
+            const skeleton = hangulSkeleton(unit);
+            if (skeleton.length >= MIN_SKELETON) skeletons.push(skeleton);
+          }
           break;
         }
       }
@@ -149,20 +181,32 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
   };
 
   return {
-    vocabSize: base + buckets,
+    vocabSize: phoneticBase + phoneticBuckets,
     encode(text) {
       const out: number[] = [];
       if (typeof text !== 'string') return out;
+      // Neighbouring English words, whose skeletons are also taken in pairs (dump truck → 덤프트럭).
+      let englishRun: string[] = [];
+      const flushEnglish = () => {
+        if (englishRun.length > 0) pushSkeletons(englishWordSkeletons(englishRun), out);
+        englishRun = [];
+      };
       for (const word of splitWords(text)) {
         if (HANGUL.test(word)) {
-          pushMorphemes(word, out);
+          flushEnglish();
+          const skeletons = phoneticBuckets > 0 ? hangulWordSkeletons(word) : null;
+          pushMorphemes(word, out, skeletons);
           pushNgrams(word, spec.hangulNgrams, out);
+          if (skeletons) pushSkeletons(skeletons, out);
         } else {
           const id = ids.get(word);
           if (id !== undefined) out.push(id);
           pushNgrams(word, spec.latinNgrams, out);
+          if (phoneticBuckets > 0 && ASCII_WORD.test(word)) englishRun.push(word);
+          else flushEnglish();
         }
       }
+      flushEnglish();
       return out;
     },
   };
@@ -174,7 +218,11 @@ function validateSpec(spec: SubwordSpec): void {
   };
   if (!spec || spec.type !== 'patmatch-subword') fail('type must be "patmatch-subword"');
   if (!Array.isArray(spec.vocab) || spec.vocab.some((u) => typeof u !== 'string')) fail('vocab must be an array of strings');
+  if (spec.version !== 1 && spec.version !== 2) fail(`version ${String(spec.version)} is not supported (1 or 2)`);
   if (!Number.isInteger(spec.buckets) || spec.buckets < 1) fail('buckets must be a positive integer');
+  const phonetic = spec.phoneticBuckets;
+  if (phonetic !== undefined && !(Number.isInteger(phonetic) && phonetic >= 0)) fail('phoneticBuckets must be a non-negative integer');
+  if ((phonetic ?? 0) > 0 && spec.version !== 2) fail('phoneticBuckets needs version 2');
   for (const key of ['hangulNgrams', 'latinNgrams'] as const) {
     const range = spec[key];
     if (!Array.isArray(range) || range.length !== 2 || !(range[0] >= 1 && range[1] >= range[0] && range[1] <= 8)) {
