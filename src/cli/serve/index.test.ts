@@ -38,6 +38,11 @@ async function searchStatus(url: string): Promise<number> {
 test('serve --workers 2 answers from two processes, replaces one that dies, and stops them all on SIGTERM', async () => {
   const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--workers', '2', '--rate-limit', '0']);
   try {
+    // With --port 0 the cluster primary picks the port when the first worker listens; if that worker
+    // died before the second listened, the handle would close and the second would get a new port.
+    const listening = () => cli.stderr().match(/"msg":"worker listening"/g)?.length ?? 0;
+    for (let waited = 0; listening() < 2 && waited < 120_000; waited += 200) await sleep(200);
+    assert.equal(listening(), 2, cli.stderr());
     const statuses = await Promise.all(Array.from({ length: 8 }, () => searchStatus(cli.url)));
     assert.deepEqual(statuses, new Array(8).fill(200));
     const workers = workerPids(cli.pid);
