@@ -32,8 +32,7 @@ export function createRecombiner(real: readonly Patent[]): (i: number) => Patent
   // Round r takes partner slot r mod slots (slot k = offset 1, -1, 2, -2, … in IPC order) and
   // combination r div slots of that pair; when a pair runs out of combinations (one-clause
   // abstracts), the chain goes on to slot k + slots, k + 2·slots …, further out in the same field.
-  const pairing = (position: number, round: number): { partner: number; combination: number } => {
-    const seedSubsets = subsetCount(piecesOf[position]!);
+  const pairing = (position: number, seedSubsets: number, round: number): { partner: number; combination: number } => {
     let slot = round % slots;
     let level = Math.floor(round / slots);
     for (;;) {
@@ -50,7 +49,7 @@ export function createRecombiner(real: readonly Patent[]): (i: number) => Patent
     const seedPieces = piecesOf[position]!;
     const seedSubsets = subsetCount(seedPieces);
     // A corpus of one patent has no partner: its abstracts are the first subset of its own pieces.
-    const { partner, combination } = slots === 0 ? { partner: null, combination: 0 } : pairing(position, Math.floor(i / n));
+    const { partner, combination } = slots === 0 ? { partner: null, combination: 0 } : pairing(position, seedSubsets, Math.floor(i / n));
     const abstract = [
       ...subset(seedPieces, 1 + (combination % seedSubsets)),
       ...(partner === null ? [] : subset(piecesOf[partner]!, 1 + Math.floor(combination / seedSubsets))),

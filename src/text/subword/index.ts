@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatmatchError } from '../../domain/errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { englishWordSkeletons, hangulSkeleton, hangulWordSkeletons, MIN_SKELETON } from './phonetic.js';
+import { fnv1a } from '../../util/hash.js';
+import { englishWordSkeletons, hangulWordSkeletons } from './phonetic.js';
 
 /** What the static embedder needs from a tokeniser: ids of rows to mean-pool. */
 export interface SubwordTokenizer {
@@ -137,11 +138,7 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
   const phoneticBase = base + buckets;
 
   const pushSkeletons = (skeletons: Iterable<string>, out: number[]) => {
-    for (const skeleton of new Set(skeletons)) {
-      let h = 0x2b992ddf;
-      for (let i = 0; i < skeleton.length; i++) h = Math.imul(h ^ skeleton.charCodeAt(i), 0x01000193);
-      out.push(phoneticBase + (h >>> 0) % phoneticBuckets);
-    }
+    for (const skeleton of new Set(skeletons)) out.push(phoneticBase + (fnv1a(skeleton, 0x2b992ddf) % phoneticBuckets));
   };
 
   const pushNgrams = (word: string, [min, max]: [number, number], out: number[]) => {
@@ -159,8 +156,8 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
     }
   };
 
-  /** Pushes the ids of the morphemes of a Hangul word; returns the skeletons of those of two syllables or more when asked. */
-  const pushMorphemes = (word: string, out: number[], skeletons: string[] | null) => {
+  /** Pushes the ids of the morphemes of a Hangul word; collects the matched morphemes into `matches` when given. */
+  const pushMorphemes = (word: string, out: number[], matches: string[] | null) => {
     for (let i = 0; i < word.length; ) {
       let matched = 0;
       for (let len = Math.min(MAX_MATCH, word.length - i); len > 0; len--) {
@@ -169,10 +166,7 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
         if (id !== undefined) {
           out.push(id);
           matched = len;
-          if (skeletons && len >= 2) {
-            const skeleton = hangulSkeleton(unit);
-            if (skeleton.length >= MIN_SKELETON) skeletons.push(skeleton);
-          }
+          matches?.push(unit);
           break;
         }
       }
@@ -194,10 +188,10 @@ export function createSubwordTokenizer(spec: SubwordSpec): SubwordTokenizer {
       for (const word of splitWords(text)) {
         if (HANGUL.test(word)) {
           flushEnglish();
-          const skeletons = phoneticBuckets > 0 ? hangulWordSkeletons(word) : null;
-          pushMorphemes(word, out, skeletons);
+          const morphemes = phoneticBuckets > 0 ? [] : null;
+          pushMorphemes(word, out, morphemes);
           pushNgrams(word, spec.hangulNgrams, out);
-          if (skeletons) pushSkeletons(skeletons, out);
+          if (morphemes) pushSkeletons(hangulWordSkeletons(word, morphemes), out);
         } else {
           const id = ids.get(word);
           if (id !== undefined) out.push(id);

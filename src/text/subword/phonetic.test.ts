@@ -23,7 +23,8 @@ describe('phonetic skeletons', () => {
     assert.notEqual(englishSkeleton('sensor'), englishSkeleton('filter'));
   });
 
-  test('a Hangul word is also taken without its trailing particle; one-class skeletons are dropped', () => {
+  test('a Hangul word is also taken without its trailing particle and by its longer morphemes; one-class skeletons are dropped', () => {
+    assert.deepEqual(hangulWordSkeletons('태양광모듈', ['태양', '광', '모듈']), ['TQKQMTL', 'TQ', 'MTL']);
     assert.deepEqual(hangulWordSkeletons('센서를'), ['SNSL', 'SNS']);
     assert.deepEqual(hangulWordSkeletons('센서'), ['SNS']);
     assert.deepEqual(hangulWordSkeletons('나노'), []);

@@ -9,7 +9,7 @@
  */
 
 /** Skeletons with fewer consonant classes than this say too little to be worth a feature. */
-export const MIN_SKELETON = 2;
+const MIN_SKELETON = 2;
 
 // Initial consonants of a Hangul syllable, in Unicode order: ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ.
 const INITIALS = ['K', 'K', 'N', 'T', 'T', 'L', 'M', 'P', 'P', 'S', 'S', '', 'S', 'S', 'S', 'K', 'T', 'P', 'H'];
@@ -107,15 +107,17 @@ function consonantClass(c: string, next: string, afterNext: string): string {
 }
 
 /**
- * The skeletons of a Hangul word: the word itself and the word without a trailing particle.
+ * The skeletons of a Hangul word: the word itself, the word without a trailing particle, and its
+ * morphemes (as the tokeniser matched them) of two syllables or more.
  *
  * @example
  * hangulWordSkeletons('센서를') // ['SNSL', 'SNS']
+ * hangulWordSkeletons('태양광모듈', ['태양', '광', '모듈']) // ['TQKQMTL', 'TQ', 'MTL']
  */
-export function hangulWordSkeletons(word: string): string[] {
-  const out = [hangulSkeleton(word)];
+export function hangulWordSkeletons(word: string, morphemes: readonly string[] = []): string[] {
   const particle = PARTICLES.find((p) => word.length > p.length + 1 && word.endsWith(p));
-  if (particle) out.push(hangulSkeleton(word.slice(0, -particle.length)));
+  const units = [word, ...(particle ? [word.slice(0, -particle.length)] : []), ...morphemes.filter((m) => m.length >= 2)];
+  const out = units.map(hangulSkeleton);
   return out.filter((s, i) => s.length >= MIN_SKELETON && out.indexOf(s) === i);
 }
 
