@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts, applicantKeys, LinkSigner, loadSecret, ManagerDirectory, migrateMatch, nameKey, readManagersCsv } from './index.js';
@@ -114,6 +114,13 @@ describe('accounts and signed links', () => {
     assert.deepEqual(first, second);
     assert.equal(first.length, 32);
     assert.equal((await stat(join(temp.home, 'secret'))).mode & 0o777, 0o600);
+  });
+
+  test('callers racing on a fresh home all get the one secret that was written', async () => {
+    const fresh = join(temp.home, 'racing');
+    const secrets = await Promise.all(Array.from({ length: 16 }, () => loadSecret(fresh)));
+    for (const secret of secrets) assert.deepEqual(secret, secrets[0]);
+    assert.deepEqual(await readdir(fresh), ['secret'], 'no temporary file left behind');
   });
 
   test('links verify only with the same secret, match, action and expiry, and only before expiry', async () => {

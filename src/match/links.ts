@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileExclusive } from '../util/atomic.js';
 
 /** What a manager can do from an email link. */
 export const LINK_ACTIONS = ['accept', 'decline', 'question'] as const;
@@ -15,25 +16,15 @@ export interface LinkClaim {
 
 /**
  * Reads the server secret from `<home>/secret`, creating it (32 random bytes, mode 0600) on first
- * use. Creation uses an exclusive open, so two processes starting together agree on one secret.
+ * use. The file appears complete or not at all, so processes starting together (`serve --workers`)
+ * agree on one secret and never read a half-written one.
  *
  * @example
  * const secret = await loadSecret('.patmatch');
  */
 export async function loadSecret(home: string): Promise<Buffer> {
   const path = join(home, 'secret');
-  await mkdir(home, { recursive: true });
-  try {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      await handle.writeFile(randomBytes(32).toString('hex'));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  await writeFileExclusive(path, randomBytes(32).toString('hex'), 0o600);
   const secret = (await readFile(path, 'utf8')).trim();
   if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error(`${path} is not a 64-hex-digit secret; delete it to make a new one`);
   return Buffer.from(secret, 'hex');

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { recoverReplacedDir, replaceDirAtomic, saveAtomically } from './atomic.js';
+import { recoverReplacedDir, replaceDirAtomic, saveAtomically, writeFileExclusive } from './atomic.js';
 import { withTempDir } from '../index/test-support.js';
 
 test('saveAtomically keeps the old file and leaves no temporary file when the writer throws', async () => {
@@ -43,5 +44,34 @@ test('replaceDirAtomic: a replacement cut short between its renames is put back,
       /embedding failed/,
     );
     assert.equal(await readFile(join(path, 'manifest.json'), 'utf8'), 'v2');
+  });
+});
+
+test('writeFileExclusive: racing creators agree on one content, and the file is never seen partly written', async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'secret');
+    // Large enough to be written in many chunks, between which a reader could look.
+    const contents = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(16 * 1024 * 1024));
+    const sizesSeen = new Set<number>();
+    let writing = true;
+    const watch = (): void => {
+      try {
+        sizesSeen.add(statSync(path).size);
+      } catch {
+        sizesSeen.add(-1);
+      }
+      if (writing) setImmediate(watch);
+    };
+    watch();
+    const created = await Promise.all(contents.map((content) => writeFileExclusive(path, content, 0o600)));
+    writing = false;
+    assert.equal(created.filter(Boolean).length, 1, 'exactly one creator wins');
+    const winner = contents[created.indexOf(true)];
+    assert.equal(await readFile(path, 'utf8'), winner);
+    assert.deepEqual([...sizesSeen].filter((size) => size !== -1 && size !== winner!.length), [], 'sizes other than absent or complete');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(dir), ['secret'], 'no temporary file left behind');
+    assert.equal(await writeFileExclusive(path, 'late'), false);
+    assert.equal(await readFile(path, 'utf8'), winner);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, renameSync } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -35,6 +35,33 @@ export async function saveAtomically(path: string, write: (tmpPath: string) => v
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Creates `path` with `data` only if it does not exist yet, so that concurrent creators agree on
+ * one content and no reader ever sees the file empty or half-written: the data goes to a temporary
+ * file that is fsynced and then hard-linked to `path` (the link fails if another creator won).
+ * Resolves `true` when this call created the file.
+ *
+ * @example
+ * await writeFileExclusive('.patmatch/secret', randomBytes(32).toString('hex'), 0o600);
+ */
+export async function writeFileExclusive(path: string, data: string | Uint8Array, mode = 0o644): Promise<boolean> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, data, { mode, flag: 'wx' });
+    await fsync(tmp);
+    await link(tmp, path);
+    await fsync(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 
