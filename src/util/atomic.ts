@@ -24,9 +24,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): Promis
  * await saveAtomically('.patmatch/vectors/abstracts.usearch', (tmp) => native.save(tmp));
  */
 export async function saveAtomically(path: string, write: (tmpPath: string) => void | Promise<void>): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const { dir, tmp } = await temporarySibling(path);
   try {
     await write(tmp);
     await fsync(tmp);
@@ -48,18 +46,18 @@ export async function saveAtomically(path: string, write: (tmpPath: string) => v
  * await writeFileExclusive('.patmatch/secret', randomBytes(32).toString('hex'), 0o600);
  */
 export async function writeFileExclusive(path: string, data: string | Uint8Array, mode = 0o644): Promise<boolean> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const { dir, tmp } = await temporarySibling(path);
   try {
     await writeFile(tmp, data, { mode, flag: 'wx' });
     await fsync(tmp);
-    await link(tmp, path);
+    try {
+      await link(tmp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
     await fsync(dir);
     return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
   } finally {
     await rm(tmp, { force: true });
   }
@@ -112,6 +110,13 @@ export function recoverReplacedDir(path: string): void {
     // Another process opening the same home (`serve --workers`) put it back first.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(path)) throw error;
   }
+}
+
+/** A fresh temporary file name beside `path` (its folder created), for writes that end in a rename or link. */
+async function temporarySibling(path: string): Promise<{ dir: string; tmp: string }> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  return { dir, tmp: join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`) };
 }
 
 function siblingsOf(path: string): { tmp: string; old: string } {
