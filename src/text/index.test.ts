@@ -94,6 +94,29 @@ describe('Korean analyser', () => {
     assert.deepEqual(analyzer.terms(long), Array.from({ length: 40 }, () => once).flat());
   });
 
+  test('a word gives the same terms alone, first, last or amid others', () => {
+    // Alone, lindera joins 제품의 to the text's start and end and splits it as 제 + 품의.
+    assert.deepEqual(analyzer.terms('제품의'), ['제품']);
+    const sentence = '본 발명은 제품의 표면을 검사하는 장치의 카메라에 관한 것이다.';
+    assert.deepEqual(analyzer.terms(sentence), sentence.split(' ').flatMap((word) => analyzer.terms(word)));
+  });
+
+  test('remembering words changes no term', async () => {
+    const abstracts = (await readSamplePatents()).slice(0, 200).map((patent) => patent.abstract);
+    const forgetful = await createAnalyzer({ wordCacheSize: 0 });
+    const small = await createAnalyzer({ wordCacheSize: 50 });
+    const expected = abstracts.map((text) => forgetful.terms(text));
+    assert.deepEqual(abstracts.map((text) => small.terms(text)), expected);
+    assert.deepEqual(abstracts.map((text) => small.terms(text)), expected);
+    assert.deepEqual(abstracts.map((text) => analyzer.terms(text)), expected);
+    assert.equal(forgetful.signature, analyzer.signature);
+  });
+
+  test('rejects a cache size that is not a whole number', async () => {
+    await assert.rejects(createAnalyzer({ wordCacheSize: -1 }), /wordCacheSize: -1 is not an integer ≥ 0/);
+    await assert.rejects(createAnalyzer({ wordCacheSize: 1.5 }), /wordCacheSize/);
+  });
+
   test('survives long texts without spaces', () => {
     assert.equal(analyzer.terms('x'.repeat(100_000)).join('').length, 100_000);
     const korean = analyzer.terms('전극'.repeat(50_000));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import initLindera, { TokenizerBuilder, getVersion, type Tokenizer } from 'lindera-wasm';
+import { LRUCache } from 'lru-cache';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeText } from './normalize.js';
 import { ENGLISH_STOPWORDS, stemPlural } from './english.js';
@@ -37,7 +38,9 @@ export interface KoreanAnalyzer {
    * Search terms in text order (repeats kept, so term frequency survives): content morphemes
    * (`termTags`), lowercased, stems of inflected verbs and adjectives, hanja by Hangul reading,
    * foreign words plural-stemmed; particles, endings, symbols and stopwords dropped. Each term
-   * consists of letters, digits and marks only.
+   * consists of letters, digits and marks only. Each space-separated word is analysed as if spaces
+   * stood on both sides of it, whatever its neighbours, so a word always gives the same terms and
+   * the terms of frequent words are remembered (`wordCacheSize`).
    */
   terms(text: string): string[];
 }
@@ -61,6 +64,8 @@ export interface AnalyzerOptions {
   expandCompounds: boolean;
   /** Longest piece of text handed to lindera in one call; longer text is cut at a space. Bounds wasm memory. */
   chunkChars: number;
+  /** Words whose terms `terms` remembers, least recently used forgotten first; 0 remembers none. */
+  wordCacheSize: number;
 }
 
 /**
@@ -76,6 +81,7 @@ export const DEFAULT_ANALYZER_OPTIONS: AnalyzerOptions = {
   hanjaAsHangul: true,
   expandCompounds: true,
   chunkChars: 2000,
+  wordCacheSize: 200_000,
 };
 
 /** A token as lindera-wasm's ko-dic tokenizer returns it (dictionary words carry the optional fields). */
@@ -140,11 +146,15 @@ export async function createAnalyzer(options: Partial<AnalyzerOptions> = {}): Pr
   if (!Number.isInteger(settings.chunkChars) || settings.chunkChars < 64) {
     throw new PatmatchError('invalid_input', `Analyzer option chunkChars: ${settings.chunkChars} is not an integer ≥ 64`);
   }
+  if (!Number.isInteger(settings.wordCacheSize) || settings.wordCacheSize < 0) {
+    throw new PatmatchError('invalid_input', `Analyzer option wordCacheSize: ${settings.wordCacheSize} is not an integer ≥ 0`);
+  }
   const tokenizer = await loadTokenizer();
   const termTags = new Set(settings.termTags);
   const stopwords = new Set(settings.stopwords);
+  const { wordCacheSize: _wordCacheSize, ...termSettings } = settings;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ ...settings, termTags: [...termTags].sort(), stopwords: [...stopwords].sort() }))
+    .update(JSON.stringify({ ...termSettings, termTags: [...termTags].sort(), stopwords: [...stopwords].sort(), analysis: 'per-word' }))
     .digest('hex')
     .slice(0, 12);
 
@@ -160,23 +170,103 @@ export async function createAnalyzer(options: Partial<AnalyzerOptions> = {}): Pr
     }
   };
 
+  const termsOf = (tokens: readonly AnalyzedToken[]): string[] => {
+    const terms: string[] = [];
+    for (const token of tokens) {
+      const keepWhole = token.parts.length === 0 || token.compound;
+      if (keepWhole && termTags.has(token.pos)) {
+        const hanjaReading = settings.hanjaAsHangul && token.reading && HAN.test(token.surface);
+        pushTerm(terms, hanjaReading ? token.reading! : token.surface, token.pos);
+      }
+      if (token.compound && !settings.expandCompounds) continue;
+      for (const part of token.parts) if (termTags.has(part.pos)) pushTerm(terms, part.surface, part.pos);
+    }
+    return terms;
+  };
+
+  /** Terms of each word, the words analysed together in a few lindera calls. */
+  const termsOfWords = (words: readonly string[]): string[][] => {
+    const short = settings.chunkChars - 2 * WORD_SENTINEL.length;
+    const results: string[][] = new Array(words.length);
+    let batch: number[] = [];
+    let batchChars = 0;
+    const flush = (): void => {
+      const tokensByWord = analyzeBetweenSpaces(tokenizer, batch.map((i) => words[i]!));
+      batch.forEach((wordIndex, position) => (results[wordIndex] = termsOf(tokensByWord[position]!)));
+      batch = [];
+      batchChars = 0;
+    };
+    words.forEach((word, i) => {
+      if (word.length > short) {
+        results[i] = termsOf(analyze(word));
+        return;
+      }
+      if (batchChars + word.length + 1 > short) flush();
+      batch.push(i);
+      batchChars += word.length + 1;
+    });
+    if (batch.length > 0) flush();
+    return results;
+  };
+
+  const cache = settings.wordCacheSize > 0 ? new LRUCache<string, string[]>({ max: settings.wordCacheSize }) : undefined;
+
   return {
     signature: `lindera-wasm ${getVersion()} ko-dic ${fingerprint}`,
     morphemes: (text) => analyze(text).map(({ surface, pos }) => ({ surface, pos })),
     terms(text) {
-      const terms: string[] = [];
-      for (const token of analyze(text)) {
-        const keepWhole = token.parts.length === 0 || token.compound;
-        if (keepWhole && termTags.has(token.pos)) {
-          const hanjaReading = settings.hanjaAsHangul && token.reading && HAN.test(token.surface);
-          pushTerm(terms, hanjaReading ? token.reading! : token.surface, token.pos);
+      const normalized = normalizeText(text);
+      if (normalized === '') return [];
+      const words = normalized.split(' ');
+      const known = new Map<string, string[]>();
+      const unknown: string[] = [];
+      for (const word of words) {
+        if (known.has(word)) continue;
+        const remembered = cache?.get(word);
+        if (remembered) known.set(word, remembered);
+        else {
+          known.set(word, []);
+          unknown.push(word);
         }
-        if (token.compound && !settings.expandCompounds) continue;
-        for (const part of token.parts) if (termTags.has(part.pos)) pushTerm(terms, part.surface, part.pos);
       }
-      return terms;
+      termsOfWords(unknown).forEach((terms, i) => {
+        known.set(unknown[i]!, terms);
+        cache?.set(unknown[i]!, terms);
+      });
+      return words.flatMap((word) => known.get(word)!);
     },
   };
+}
+
+/**
+ * Frames words handed to lindera together. ko-dic's lattice is cut at a space only when spaces stand
+ * on both sides of a word: at the start or end of a text the costs of joining to BOS/EOS differ
+ * (alone, `제품의` splits as `제` + `품의`).
+ */
+const WORD_SENTINEL = '.';
+
+/**
+ * Analyses space-free words in one lindera call, each framed by spaces, and returns the tokens of
+ * each word. Tokens are assigned to words by their byte offsets, so the split cannot drift.
+ */
+function analyzeBetweenSpaces(tokenizer: Tokenizer, words: readonly string[]): AnalyzedToken[][] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let offset = Buffer.byteLength(`${WORD_SENTINEL} `);
+  for (const word of words) {
+    starts.push(offset);
+    offset += Buffer.byteLength(word);
+    ends.push(offset);
+    offset += 1;
+  }
+  const tokens = tokenizer.tokenize(`${WORD_SENTINEL} ${words.join(' ')} ${WORD_SENTINEL}`) as LinderaToken[];
+  const byWord: LinderaToken[][] = words.map(() => []);
+  let word = -1;
+  for (const token of tokens) {
+    while (word + 1 < words.length && token.byteStart >= starts[word + 1]!) word++;
+    if (word >= 0 && token.byteStart < ends[word]!) byWord[word]!.push(token);
+  }
+  return byWord.map(mergeForeignRuns);
 }
 
 /** Cuts normalised text (single spaces) into pieces of at most `size` characters, at spaces where possible. */
