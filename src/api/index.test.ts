@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { spawnServingCli } from '../cli/spawn.js';
@@ -19,6 +20,18 @@ async function serve(options: Partial<ServerOptions> = {}): Promise<string> {
   const app = await buildServer({ engine, store, logger: false, rateLimit: false, webRoot: null, ...options });
   running.push(app);
   return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+/** Writes raw bytes to the server and returns everything it answers before closing. */
+function sendRaw(base: string, request: Buffer): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
 }
 
 async function getJson(url: string): Promise<{ status: number; type: string; body: any }> {
@@ -210,6 +223,22 @@ describe('limits and extension', () => {
     const limited = await getJson(`${base}/api/health`);
     assert.match(limited.type, /^application\/problem\+json/);
     assert.equal(limited.body.code, 'rate_limited');
+  });
+
+  test('requests that are not valid HTTP get problem documents too', async () => {
+    const base = await serve();
+    const rawHangul = Buffer.concat([Buffer.from('GET /api/search?q='), Buffer.from('그래핀'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]);
+    const [head, body] = (await sendRaw(base, rawHangul)).split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(head!, /content-type: application\/problem\+json/i);
+    const problem = JSON.parse(body!);
+    assert.deepEqual([problem.status, problem.code], [400, 'invalid_input']);
+    assert.match(problem.detail, /must be percent-encoded/);
+    const hugeHeader = Buffer.from(`GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const [bigHead, bigBody] = (await sendRaw(base, hugeHeader)).split('\r\n\r\n');
+    assert.match(bigHead!, /^HTTP\/1\.1 431 /);
+    assert.equal(JSON.parse(bigBody!).status, 431);
+    assert.equal((await getJson(`${base}/api/health`)).status, 200, 'the server still answers');
   });
 
   test('plugins add routes that share the problem handling', async () => {

@@ -14,7 +14,7 @@ import { cachedEngine } from './cache.js';
 import { classRoutes } from './classes.js';
 import type { ApiContext } from './hits.js';
 import { patentRoutes } from './patents.js';
-import { problem, problemErrorHandler, problemSchema, sendProblem } from './problem.js';
+import { problem, problemClientErrorHandler, problemErrorHandler, problemSchema, sendProblem } from './problem.js';
 import { problemResponses, sharedSchemas } from './schemas.js';
 import { searchRoutes } from './search.js';
 import type { ServerOptions } from './types.js';
@@ -68,6 +68,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
   const app = Fastify({
     logger: settings.logger,
     routerOptions: { ignoreTrailingSlash: true },
+    clientErrorHandler: problemClientErrorHandler,
   });
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) =>

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PatmatchError, type ErrorCode } from '../domain/errors.js';
 
@@ -111,4 +112,37 @@ export function problemErrorHandler(
   }
   request.log.error({ err: error }, 'unexpected error');
   return sendProblem(reply, problem(500, 'internal', 'The server failed to answer; the error has been logged.', instance));
+}
+
+/** What a request that is not valid HTTP gets, by Node's parser error code. */
+function clientErrorProblem(code: string | undefined): Problem {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return problem(408, 'invalid_input', 'The request was not received in time');
+  if (code === 'HPE_HEADER_OVERFLOW') return problem(431, 'invalid_input', 'The request headers are larger than the server accepts (16 KiB)');
+  return problem(
+    400,
+    'invalid_input',
+    `The request is not valid HTTP (${code ?? 'unknown parser error'}); characters outside ASCII in a path or query must be percent-encoded`,
+  );
+}
+
+/**
+ * Answers a request Node's HTTP parser rejects (raw non-ASCII bytes in the URL, bad header syntax,
+ * oversized headers) with a problem document like every other error, then closes the connection.
+ * Fastify's default answers a bare JSON object.
+ *
+ * @example
+ * Fastify({ clientErrorHandler: problemClientErrorHandler });
+ */
+export function problemClientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const answer = clientErrorProblem(error.code);
+    const { status } = answer;
+    const body = JSON.stringify(answer);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -48,7 +48,8 @@ export async function scoreDense(
   input: RankInput,
   scoring: 'seed' | 'dense',
 ): Promise<ScoredCandidate[]> {
-  return scoreByVector(dense.vectors, await embedQuery(dense.embedder, input.query), input, scoring);
+  const query = await embedQuery(dense.embedder, input.query);
+  return query ? scoreByVector(dense.vectors, query, input, scoring) : [];
 }
 
 function scoreByVector(
@@ -79,14 +80,14 @@ export async function scoreHybrid(
   input: RankInput,
 ): Promise<ScoredCandidate[]> {
   const query = await embedQuery(dense.embedder, input.query);
-  const seed = rankCandidates(scoreByVector(dense.vectors, query, input, 'seed'));
+  const seed = query ? rankCandidates(scoreByVector(dense.vectors, query, input, 'seed')) : [];
   const lexicalRanking = rankCandidates(await scoreLexical(lexical, input));
   const fused = reciprocalRankFusion([seed.map((c) => c.key), lexicalRanking.map((c) => c.key)]);
   const known = new Map(seed.map((c) => [c.key, c]));
   const lexicalOnly = lexicalRanking.filter((c) => !known.has(c.key)).map((c) => c.key);
   if (lexicalOnly.length > 0) {
-    const abstractScores = dense.vectors.abstractScores(query, lexicalOnly);
-    const titleScores = dense.vectors.titleScores(query, lexicalOnly);
+    const abstractScores = query ? dense.vectors.abstractScores(query, lexicalOnly) : [];
+    const titleScores = query ? dense.vectors.titleScores(query, lexicalOnly) : [];
     lexicalOnly.forEach((key, i) => {
       known.set(key, { key, abstractScore: abstractScores[i] ?? 0, titleScore: titleScores[i] ?? 0, score: 0 });
     });
@@ -101,7 +102,11 @@ async function lexicalStage1(lexical: LexicalIndex, input: RankInput) {
   return hits.filter((n) => input.allowed!.has(n.key)).slice(0, input.k);
 }
 
-async function embedQuery(embedder: Embedder, query: string): Promise<Float32Array> {
+/**
+ * The query's vector, or undefined when the model found nothing in it to embed (only symbols or
+ * emoji): such a query matches nothing densely, as it has no terms lexically.
+ */
+async function embedQuery(embedder: Embedder, query: string): Promise<Float32Array | undefined> {
   const [vector] = await embedder.embed([query], { kind: 'query' });
-  return vector!;
+  return vector!.some((x) => x !== 0) ? vector : undefined;
 }
