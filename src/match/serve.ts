@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type Database from 'better-sqlite3';
 import type { SearchEngine } from '../search/types.js';
 import { openMatch, type OpenedMatch } from './index.js';
+import { logLine } from '../util/log.js';
 
 /** The `patmatch serve` flags of the match workflow. */
 export interface MatchServeFlags {
@@ -41,7 +42,7 @@ export async function openMatchForServe(
     smtp: flags.smtp,
     publicUrl: flags.publicUrl ?? 'http://127.0.0.1:8080',
     mailFrom: flags.mailFrom,
-    log: (message, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg: message, ...fields })}\n`),
+    log: logLine,
   });
   return {
     ...match,

@@ -11,6 +11,7 @@ import type { SearchEngine } from './types.js';
 export { createSearchEngine, defaultSearchOptions, resolveOptions, validateQuery, SEARCH_LIMITS } from './engine.js';
 export type { SearchComponents } from './engine.js';
 export type { SearchEngine, SearchOptions } from './types.js';
+export { openReloadingEngine, type ReloadingEngine, type ReloadOptions } from './reload.js';
 
 /**
  * Opens the search engine of a home folder: the store, the lexical index and, when `patmatch index`

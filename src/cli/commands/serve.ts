@@ -16,6 +16,7 @@ interface ServeFlags extends MatchServeFlags {
   workers: string;
   searchCache: boolean;
   requestLog: boolean;
+  reloadInterval: string;
 }
 
 /**
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option('--workers <n>', 'server processes sharing the port, each with its own copy of the indexes (env PATMATCH_WORKERS)', process.env.PATMATCH_WORKERS ?? '1')
     .option('--no-search-cache', 'run every search, even a repeated one (benchmarks)')
     .option('--no-request-log', 'no log line per request (benchmarks)')
+    .option('--reload-interval <seconds>', 'look this often for indexes rebuilt by `patmatch index` and switch to them (0 = never)', '5')
     .action(async (flags: ServeFlags, command: Command) => {
       const port = parseInteger('--port', flags.port ?? process.env.PORT) ?? 8080;
       if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
@@ -53,6 +55,7 @@ export function register(program: Command): void {
         workers: parseInteger('--workers', flags.workers, 1) ?? 1,
         searchCache: flags.searchCache,
         requestLog: flags.requestLog,
+        reloadIntervalMs: (parseInteger('--reload-interval', flags.reloadInterval, 0) ?? 5) * 1000,
       };
       if (settings.workers > 1) await superviseServers(settings);
       else await serveHome(settings, { sendsMail: true, announces: true });

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildTestHome, type TestHome } from '../../api/test-support/home.js';
+import { writeCharModel } from '../../embed/test-support/index.js';
+import { buildIndexes } from '../../index/build/index.js';
+import { openStore } from '../../store/index.js';
 import { spawnServingCli } from '../spawn.js';
 
 let testHome: TestHome;
@@ -85,5 +88,31 @@ test('serve --workers 2 on a home with no patents exits 1 with the reason, not a
     );
   } finally {
     await rm(empty, { recursive: true, force: true });
+  }
+});
+
+test('serve switches to the vectors `patmatch index` writes while it runs', async () => {
+  const home = await buildTestHome();
+  const cli = await spawnServingCli(['--home', home.home, 'serve', '--port', '0', '--reload-interval', '1', '--rate-limit', '0']);
+  try {
+    const health = async () => (await (await fetch(`${cli.url}/api/health`)).json()) as { model: string | null };
+    assert.equal((await health()).model, null, 'lexical only at first');
+    const modelDir = join(home.home, 'char-model');
+    const store = openStore(home.home);
+    await writeCharModel(modelDir, [...store.iterate()].flat().flatMap((p) => [p.title, p.abstract]));
+    store.close();
+    await buildIndexes(home.home, { embedder: `static:${modelDir}` });
+    let model: string | null = null;
+    for (let waited = 0; model === null && waited < 30_000; waited += 200) {
+      await sleep(200);
+      model = (await health()).model;
+    }
+    assert.match(model ?? '', /^static:char-model@/, cli.stderr());
+    assert.match(cli.stderr(), /"msg":"search index reloaded".*"from":"lexical"/);
+    const search = await fetch(`${cli.url}/api/search?mode=seed&q=${encodeURIComponent('이차전지')}`);
+    assert.equal(((await search.json()) as { mode: string }).mode, 'seed');
+  } finally {
+    assert.equal(await cli.stop(), 0);
+    await home.cleanup();
   }
 });

@@ -1,8 +1,9 @@
 import cluster from 'node:cluster';
 import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
 import { openMatchForServe } from '../../match/serve.js';
-import { openSearchEngine } from '../../search/index.js';
+import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
+import { logLine } from '../../util/log.js';
 
 export { superviseServers } from './workers.js';
 
@@ -26,6 +27,8 @@ export interface ServeSettings {
   searchCache: boolean;
   /** One JSON log line per request (on by default). */
   requestLog: boolean;
+  /** How often to look for vectors written by `patmatch index` and switch to them; 0 = never. */
+  reloadIntervalMs: number;
 }
 
 /** What this process does among several: only one sends the queued emails and prints the address. */
@@ -43,7 +46,15 @@ export interface ServeRole {
  */
 export async function serveHome(settings: ServeSettings, role: ServeRole): Promise<void> {
   const { home } = settings;
-  const engine = await openSearchEngine(home, settings.efSearch === undefined ? {} : { efSearch: settings.efSearch });
+  const engine = await openReloadingEngine(
+    home,
+    () => openSearchEngine(home, settings.efSearch === undefined ? {} : { efSearch: settings.efSearch }),
+    {
+      intervalMs: settings.reloadIntervalMs,
+      onReload: (versions) => logLine('search index reloaded', { pid: process.pid, ...versions }),
+      onError: (error) => logLine('search index reload failed; still serving the previous one', { pid: process.pid, error: String(error) }),
+    },
+  );
   const store = openStore(home);
   const match = await openMatchForServe(
     { smtp: settings.smtp, publicUrl: settings.publicUrl, mailFrom: settings.mailFrom },

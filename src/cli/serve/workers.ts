@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loaderFlags } from '../../util/loader-flags.js';
+import { logLine as log } from '../../util/log.js';
 import type { ServeSettings } from './index.js';
 
 /** Environment variables that hand a worker its settings and slot. */
@@ -29,8 +30,6 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
   });
   const slots = new Map<Worker, { slot: number; listening: boolean }>();
   let stopping = false;
-  const log = (msg: string, fields: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
   const start = (slot: number, restart: boolean) => {
     const worker = cluster.fork({
       [workerEnv.settings]: JSON.stringify(settings),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homeLayout } from '../../store/home.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 import { openLexicalIndex } from '../lexical/index.js';
-import { buildVectors, readManifest, type VectorsBuildReport } from '../vectors/index.js';
+import { buildVectors, readManifest, readManifestToRebuild, type VectorsBuildReport } from '../vectors/index.js';
 
 /** Options of `buildIndexes`. */
 export interface BuildIndexesOptions {
@@ -96,7 +96,10 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
  */
 export async function homeEmbedder(home: string): Promise<string | undefined> {
   const layout = homeLayout(home);
-  const manifest = await readManifest(layout.vectors);
+  const hasDefault = existsSync(layout.defaultModel);
+  // An unreadable manifest no longer says which embedder made the vectors: the trained model rebuilds
+  // them, and without one the error stands (pass an embedder).
+  const manifest = hasDefault ? await readManifestToRebuild(layout.vectors) : await readManifest(layout.vectors);
   if (manifest) return manifest.embedder;
-  return existsSync(layout.defaultModel) ? `static:${layout.defaultModel}` : undefined;
+  return hasDefault ? `static:${layout.defaultModel}` : undefined;
 }

@@ -6,7 +6,7 @@ import { replaceDirAtomic, writeFileAtomic } from '../../util/atomic.js';
 import { HnswIndex } from '../hnsw/index.js';
 import { VectorTable } from '../table/index.js';
 import { hasNorm } from '../vector.js';
-import { readManifest, vectorFiles } from './manifest.js';
+import { readManifestToRebuild, vectorFiles } from './manifest.js';
 import type { VectorsManifest } from './types.js';
 
 /** Options of `buildVectors`. */
@@ -54,7 +54,7 @@ export async function buildVectors(
   const started = performance.now();
   const embedder = await loadEmbedder(options.embedder);
   try {
-    const previous = await readManifest(dir);
+    const previous = await readManifestToRebuild(dir);
     const reuse = previous !== null && !options.full && previous.model === embedder.id;
     const revision = store.currentRevision;
     const report: VectorsBuildReport = {

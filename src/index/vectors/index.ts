@@ -10,7 +10,7 @@ import { readManifest, vectorFiles } from './manifest.js';
 
 export type { DenseVectors, VectorsManifest } from './types.js';
 export { buildVectors, stageOneText, type VectorsBuildOptions, type VectorsBuildReport } from './build.js';
-export { readManifest, vectorFiles } from './manifest.js';
+export { readManifest, readManifestToRebuild, vectorFiles } from './manifest.js';
 
 /**
  * Below this many allowed patents a filtered search scores them all exactly; above it, the ANN

@@ -31,6 +31,20 @@ export async function readManifest(dir: string): Promise<VectorsManifest | null>
     }
     return manifest;
   } catch (error) {
-    throw new PatmatchError('invalid_input', `${path}: not a valid manifest (${(error as Error).message}); run \`patmatch index --full\``);
+    throw new PatmatchError('invalid_input', `${path}: not a valid manifest (${(error as Error).message}); run \`patmatch index --full\` (with \`--embedder <spec>\` when the home has no trained model)`);
   }
+}
+
+/**
+ * Like {@link readManifest}, but a manifest that is there and unreadable counts as none: the vectors
+ * are then rebuilt whole, which is what its error message asks for.
+ *
+ * @example
+ * const previous = await readManifestToRebuild('.patmatch/vectors'); // null → embed every patent
+ */
+export async function readManifestToRebuild(dir: string): Promise<VectorsManifest | null> {
+  return readManifest(dir).catch((error: unknown) => {
+    if (error instanceof PatmatchError) return null;
+    throw error;
+  });
 }
