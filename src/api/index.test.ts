@@ -225,7 +225,7 @@ describe('limits and extension', () => {
     assert.equal(limited.body.code, 'rate_limited');
   });
 
-  test('requests that are not valid HTTP get problem documents too', async () => {
+  test('requests that are not valid HTTP, or whose query string does not decode, get problem documents too', async () => {
     const base = await serve();
     const rawHangul = Buffer.concat([Buffer.from('GET /api/search?q='), Buffer.from('그래핀'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]);
     const [head, body] = (await sendRaw(base, rawHangul)).split('\r\n\r\n');
@@ -234,6 +234,10 @@ describe('limits and extension', () => {
     const problem = JSON.parse(body!);
     assert.deepEqual([problem.status, problem.code], [400, 'invalid_input']);
     assert.match(problem.detail, /must be percent-encoded/);
+    const badEncoding = await getJson(`${base}/api/search?q=%ED%95`);
+    assert.deepEqual([badEncoding.status, badEncoding.body.code], [400, 'invalid_input']);
+    assert.match(badEncoding.body.detail, /not valid percent-encoded UTF-8/);
+    assert.equal((await getJson(`${base}/api/search?q=${encodeURIComponent('100% 그래핀?')}`)).status, 200);
     const hugeHeader = Buffer.from(`GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     const [bigHead, bigBody] = (await sendRaw(base, hugeHeader)).split('\r\n\r\n');
     assert.match(bigHead!, /^HTTP\/1\.1 431 /);

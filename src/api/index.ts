@@ -74,6 +74,15 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+  // Fastify hands a query string it cannot decode to the routes as raw text (`q=%ED%95` arrives as
+  // "%ED%95"), so it is refused here, before any route sees it.
+  app.addHook('onRequest', async (request, reply) => {
+    const query = request.raw.url?.split('?').slice(1).join('?');
+    if (query && !isPercentDecodable(query)) {
+      const detail = 'The query string is not valid percent-encoded UTF-8: each % must start a UTF-8 byte sequence such as %EA%B0%80';
+      return sendProblem(reply, problem(400, 'invalid_input', detail, request.url.split('?')[0]));
+    }
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -208,4 +217,13 @@ export async function startServer(app: FastifyInstance, listen: Partial<ListenOp
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return { app, url, stop };
+}
+
+function isPercentDecodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
