@@ -64,7 +64,7 @@ export interface AnalyzerOptions {
   expandCompounds: boolean;
   /** Longest piece of text handed to lindera in one call; longer text is cut at a space. Bounds wasm memory. */
   chunkChars: number;
-  /** Words whose terms `terms` remembers, least recently used forgotten first; 0 remembers none. */
+  /** Words (of at most 32 characters) whose terms `terms` remembers, least recently used forgotten first; 0 remembers none. */
   wordCacheSize: number;
 }
 
@@ -230,13 +230,20 @@ export async function createAnalyzer(options: Partial<AnalyzerOptions> = {}): Pr
         }
       }
       termsOfWords(unknown).forEach((terms, i) => {
-        known.set(unknown[i]!, terms);
-        cache?.set(unknown[i]!, terms);
+        const word = unknown[i]!;
+        known.set(word, terms);
+        if (word.length <= CACHED_WORD_CHARS) cache?.set(word, terms);
       });
       return words.flatMap((word) => known.get(word)!);
     },
   };
 }
+
+/**
+ * Longest word whose terms are remembered. Words of patent text are far shorter; the bound keeps
+ * the cache's memory bounded (200,000 words of at most 32 characters) whatever clients send.
+ */
+const CACHED_WORD_CHARS = 32;
 
 /**
  * Frames words handed to lindera together. ko-dic's lattice is cut at a space only when spaces stand
