@@ -55,9 +55,26 @@ export function register(program: Command): void {
         workers: parseInteger('--workers', flags.workers, 1) ?? 1,
         searchCache: flags.searchCache,
         requestLog: flags.requestLog,
-        reloadIntervalMs: (parseInteger('--reload-interval', flags.reloadInterval, 0) ?? 5) * 1000,
+        reloadIntervalMs: parseReloadInterval(flags.reloadInterval),
       };
       if (settings.workers > 1) await superviseServers(settings);
       else await serveHome(settings, { sendsMail: true, announces: true });
     });
+}
+
+/** A day: timers cannot wait longer than about 24.8 days, and Node runs a longer one after 1 ms. */
+const MAX_RELOAD_INTERVAL_S = 86_400;
+
+/**
+ * `--reload-interval <seconds>` in milliseconds: 0 (never) up to a day.
+ *
+ * @example
+ * parseReloadInterval('5') // 5000
+ */
+export function parseReloadInterval(value: string): number {
+  const seconds = parseInteger('--reload-interval', value, 0)!;
+  if (seconds > MAX_RELOAD_INTERVAL_S) {
+    throw new PatmatchError('invalid_input', `--reload-interval: ${seconds} s is longer than a day (${MAX_RELOAD_INTERVAL_S} s)`);
+  }
+  return seconds * 1000;
 }
