@@ -141,6 +141,13 @@ describe('search engine over the real KIPRIS CSV', () => {
     await assert.rejects(engine.similar('1099999999999'), /No patent/);
   });
 
+  test('similar scores the other patents against each other: the source does not set the lexical maximum', async () => {
+    const patent = patents[10]!;
+    const result = await engine.similar(patent.applicationNumber, { mode: 'lexical', top: 100 });
+    assert.equal(Math.max(...result.hits.map((h) => h.abstractScore)), 1);
+    assert.equal(Math.max(...result.hits.map((h) => h.titleScore)), 1);
+  });
+
   test('bad options are refused with the option named', async () => {
     await assert.rejects(engine.search('   '), /query: must not be empty/);
     await assert.rejects(engine.search('x'.repeat(5000)), /query: 5000 characters/);

@@ -2,7 +2,7 @@ import type { SearchHit, SearchMode, SearchResult } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
-import { bestCandidates, rankCandidates, type ScoredCandidate } from './fusion.js';
+import { bestCandidates, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
 
@@ -41,13 +41,8 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
-    const input: RankInput = {
-      query,
-      k: options.k + (exclude === undefined ? 0 : 1),
-      allowed: store.filterIds(options.filters),
-    };
-    let candidates = await score(mode, input);
-    if (exclude !== undefined) candidates = rankCandidates(candidates.filter((c) => c.key !== exclude)).slice(0, options.k);
+    const input: RankInput = { query, k: options.k, allowed: store.filterIds(options.filters), ...(exclude === undefined ? {} : { exclude }) };
+    const candidates = await score(mode, input);
     const start = (options.page - 1) * options.top;
     const page = bestCandidates(candidates, start + options.top).slice(start);
     const patents = store.getByIds(page.map((c) => c.key));

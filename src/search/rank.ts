@@ -20,6 +20,11 @@ export interface RankInput {
   k: number;
   /** Store ids the filters allow, or null when there are no filters. */
   allowed: ReadonlySet<number> | null;
+  /**
+   * A store id never to return (the source patent of `similar`). It is left out before scores are
+   * divided by their maximum: the source would otherwise set that maximum and squeeze the others.
+   */
+  exclude?: number;
 }
 
 /**
@@ -58,7 +63,8 @@ function scoreByVector(
   input: RankInput,
   scoring: 'seed' | 'dense',
 ): ScoredCandidate[] {
-  const stage1 = vectors.searchAbstracts(query, input.k, input.allowed);
+  const extra = input.exclude === undefined ? 0 : 1;
+  const stage1 = withoutExcluded(vectors.searchAbstracts(query, input.k + extra, input.allowed), input);
   const titleScores = vectors.titleScores(
     query,
     stage1.map((n) => n.key),
@@ -96,10 +102,17 @@ export async function scoreHybrid(
 }
 
 async function lexicalStage1(lexical: LexicalIndex, input: RankInput) {
-  if (!input.allowed) return lexical.search(input.query, 'abstract', input.k);
+  const { allowed, exclude, k } = input;
+  const extra = exclude === undefined ? 0 : 1;
+  if (!allowed) return withoutExcluded(await lexical.search(input.query, 'abstract', k + extra), input);
   // Filters apply after BM25; over-fetch so a selective filter still fills K when it can.
-  const hits = await lexical.search(input.query, 'abstract', input.k * 4);
-  return hits.filter((n) => input.allowed!.has(n.key)).slice(0, input.k);
+  const hits = await lexical.search(input.query, 'abstract', k * 4 + extra);
+  return withoutExcluded(hits.filter((n) => allowed.has(n.key)), input);
+}
+
+/** The first K hits other than the excluded patent. */
+function withoutExcluded<T extends { key: number }>(hits: T[], { exclude, k }: RankInput): T[] {
+  return (exclude === undefined ? hits : hits.filter((n) => n.key !== exclude)).slice(0, k);
 }
 
 /**
