@@ -200,6 +200,36 @@ describe('dashboard', () => {
     await shot('08-error');
   });
 
+  test('a failed search runs again on 검색 with the same text; a page past the last offers the last; bad options are explained', async () => {
+    const demand = '그래핀 전극';
+    let failNext = true;
+    await page.route('**/api/search?*', (route) => {
+      if (!failNext) return route.continue();
+      failNext = false;
+      return route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ detail: '잠시 후 다시' }) });
+    });
+    try {
+      await search(demand);
+      assert.match((await page.textContent('.results .state.error')) ?? '', /서버 오류 \(503\)/);
+      await page.press('#demand', 'Enter');
+      await page.waitForSelector('.results-table tbody tr');
+    } finally {
+      await page.unroute('**/api/search?*');
+    }
+
+    await page.goto(`${base}/#/?q=${encodeURIComponent(demand)}&page=999`);
+    await page.getByRole('button', { name: '마지막 쪽으로' }).click();
+    await page.waitForSelector('.results-table tbody tr');
+    const [shown, last] = ((await page.textContent('.pager-position')) ?? '').split(' / ');
+    assert.equal(shown, last);
+
+    await page.click('.search-options summary');
+    await page.fill('input[name="ipc"]', 'zzz');
+    await page.press('#demand', 'Enter');
+    assert.match((await page.textContent('.form-error')) ?? '', /IPC ‘zzz’는 IPC 코드가 아닙니다/);
+    await page.fill('input[name="ipc"]', '');
+  });
+
   test('search options: mode and applicant go into the address, the search and the CSV link', async () => {
     const demand = '유산균 발효 제조방법';
     await page.goto(`${base}/#/?q=${encodeURIComponent(demand)}`);

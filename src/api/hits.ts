@@ -1,5 +1,6 @@
 import type { Evaluation, SearchHit, SearchResult } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
+import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
 import type { SearchOptions } from '../search/types.js';
 import type { PatentReader, ServerOptions } from './types.js';
 
@@ -59,7 +60,8 @@ export function withEvaluations(result: SearchResult, context: ApiContext): ApiS
   const evaluations = context.store.getEvaluations(result.hits.map((hit) => hit.applicationNumber));
   return {
     ...result,
-    pages: Math.max(1, Math.ceil(result.total / result.top)),
+    // Capped at the last page a request may ask for (hybrid can have up to 2K candidates).
+    pages: Math.min(SEARCH_LIMITS.maxPage, Math.max(1, Math.ceil(result.total / result.top))),
     hits: result.hits.map((hit) => ({
       ...hit,
       evaluation: withoutNumber(evaluations.get(hit.applicationNumber)),
@@ -78,14 +80,17 @@ export interface SearchQuery {
   from?: string;
   to?: string;
   applicant?: string;
+  status?: string;
 }
+
+const FILTER_FIELDS = ['ipc', 'from', 'to', 'applicant', 'status'] as const;
 
 // C0/C1 controls other than tab and newline: a demand pasted from a document may hold those two.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 
 /**
- * Checks what the schema cannot say readably (blank text, control characters, date order) and
- * turns the query string into the engine's arguments.
+ * Checks what the schema cannot say readably (blank text, control characters) and turns the query
+ * string into the engine's arguments; the engine checks the filters (`validateFilters`).
  *
  * @example
  * toSearchArguments({ q: ' 그래핀 ', top: 10, page: 1, ipc: 'H01G' })
@@ -97,15 +102,11 @@ export function toSearchArguments(query: SearchQuery): [string, Partial<SearchOp
   if (CONTROL_CHARACTERS.test(text)) {
     throw new PatmatchError('invalid_input', 'querystring.q: contains control characters');
   }
-  if (query.from && query.to && query.from > query.to) {
-    throw new PatmatchError('invalid_input', `querystring.from: ${query.from} is after to (${query.to})`);
-  }
   const filters: SearchOptions['filters'] = {};
-  if (query.ipc) filters.ipc = query.ipc;
-  if (query.from) filters.from = query.from;
-  if (query.to) filters.to = query.to;
-  if (query.applicant) filters.applicant = query.applicant;
-  const options: Partial<SearchOptions> = { top: query.top, page: query.page, filters };
+  for (const field of FILTER_FIELDS) {
+    if (query[field]) filters[field] = query[field];
+  }
+  const options: Partial<SearchOptions> = { top: query.top, page: query.page, filters: validateFilters(filters, 'querystring.') };
   if (query.mode) options.mode = query.mode;
   return [text, options];
 }

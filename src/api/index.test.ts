@@ -107,6 +107,8 @@ describe('GET /api/search', () => {
     ['malformed IPC', 'q=abc&ipc=%3Cscript%3E', 'ipc'],
     ['malformed date', 'q=abc&from=2020-13-45', 'from'],
     ['dates in the wrong order', 'q=abc&from=2020-01-02&to=2019-01-01', 'from'],
+    ['a day that does not exist', 'q=abc&to=2020-02-30', 'to'],
+    ['an unknown parameter (a misspelt filter is not silently dropped)', 'q=abc&appliant=x', ''],
   ];
   for (const [name, query, field] of invalid) {
     test(`400 problem for ${name}`, async () => {
@@ -115,7 +117,7 @@ describe('GET /api/search', () => {
       assert.match(type, /^application\/problem\+json/);
       assert.equal(body.status, 400);
       assert.equal(body.code, 'invalid_input');
-      assert.match(body.detail, new RegExp(`querystring\\.${field}`));
+      assert.match(body.detail, new RegExp(field ? `querystring\\.${field}` : 'querystring'));
     });
   }
 });
@@ -199,7 +201,7 @@ describe('patents, classes, export, OpenAPI', () => {
       assert.ok(body.paths[path], `${path} is documented`);
     }
     const parameters = body.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
-    assert.deepEqual(parameters.sort(), ['applicant', 'from', 'ipc', 'mode', 'page', 'q', 'to', 'top']);
+    assert.deepEqual(parameters.sort(), ['applicant', 'from', 'ipc', 'mode', 'page', 'q', 'status', 'to', 'top']);
     assert.ok(body.components.schemas.Hit);
   });
 

@@ -69,11 +69,24 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     logger: settings.logger,
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: problemClientErrorHandler,
+    // Unknown query parameters are refused, not dropped: `status=등록` misspelt must not return unfiltered results.
+    ajv: { customOptions: { removeAdditional: false } },
+    // Paths the router cannot take (bad percent-encoding, a segment over 100 characters) never reach
+    // the hooks, so the security headers are set here.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-content-type-options', 'nosniff').header('content-security-policy', CONTENT_SECURITY_POLICY);
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const detail = tooLong
+        ? 'A path segment is longer than 100 characters'
+        : 'The path is not valid percent-encoded UTF-8: each % must start a UTF-8 byte sequence such as %EA%B0%80';
+      return sendProblem(reply, problem(tooLong ? 414 : 400, 'invalid_input', detail, request.url.split('?')[0]));
+    },
   });
   app.setErrorHandler(problemErrorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    return sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${path}`, path));
+  });
   // Fastify hands a query string it cannot decode to the routes as raw text (`q=%ED%95` arrives as
   // "%ED%95"), so it is refused here, before any route sees it.
   app.addHook('onRequest', async (request, reply) => {

@@ -3,7 +3,7 @@
  * them, and @fastify/swagger turns them into the OpenAPI document.
  */
 import { TECH_6T } from '../domain/index.js';
-import { SEARCH_LIMITS } from '../search/engine.js';
+import { FILTER_LENGTHS, SEARCH_LIMITS } from '../search/engine.js';
 
 /**
  * Longest search text over HTTP (characters). Lower than the engine's limit because the text
@@ -112,13 +112,13 @@ export const searchQuerySchema = {
     ...pagingQuerySchema,
     ipc: {
       type: 'string',
-      maxLength: 20,
-      pattern: '^[A-H](\\d{2}([A-Z]( ?\\d{1,4}(/\\d{1,6})?)?)?)?$',
-      description: 'IPC prefix such as H01G or H01G 11/86',
+      maxLength: FILTER_LENGTHS.ipc,
+      description: 'IPC prefix such as H01G or H01G 11/86 (any case)',
     },
     from: { type: 'string', format: 'date', description: 'Earliest application date (YYYY-MM-DD)' },
     to: { type: 'string', format: 'date', description: 'Latest application date (YYYY-MM-DD)' },
-    applicant: { type: 'string', minLength: 1, maxLength: 100, description: 'Substring of the applicant name' },
+    applicant: { type: 'string', minLength: 1, maxLength: FILTER_LENGTHS.applicant, description: 'Substring of the applicant name' },
+    status: { type: 'string', minLength: 1, maxLength: FILTER_LENGTHS.status, description: 'Exact registration status, e.g. 등록' },
   },
 } as const;
 

@@ -118,4 +118,12 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     );
     assert.deepEqual(pageErrors, []);
   });
+
+  test('a session ended elsewhere brings back the login form and says why', async () => {
+    fixture.store.db.prepare(`DELETE FROM match_tokens WHERE kind = 'session'`).run();
+    await page.click('.demand-list a.button-link'); // any page change refreshes, and the server answers 401
+    await page.waitForSelector('.login-form');
+    assert.match((await page.textContent('.login-form')) ?? '', /세션이 끝났습니다/);
+    assert.equal(await page.locator('.session-bar').count(), 0);
+  });
 });

@@ -39,6 +39,18 @@ export interface ResponseLinks {
 
 const optional = (label: string, value: string | null): string[] => (value ? [`${label}: ${value}`] : []);
 
+/**
+ * Text a user wrote, quoted: every line starts with `> ` and runs of blank lines shrink to one, so
+ * a description cannot pass itself off as part of the email (fake response links after a screen of
+ * blank lines).
+ */
+export function quoted(text: string): string[] {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n\s*\n(\s*\n)+/g, '\n\n').split('\n');
+  return lines.map((line) => (line.trim() === '' ? '>' : `> ${line}`));
+}
+
+const quotedBlock = (label: string, value: string | null): string[] => (value ? [`${label}:`, ...quoted(value)] : []);
+
 const patentLines = (patent: PatentSummary): string[] => [
   `특허 (patent): ${patent.title}`,
   `출원번호 (application no.): ${patent.applicationNumber}`,
@@ -60,28 +72,79 @@ export function managerRequestEmail(
 ): { subject: string; text: string } {
   return {
     subject: `[patmatch] 기술이전 요청: ${patent.title}`,
-    text: [
-      `${managerName}님, 안녕하세요.`,
-      '',
-      '한 수요기업이 귀 기관의 특허에 대한 기술이전을 요청했습니다.',
-      '',
-      ...patentLines(patent),
-      '',
-      `수요기술명 (demand): ${demand.name}`,
-      `설명 (description): ${demand.description}`,
-      ...optional('분야 (field)', demand.field),
-      ...optional('희망 이전 형태 (desired transfer)', demand.transferKind),
-      ...optional('연락처 (contact)', demand.contact),
-      `요청자 (requester): ${demand.requesterEmail}`,
-      ...(message ? ['', `메시지 (message): ${message}`] : []),
-      '',
+    text: managerText(managerName, '한 수요기업이 귀 기관의 특허에 대한 기술이전을 요청했습니다.', patent, [
       '아래 링크에서 응답해 주세요 (each link opens a confirmation page):',
       `수락 (accept):   ${links.accept}`,
       `거절 (decline):  ${links.decline}`,
       `문의 (question): ${links.question}`,
-      '',
       `링크 유효기간 (links expire): ${new Date(links.expires).toISOString()}`,
-    ].join('\n'),
+      '',
+      ...demandLines(demand),
+      ...(message ? ['', ...quotedBlock('요청자 메시지 (message from the requester)', message)] : []),
+    ]),
+  };
+}
+
+/** A manager email: greeting, what happened, the patent, then the rest. */
+function managerText(managerName: string, what: string, patent: PatentSummary, rest: string[]): string {
+  return [`${managerName}님, 안녕하세요.`, '', what, '', ...patentLines(patent), '', ...rest].join('\n');
+}
+
+/** The demand as the manager emails show it; what the demander typed is quoted. */
+function demandLines(demand: DemandSummary): string[] {
+  return [
+    '--- 요청자가 입력한 내용 (written by the requester) ---',
+    `수요기술명 (demand): ${demand.name}`,
+    ...quotedBlock('설명 (description)', demand.description),
+    ...optional('분야 (field)', demand.field),
+    ...optional('희망 이전 형태 (desired transfer)', demand.transferKind),
+    ...optional('연락처 (contact)', demand.contact),
+    `요청자 (requester): ${demand.requesterEmail}`,
+  ];
+}
+
+/**
+ * A demander's message about a request the manager has already answered (accepted or in
+ * negotiation): the message and a reply link, without accept or decline links.
+ *
+ * @example
+ * const { subject, text } = managerMessageEmail(demand, patent, '담당자 1', '계약서 초안을 보냅니다', { reply, expires });
+ */
+export function managerMessageEmail(
+  demand: DemandSummary,
+  patent: PatentSummary,
+  managerName: string,
+  message: string,
+  link: { reply: string; expires: number },
+): { subject: string; text: string } {
+  return {
+    subject: `[patmatch] 요청자 메시지: ${patent.title}`,
+    text: managerText(managerName, '기술이전 요청자가 메시지를 보냈습니다 (the requester sent a message).', patent, [
+      `답장 (reply): ${link.reply}`,
+      `링크 유효기간 (link expires): ${new Date(link.expires).toISOString()}`,
+      '',
+      ...quotedBlock('요청자 메시지 (message from the requester)', message),
+      '',
+      ...demandLines(demand),
+    ]),
+  };
+}
+
+/**
+ * Tells a manager that the demander withdrew a request, so they stop working on it.
+ *
+ * @example
+ * const { subject, text } = withdrawalEmail(patent, '담당자 1', null);
+ */
+export function withdrawalEmail(patent: PatentSummary, managerName: string, message: string | null): { subject: string; text: string } {
+  return {
+    subject: `[patmatch] 요청 철회: ${patent.title}`,
+    text: managerText(
+      managerName,
+      '요청자가 이 기술이전 요청을 철회했습니다 (the requester withdrew this request). 더 응답하지 않으셔도 됩니다.',
+      patent,
+      quotedBlock('요청자 메시지 (message from the requester)', message),
+    ),
   };
 }
 
@@ -106,7 +169,7 @@ export function statusUpdateEmail(
       ...patentLines(patent),
       `상태 (status): ${STATUS_LABELS[status]}`,
       `처리자 (by): ${actor}`,
-      ...(message ? [`메시지 (message): ${message}`] : []),
+      ...quotedBlock('메시지 (message)', message),
       '',
       `대시보드 (dashboard): ${dashboardUrl}`,
     ].join('\n'),

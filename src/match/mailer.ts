@@ -77,7 +77,10 @@ export interface MailWorkerOptions {
   leaseMs: number;
   /** Polling interval when nothing is due (the worker is also woken on every enqueue). */
   pollMs: number;
-  /** Attempts before an email is marked failed. */
+  /**
+   * Attempts before an email is marked failed. The default 32 with 5 s doubling to 1 h keeps trying
+   * for about 22 hours, so a mail server down overnight loses nothing.
+   */
   maxAttempts: number;
   /** Delay before the 2nd attempt; doubles each time up to `maxBackoffMs`. */
   backoffMs: number;
@@ -90,7 +93,7 @@ export interface MailWorkerOptions {
 export const defaultMailWorkerOptions: Omit<MailWorkerOptions, 'from'> = {
   leaseMs: 300_000,
   pollMs: 5_000,
-  maxAttempts: 8,
+  maxAttempts: 32,
   backoffMs: 5_000,
   maxBackoffMs: 3_600_000,
   log: () => {},

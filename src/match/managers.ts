@@ -110,7 +110,7 @@ export class ManagerDirectory {
         write.run(manager.applicant, key, manager.name, manager.email.toLowerCase(), manager.organization, nameKey(manager.organization), now);
       }
       return counts;
-    })();
+    }).immediate();
   }
 
   /** Number of entries. */

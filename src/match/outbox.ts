@@ -159,17 +159,41 @@ export class Outbox {
     return result.changes === 1;
   }
 
-  /** Puts a `failed` email back in the queue with a fresh attempt count. Throws when it is not failed. */
-  retry(id: number, now = Date.now()): OutboxEntry {
+  /** One email, or undefined when there is none with this id. */
+  get(id: number): OutboxEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM match_outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /**
+   * Puts a `failed` email back in the queue with a fresh attempt count, optionally with a rebuilt
+   * subject and text (e.g. fresh links). Throws when it is not failed.
+   */
+  retry(id: number, content?: { subject: string; text: string }, now = Date.now()): OutboxEntry {
     const row = this.db
       .prepare(
-        `UPDATE match_outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND state = 'failed' RETURNING *`,
+        `UPDATE match_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?,
+           subject = coalesce(?, subject), body = coalesce(?, body)
+         WHERE id = ? AND state = 'failed' RETURNING *`,
       )
-      .get(now, id) as OutboxRow | undefined;
+      .get(now, content?.subject ?? null, content?.text ?? null, id) as OutboxRow | undefined;
     if (row) return toEntry(row);
     const exists = this.db.prepare('SELECT state FROM match_outbox WHERE id = ?').get(id) as { state: string } | undefined;
     if (!exists) throw new PatmatchError('not_found', `outbox email ${id} does not exist`);
     throw new PatmatchError('conflict', `outbox email ${id} is ${exists.state}; only failed emails can be retried`);
+  }
+
+  /**
+   * Marks a match's pending emails of one kind failed with `reason`, so they are never sent (call it
+   * inside the transaction that makes them obsolete). Returns 'sending' without changing anything
+   * when one of them is being sent right now, else how many were cancelled.
+   */
+  cancelUnsent(matchId: number, kind: string, reason: string): number | 'sending' {
+    const sending = this.db.prepare(`SELECT 1 FROM match_outbox WHERE match_id = ? AND kind = ? AND state = 'sending'`).get(matchId, kind);
+    if (sending) return 'sending';
+    return this.db
+      .prepare(`UPDATE match_outbox SET state = 'failed', last_error = ? WHERE match_id = ? AND kind = ? AND state = 'pending'`)
+      .run(reason, matchId, kind).changes;
   }
 
   /** Emails in a state (all when omitted), newest first. */

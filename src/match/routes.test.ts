@@ -264,16 +264,22 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.ok(smtp.received.find((mail) => mail.to === 'x@tlo.example')!.text.includes(unmanaged.applicationNumber));
     assert.deepEqual((await call(tokens.admin, 'GET', '/api/admin/queue')).body.matches, []);
 
-    // A manager of that organisation opening the request marks it viewed (once it was delivered).
+    // A manager of that organisation reads the request (a GET changes nothing: another site can trigger
+    // one), then marks it viewed (once it was delivered).
     const { accounts } = fixture.match.service;
     const manager = await accounts.create({ email: 'x@tlo.example', password: 'correct horse battery', role: 'manager', organization: '어느 기관' });
     const token = accounts.createApiToken(manager.id);
     await waitForStatus(tokens.demander, id, 'notified');
-    const opened = await call(token, 'GET', `/api/matches/${id}`);
-    assert.equal(opened.status, 200);
+    const read = await call(token, 'GET', `/api/matches/${id}`);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.status, 'notified');
+    assert.equal(read.body.demand.name, QUERY.name);
+    const opened = await call(token, 'POST', `/api/matches/${id}/status`, { status: 'viewed' });
     assert.equal(opened.body.status, 'viewed');
-    assert.equal(opened.body.demand.name, QUERY.name);
-    assert.deepEqual((opened.body as MatchView).timeline.map((event) => event.status), ['requested', 'requested', 'notified', 'viewed']);
+    assert.deepEqual(
+      (opened.body as MatchView).timeline.map((event) => [event.status, event.actor.split(' ')[0]]),
+      [['requested', 'buyer@corp.example'], ['requested', 'patmatch'], ['requested', 'ops@patmatch.example'], ['notified', 'patmatch'], ['viewed', 'x@tlo.example']],
+    );
   });
 
   test('timeline: every change is recorded with who, when and message, and emailed to the demander', async () => {
@@ -325,5 +331,20 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     }
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
     assert.deepEqual(statuses.slice(10), [429, 429]);
+  });
+
+  test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
+    const fields = { email: 'buyer@corp.example', password: 'correct horse battery' };
+    // Another site posting the form would log the victim into the attacker's account.
+    const crossSite = await postForm('/api/auth/login', { ...fields, next: '/#/match' }, { origin: 'http://evil.example' });
+    assert.equal(crossSite.status, 403);
+    assert.equal(crossSite.headers.get('set-cookie'), null);
+    const korean = await postForm('/api/auth/login', { ...fields, next: '/#/?q=그래핀' }, { origin: base });
+    assert.equal(korean.status, 303);
+    assert.equal(korean.headers.get('location'), '/#/?q=%EA%B7%B8%EB%9E%98%ED%95%80');
+    for (const next of ['/\\evil.example/x', '/\t/evil.example', '//evil.example']) {
+      const reply = await postForm('/api/auth/login', { ...fields, next });
+      assert.equal(reply.status, 200, `no redirect to ${JSON.stringify(next)}`);
+    }
   });
 });

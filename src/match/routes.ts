@@ -66,6 +66,31 @@ const sameSecret = (a: string, b: string): boolean => {
   return left.length === right.length && timingSafeEqual(left, right);
 };
 
+/** Content types a browser may post cross-site without a CORS preflight. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+const isFormPost = (request: FastifyRequest): boolean => {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return FORM_TYPES.includes(type);
+};
+
+/**
+ * Where a form login may send the browser next: a path on this server, percent-encoded, or null.
+ * `/\\evil.example` and `/<tab>/evil.example` are other hosts to a browser, so they are refused.
+ *
+ * @example
+ * sameOriginPath('/#/?q=그래핀') // '/#/?q=%EA%B7%B8%EB%9E%98%ED%95%80'
+ */
+export function sameOriginPath(next: string | undefined): string | null {
+  if (!next?.startsWith('/')) return null;
+  const base = 'http://patmatch.invalid';
+  try {
+    const url = new URL(next, base);
+    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Form bodies are parsed into plain objects; JSON bodies are already objects. */
 async function ensureFormParser(app: FastifyInstance): Promise<void> {
   if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
@@ -105,6 +130,15 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       }
       const session = request.cookies[SESSION_COOKIE];
       request.principal = session ? (accounts.authenticate(session, 'session') ?? null) : null;
+    });
+    // Forms carry no CSRF token before login, so a form posted from another site (logging the
+    // victim into the attacker's account) is recognised by its Origin header instead.
+    app.addHook('preHandler', async (request) => {
+      if (request.method !== 'POST' || !isFormPost(request)) return;
+      const origin = request.headers.origin;
+      if (origin === undefined || origin === new URL(service.options.publicUrl).origin) return;
+      if (origin === `${request.protocol}://${request.host}`) return;
+      throw new PatmatchError('forbidden', `a form posted from ${origin} is refused: forms are accepted only from this server's own pages`);
     });
     app.addHook('preHandler', async (request) => {
       const principal = request.principal;
@@ -147,10 +181,8 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
           path: '/',
           maxAge: Math.floor(settings.sessionTtlMs / 1000),
         });
-        const next = body.next;
-        if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') && next?.startsWith('/') && !next.startsWith('//')) {
-          return reply.redirect(next, 303);
-        }
+        const next = sameOriginPath(body.next);
+        if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') && next) return reply.redirect(next, 303);
         return { user, csrfToken: session.csrfToken };
       },
     );
@@ -218,11 +250,8 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       return { emails: service.outbox.list(state as OutboxState | undefined) };
     });
     app.post('/api/admin/outbox/:id/retry', { schema: { tags: ['admin'], summary: 'Send a failed email again' } }, async (request) => {
-      requireAdmin(request);
       const { id } = parseInput(idParams, request.params, 'outbox id');
-      const entry = service.outbox.retry(id);
-      service.options.onEnqueue();
-      return entry;
+      return service.retryEmail(requireUser(request), id);
     });
 
     const linkClaim = (request: FastifyRequest, expires: number): LinkClaim => {

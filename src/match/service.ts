@@ -4,14 +4,14 @@ import type { SearchHit, SearchMode } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
-import { managerRequestEmail, statusUpdateEmail, type DemandSummary, type PatentSummary } from './emails.js';
+import { managerMessageEmail, managerRequestEmail, statusUpdateEmail, withdrawalEmail, type DemandSummary, type PatentSummary } from './emails.js';
 import { LinkSigner, type LinkAction, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
 import { nameKey } from './names.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { migrateMatch, type MatchStatus } from './schema.js';
 import { parseInput } from './validate.js';
-import { SEARCH_LIMITS } from '../search/engine.js';
+import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
 export interface MatchServiceOptions {
@@ -81,12 +81,19 @@ export interface DemandView {
 /** Who changes a match: a logged-in user, the manager holding a signed link, or patmatch itself. */
 export type Actor = { user: User } | { link: LinkClaim } | { system: string };
 
+// Control characters: none in one-line fields; a description may keep tabs and line breaks.
+const oneLine = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, 'must be one line without control characters');
 const demandInput = z.object({
-  name: z.string().trim().min(1, 'is empty').max(200),
-  description: z.string().trim().min(1, 'is empty').max(5000),
-  field: z.string().trim().max(200).optional(),
-  transferKind: z.string().trim().max(100).optional(),
-  contact: z.string().trim().max(300).optional(),
+  name: oneLine(200).min(1, 'is empty'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'is empty')
+    .max(5000)
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/u, 'must not contain control characters other than tabs and line breaks'),
+  field: oneLine(200).optional(),
+  transferKind: oneLine(100).optional(),
+  contact: oneLine(300).optional(),
   top: z.number().int().min(1).max(100).optional(),
   mode: z.enum(['seed', 'dense', 'hybrid', 'lexical']).optional(),
   filters: z
@@ -132,6 +139,8 @@ const NEXT: Record<MatchStatus, readonly MatchStatus[]> = {
   transferred: [],
   closed: [],
 };
+/** Statuses in which the manager has not answered yet, so the request email's links still apply. */
+const WAITING_FOR_MANAGER: readonly MatchStatus[] = ['requested', 'notified', 'viewed'];
 /** Statuses a demander may set on their own match (withdrawing it); managers set the rest. */
 const DEMANDER_STATUSES: readonly MatchStatus[] = ['closed'];
 const LINK_STATUS: Record<Exclude<LinkAction, 'question'>, MatchStatus> = { accept: 'accepted', decline: 'declined' };
@@ -204,6 +213,7 @@ export class MatchService {
   /** Registers a demand, computes its recommendations and stores them as shown (snapshot). */
   async createDemand(user: User, input: unknown): Promise<DemandView> {
     const demand = parseInput(demandInput, input, 'demand');
+    if (demand.filters) demand.filters = validateFilters(demand.filters, 'demand, filters.');
     // The description may be longer than a search query may be; its start says the most.
     const query = `${demand.name}\n${demand.description}`.slice(0, SEARCH_LIMITS.maxQueryLength);
     const result = await this.options.search.search(query, {
@@ -284,23 +294,22 @@ export class MatchService {
             now,
             now,
           ) as MatchRow;
-        this.#appendEvent(row.id, 'requested', user.email, body.message ?? (manager ? null : 'no known manager: waiting in the admin queue'));
+        this.#appendEvent(row.id, 'requested', user.email, body.message ?? null);
+        if (!manager) this.#appendEvent(row.id, 'requested', 'patmatch', 'no known manager: waiting in the admin queue');
         if (manager) this.#enqueueManagerRequest(row, demand, body.message ?? null);
         return row.id;
       });
-    })();
+    }).immediate();
     this.options.onEnqueue();
     return created.map((id) => this.#matchView(this.#matchRow(id)));
   }
 
-  /** One match as its demander, its manager's organisation or an admin may see it; a manager's first look marks it viewed. */
+  /**
+   * One match as its demander, its manager's organisation or an admin may see it. Reading changes
+   * nothing (a GET can be triggered from another site); a manager marks it viewed with `changeStatus`.
+   */
   getMatch(user: User, id: number): MatchView {
-    this.#withMatch({ user }, id, (row) => {
-      if (user.role === 'manager' && (row.status === 'requested' || row.status === 'notified')) {
-        this.#transition({ user }, row, 'viewed', null);
-      }
-    });
-    const row = this.#matchRow(id);
+    const row = this.#visibleMatch(user, id);
     return { ...this.#matchView(row), demand: this.#demandSummary(row.demand_id) };
   }
 
@@ -325,18 +334,26 @@ export class MatchService {
     return this.#matchView(this.#matchRow(id));
   }
 
-  /** Adds a message (a manager's question or a demander's answer) to the timeline and emails the other side. */
+  /**
+   * Adds a message (a manager's question, a demander's answer, an admin's note) to the timeline and
+   * emails the other side. A manager's first message marks the match viewed. Finished matches
+   * (declined, transferred, closed) take no more messages: nobody would act on them.
+   */
   postMessage(actor: Actor, id: number, input: unknown): MatchView {
     const { message } = parseInput(messageInput, input, `message on match ${id}`);
     this.#withMatch(actor, id, (row) => {
-      const fromDemander = 'user' in actor && actor.user.role === 'demander';
-      if (!fromDemander && (row.status === 'requested' || row.status === 'notified')) {
+      if (NEXT[row.status].length === 0) {
+        throw new PatmatchError('conflict', `match ${id} is ${row.status}; it takes no more messages`);
+      }
+      const role = 'link' in actor ? 'manager' : 'user' in actor ? actor.user.role : 'admin';
+      const who = this.#actorName(actor, row);
+      if (role === 'manager' && (row.status === 'requested' || row.status === 'notified')) {
         this.#transition(actor, row, 'viewed', message);
         return;
       }
-      this.#appendEvent(row.id, row.status, this.#actorName(actor, row), message);
-      if (!fromDemander) this.#enqueueStatusUpdate(row, row.status, this.#actorName(actor, row), message);
-      else if (row.manager_email) this.#enqueueManagerRequest(row, this.#demandRow(row.demand_id), message);
+      this.#appendEvent(row.id, row.status, who, message);
+      if (role !== 'demander') this.#enqueueStatusUpdate(row, row.status, who, message);
+      else if (row.manager_email) this.#enqueueManagerMessage(row, message);
     });
     return this.#matchView(this.#matchRow(id));
   }
@@ -360,32 +377,69 @@ export class MatchService {
     return { ...this.#matchView(row), demand: this.#demandSummary(row.demand_id) };
   }
 
-  /** Matches waiting for an admin because no manager is known for the patent's applicant. */
+  /**
+   * Matches waiting for an admin: no manager is known for the patent's applicant, or the request
+   * email to the manager failed for good (a wrong address) and nothing else is on its way.
+   */
   adminQueue(user: User): MatchView[] {
     this.#requireAdmin(user);
     const rows = this.db
-      .prepare(`SELECT * FROM match_requests WHERE manager_email IS NULL AND status = 'requested' ORDER BY id`)
+      .prepare(
+        `SELECT * FROM match_requests r WHERE r.status = 'requested' AND (r.manager_email IS NULL OR (
+           EXISTS (SELECT 1 FROM match_outbox o WHERE o.match_id = r.id AND o.kind = 'manager-request' AND o.state = 'failed')
+           AND NOT EXISTS (SELECT 1 FROM match_outbox o WHERE o.match_id = r.id AND o.kind = 'manager-request' AND o.state <> 'failed')))
+         ORDER BY r.id`,
+      )
       .all() as MatchRow[];
     return rows.map((row) => ({ ...this.#matchView(row), demand: this.#demandSummary(row.demand_id) }));
   }
 
-  /** Routes a queued match to a manager chosen by an admin and emails them. */
+  /**
+   * Routes a match that no manager has received yet (`requested`) to a manager chosen by an admin
+   * and emails them, with the messages the demander wrote so far. This also re-routes a match whose
+   * request email failed (a wrong address): unsent emails to the former manager are cancelled.
+   */
   assignManager(user: User, id: number, input: unknown): MatchView {
     this.#requireAdmin(user);
     const manager = parseInput(assignInput, input, `manager of match ${id}`);
     this.db.transaction(() => {
       const row = this.#matchRow(id);
-      if (row.manager_email !== null || row.status !== 'requested') {
-        throw new PatmatchError('conflict', `match ${id} already has a manager (${row.manager_email ?? row.status})`);
+      if (row.status !== 'requested') {
+        throw new PatmatchError('conflict', `match ${id} is ${row.status}: its manager ${row.manager_email ?? ''} already has the request`);
+      }
+      if (this.outbox.cancelUnsent(id, 'manager-request', `cancelled: match ${id} was routed to ${manager.email}`) === 'sending') {
+        throw new PatmatchError('conflict', `match ${id}: an email to ${row.manager_email} is being sent right now; try again in a minute`);
       }
       this.db
         .prepare(`UPDATE match_requests SET manager_name = ?, manager_email = ?, organization = ?, organization_key = ?, updated_at = ? WHERE id = ?`)
         .run(manager.name, manager.email.toLowerCase(), manager.organization, nameKey(manager.organization), new Date().toISOString(), id);
       this.#appendEvent(id, 'requested', user.email, `assigned to ${manager.name} <${manager.email}> (${manager.organization})`);
-      this.#enqueueManagerRequest(this.#matchRow(id), this.#demandRow(row.demand_id), null);
-    })();
+      const demand = this.#demandRow(row.demand_id);
+      this.#enqueueManagerRequest(this.#matchRow(id), demand, this.#demanderMessages(id, demand));
+    }).immediate();
     this.options.onEnqueue();
     return this.#matchView(this.#matchRow(id));
+  }
+
+  /**
+   * Sends a failed email again (admins). A manager request is rebuilt with fresh response links,
+   * and only while the match still waits for the manager: a withdrawn or answered match is not
+   * re-sent to a manager who could no longer act on it.
+   */
+  retryEmail(user: User, id: number): OutboxEntry {
+    this.#requireAdmin(user);
+    const entry = this.db.transaction(() => {
+      const email = this.outbox.get(id);
+      if (email?.kind !== 'manager-request' || email.matchId === null) return this.outbox.retry(id);
+      const row = this.#matchRow(email.matchId);
+      if (!WAITING_FOR_MANAGER.includes(row.status)) {
+        throw new PatmatchError('conflict', `outbox email ${id}: match ${row.id} is ${row.status}; its manager request is no longer needed`);
+      }
+      const demand = this.#demandRow(row.demand_id);
+      return this.outbox.retry(id, this.#managerRequest(row, demand, this.#demanderMessages(row.id, demand)));
+    }).immediate();
+    this.options.onEnqueue();
+    return entry;
   }
 
   /** Outbox hook: a delivered manager request moves its match from requested to notified. */
@@ -400,11 +454,13 @@ export class MatchService {
   }
 
   #withMatch(actor: Actor, id: number, change: (row: MatchRow) => void): void {
+    // IMMEDIATE: the write lock is taken before the read, so a concurrent writer in another server
+    // process makes this wait (busy timeout) rather than fail with SQLITE_BUSY on upgrade.
     this.db.transaction(() => {
       const row = 'user' in actor ? this.#visibleMatch(actor.user, id) : this.#matchRow(id);
       if ('link' in actor && actor.link.matchId !== id) throw notFound('match', id);
       change(row);
-    })();
+    }).immediate();
     this.options.onEnqueue();
   }
 
@@ -417,6 +473,10 @@ export class MatchService {
       this.db.prepare('UPDATE match_requests SET status = ?, updated_at = ? WHERE id = ?').run(status, new Date().toISOString(), row.id);
       this.#appendEvent(row.id, status, who, message);
       this.#enqueueStatusUpdate(row, status, who, message);
+      // A manager who has (or will get) the request hears that the demander withdrew it.
+      if (status === 'closed' && row.manager_email && 'user' in actor && actor.user.role === 'demander') {
+        this.outbox.enqueue({ kind: 'withdrawal', matchId: row.id, to: row.manager_email, ...withdrawalEmail(this.#patentOf(row), row.manager_name ?? '담당자', message) });
+      }
     })();
   }
 
@@ -433,19 +493,51 @@ export class MatchService {
   }
 
   #enqueueManagerRequest(row: MatchRow, demand: DemandRow, message: string | null): void {
+    this.outbox.enqueue({ kind: 'manager-request', matchId: row.id, to: row.manager_email!, ...this.#managerRequest(row, demand, message) });
+  }
+
+  #managerRequest(row: MatchRow, demand: DemandRow, message: string | null): { subject: string; text: string } {
     const expires = Date.now() + this.options.linkTtlMs;
-    const link = (action: LinkAction): string => {
-      const signature = this.signer.sign({ matchId: row.id, action, expires });
-      return `${this.options.publicUrl}/match/respond/${row.id}/${action}?expires=${expires}&sig=${signature}`;
-    };
-    const email = managerRequestEmail(
+    const link = (action: LinkAction): string => this.#responseLink(row.id, action, expires);
+    return managerRequestEmail(
       this.#summaryOf(demand),
       this.#patentOf(row),
       { accept: link('accept'), decline: link('decline'), question: link('question'), expires },
       row.manager_name ?? '담당자',
       message,
     );
-    this.outbox.enqueue({ kind: 'manager-request', matchId: row.id, to: row.manager_email!, ...email });
+  }
+
+  #responseLink(matchId: number, action: LinkAction, expires: number): string {
+    const signature = this.signer.sign({ matchId, action, expires });
+    return `${this.options.publicUrl}/match/respond/${matchId}/${action}?expires=${expires}&sig=${signature}`;
+  }
+
+  /**
+   * A demander's message to the manager. While the request still waits for an answer it is re-sent
+   * with the message and fresh response links; after that only a reply link comes with it.
+   */
+  #enqueueManagerMessage(row: MatchRow, message: string): void {
+    const demand = this.#demandRow(row.demand_id);
+    if (WAITING_FOR_MANAGER.includes(row.status)) {
+      this.#enqueueManagerRequest(row, demand, message);
+      return;
+    }
+    const expires = Date.now() + this.options.linkTtlMs;
+    const email = managerMessageEmail(this.#summaryOf(demand), this.#patentOf(row), row.manager_name ?? '담당자', message, {
+      reply: this.#responseLink(row.id, 'question', expires),
+      expires,
+    });
+    this.outbox.enqueue({ kind: 'manager-message', matchId: row.id, to: row.manager_email!, ...email });
+  }
+
+  /** Every message the demander wrote on a match, oldest first, or null when there is none. */
+  #demanderMessages(matchId: number, demand: DemandRow): string | null {
+    const owner = this.accounts.get(demand.user_id)?.email ?? '';
+    const rows = this.db
+      .prepare(`SELECT message FROM match_events WHERE match_id = ? AND actor IN (?, ?) AND message IS NOT NULL ORDER BY id`)
+      .all(matchId, owner, `${owner} (demander)`) as { message: string }[];
+    return rows.length > 0 ? rows.map((r) => r.message).join('\n\n') : null;
   }
 
   #enqueueStatusUpdate(row: MatchRow, status: MatchStatus, actor: string, message: string | null): void {

@@ -1,4 +1,4 @@
-import type { SearchHit, SearchMode, SearchResult } from '../domain/index.js';
+import type { SearchFilters, SearchHit, SearchMode, SearchResult } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
@@ -129,14 +129,60 @@ export function resolveOptions(options: Partial<SearchOptions> = {}): SearchOpti
   checkInteger('top', merged.top, 1, SEARCH_LIMITS.maxTop);
   checkInteger('page', merged.page, 1, SEARCH_LIMITS.maxPage);
   checkInteger('k', merged.k, 1, SEARCH_LIMITS.maxK);
-  for (const field of ['from', 'to'] as const) {
-    const value = merged.filters[field];
-    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-      throw new PatmatchError('invalid_input', `${field}: "${value}" is not a date in YYYY-MM-DD form`);
-    }
-  }
+  merged.filters = validateFilters(merged.filters);
   return merged;
 }
+
+/** An IPC prefix as filters take it: section, class, subclass, main group, subgroup (`H01G 11/86`). */
+export const IPC_PREFIX = /^[A-H](\d{2}([A-Z]( ?\d{1,4}(\/\d{1,6})?)?)?)?$/;
+// C0/C1 controls: filters are one-line values.
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Checks the filters every entry point shares (CLI, API, demands) and normalises the IPC prefix to
+ * upper case; throws `invalid_input` naming the filter, after `where` (e.g. `querystring.`).
+ *
+ * @example
+ * validateFilters({ ipc: 'h01g 11', from: '2016-01-01' }) // { ipc: 'H01G 11', from: '2016-01-01' }
+ */
+export function validateFilters(filters: SearchFilters, where = ''): SearchFilters {
+  const checked: SearchFilters = { ...filters };
+  for (const [field, value] of Object.entries(filters) as [keyof SearchFilters, unknown][]) {
+    if (value === undefined) continue;
+    if (!FILTER_LENGTHS[field]) throw new PatmatchError('invalid_input', `${where}${field}: is not a filter (ipc, from, to, applicant, status)`);
+    if (typeof value !== 'string') throw new PatmatchError('invalid_input', `${where}${field}: must be a string`);
+    if (value.length > FILTER_LENGTHS[field]) {
+      throw new PatmatchError('invalid_input', `${where}${field}: ${value.length} characters is longer than the limit of ${FILTER_LENGTHS[field]}`);
+    }
+    if (CONTROL.test(value)) throw new PatmatchError('invalid_input', `${where}${field}: contains control characters`);
+  }
+  if (checked.ipc !== undefined) {
+    checked.ipc = checked.ipc.trim().toUpperCase().replace(/\s+/g, ' ');
+    if (!IPC_PREFIX.test(checked.ipc)) {
+      throw new PatmatchError('invalid_input', `${where}ipc: "${filters.ipc}" is not an IPC prefix such as H01G, H01G 11 or H01G 11/86`);
+    }
+  }
+  for (const field of ['from', 'to'] as const) {
+    const value = checked[field];
+    if (value !== undefined && !isCalendarDate(value)) {
+      throw new PatmatchError('invalid_input', `${where}${field}: "${value}" is not a date in YYYY-MM-DD form`);
+    }
+  }
+  if (checked.from && checked.to && checked.from > checked.to) {
+    throw new PatmatchError('invalid_input', `${where}from: ${checked.from} is after to (${checked.to})`);
+  }
+  return checked;
+}
+
+/** `YYYY-MM-DD` naming a real day (not 2020-02-30). */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** Longest value of each filter (characters). */
+export const FILTER_LENGTHS: Record<keyof SearchFilters, number> = { ipc: 20, from: 10, to: 10, applicant: 200, status: 50 };
 
 function checkInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -22,15 +22,19 @@ window.addEventListener('hashchange', () => {
 });
 
 /**
- * Goes to a page; empty parameters are dropped.
+ * Goes to a page; empty parameters are dropped. Returns false when that page is already shown
+ * (no `hashchange` follows), so a caller that must run again (a retried search) knows to.
  *
  * @example
  * navigate('/', { q: '그래핀 전극', page: 2 }); // #/?q=그래핀+전극&page=2
  */
-export function navigate(path: string, params: Record<string, string | number | undefined> = {}): void {
+export function navigate(path: string, params: Record<string, string | number | undefined> = {}): boolean {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') query.set(key, String(value));
   }
-  location.hash = query.size > 0 ? `${path}?${query}` : path;
+  const hash = `#${query.size > 0 ? `${path}?${query}` : path}`;
+  if (hash === location.hash) return false;
+  location.hash = hash;
+  return true;
 }

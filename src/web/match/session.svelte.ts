@@ -11,10 +11,12 @@ export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry };
 export { STATUS_LABELS } from '../../match/emails.js';
 
 /** The logged-in user and the CSRF token their writes must carry; `user` is null when logged out. */
-export const session = $state<{ user: User | null; csrfToken: string | null; checked: boolean }>({
+export const session = $state<{ user: User | null; csrfToken: string | null; checked: boolean; ended: boolean }>({
   user: null,
   csrfToken: null,
   checked: false,
+  /** The server ended the session while the page was open (shown above the login form). */
+  ended: false,
 });
 
 /**
@@ -60,7 +62,7 @@ export async function loadSession(): Promise<void> {
 /** Logs in; the server sets the httpOnly cookie, the CSRF token is kept in memory. */
 export async function login(email: string, password: string): Promise<void> {
   const answer = await sendJson<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { email, password });
-  Object.assign(session, { user: answer.user, csrfToken: answer.csrfToken });
+  Object.assign(session, { user: answer.user, csrfToken: answer.csrfToken, ended: false });
 }
 
 export async function logout(): Promise<void> {
@@ -81,13 +83,17 @@ export const describeError = (error: unknown): string => (error instanceof Error
 export class ActionState {
   busy = $state(false);
   error = $state<string | null>(null);
+  /** Whether `error` came from a background load, which the next successful load clears. */
+  #fromLoad = false;
 
-  /** Runs a background load: a failure is shown, success leaves an earlier message in place. */
+  /** Runs a background load: a failure is shown until a later load succeeds; an action's message stays. */
   async load(task: () => Promise<unknown>): Promise<void> {
     try {
       await task();
+      if (this.#fromLoad) this.error = null;
+      this.#fromLoad = false;
     } catch (reason) {
-      this.error = describeError(reason);
+      this.#fail(reason, true);
     }
   }
 
@@ -98,11 +104,25 @@ export class ActionState {
     try {
       await action();
     } catch (reason) {
-      this.error = describeError(reason);
+      this.#fail(reason, false);
     } finally {
       this.busy = false;
     }
   }
+
+  #fail(reason: unknown, fromLoad: boolean): void {
+    this.#fromLoad = fromLoad;
+    if (reason instanceof ApiError && reason.status === 401) endSession();
+    this.error = describeError(reason);
+  }
+}
+
+/**
+ * Forgets a session the server no longer knows (logged out elsewhere, expired): the match page
+ * then shows the login form and says why.
+ */
+export function endSession(): void {
+  Object.assign(session, { user: null, csrfToken: null, ended: true });
 }
 
 /**
