@@ -9,6 +9,8 @@ test('integer flags are parsed or refused with the flag named', () => {
   assert.throws(() => parseInteger('--top', '2.5'), /--top: "2.5" is not a whole number/);
   assert.equal(parseInteger('--repeat', '1', 1), 1);
   assert.throws(() => parseInteger('--repeat', '0', 1), /--repeat: 0 must be at least 1/);
+  assert.throws(() => parseInteger('--batch-size', '200000', 1, 100_000), /--batch-size: 200000 must be at most 100000/);
+  assert.throws(() => parseInteger('--batch-size', '99999999999999999999', 1), /--batch-size: "99999999999999999999" is not a whole number/);
 });
 
 test('--ef-search reaches the engine options, checked', () => {

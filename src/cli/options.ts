@@ -3,17 +3,20 @@ import { PatmatchError } from '../domain/errors.js';
 
 /**
  * Parses an integer flag, or returns undefined when it is absent; throws `invalid_input` naming the
- * flag when it is not a whole number or is below `min`.
+ * flag when it is not a whole number or lies outside `min`–`max`.
  *
  * @example
  * parseInteger('--top', '20') // 20
  * parseInteger('--repeat', '0', 1) // throws '--repeat: 0 must be at least 1'
  */
-export function parseInteger(flag: string, value: string | undefined, min?: number): number | undefined {
+export function parseInteger(flag: string, value: string | undefined, min?: number, max?: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a whole number`);
   const parsed = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) {
+    throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a whole number`);
+  }
   if (min !== undefined && parsed < min) throw new PatmatchError('invalid_input', `${flag}: ${parsed} must be at least ${min}`);
+  if (max !== undefined && parsed > max) throw new PatmatchError('invalid_input', `${flag}: ${parsed} must be at most ${max}`);
   return parsed;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Patent } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
-import type { RawPatent } from '../domain/normalize/index.js';
+import { normalizeApplicationNumber, type RawPatent } from '../domain/normalize/index.js';
 import type { RawRecord } from './source.js';
 
 type Field = keyof Omit<Patent, 'kind'>;
@@ -93,6 +93,8 @@ export interface ColumnMap {
    * their last text column spill its commas into headerless (or suffix-only) columns.
    */
   spillFrom: number | null;
+  /** Cells in the header row. */
+  width: number;
 }
 
 /**
@@ -119,7 +121,7 @@ export function mapColumns(header: readonly unknown[], overrides: Readonly<Recor
   const last = columns[columns.length - 1]!.index;
   const trailing = cells.slice(last + 1);
   const spills = trailing.length > 0 && trailing.every((cell) => cell.replace(HEADER_SUFFIX, '').trim() === '');
-  return { columns, spillFrom: spills ? last + 1 : null };
+  return { columns, spillFrom: spills ? last + 1 : null, width: cells.length };
 }
 
 /** A data row of a table file: its 1-based line (or sheet row) and its cells. */
@@ -134,7 +136,13 @@ const HEADER_SEARCH_ROWS = 10;
 export interface TableOptions {
   /** `--map field=column` overrides. */
   overrides?: Readonly<Record<string, string>>;
-  /** Joins cells that spilled over from the last named column (the file's delimiter). */
+  /**
+   * The delimiter the rows were split on, for CSV/TSV: it joins cells that spilled over from the
+   * last named column, and rows with more cells than the header, or holding whole further rows, are
+   * rejected (an unquoted delimiter or an unclosed quote).
+   */
+  delimiter?: string;
+  /** Joins spilled cells of a table that has no delimiter (XLSX); default the delimiter, else ','. */
   spillJoiner?: string;
   /** Throw when no header is found (default); `false` consumes the rows and returns `false`, for optional sheets. */
   required?: boolean;
@@ -146,19 +154,20 @@ export interface TableOptions {
  * `required` is not `false`.
  *
  * @example
- * for await (const record of tableRecords(rows, { spillJoiner: ',' })) …
+ * for await (const record of tableRecords(rows, { delimiter: ',' })) …
  */
 export async function* tableRecords(
   rows: AsyncIterable<TableRow>,
   options: TableOptions = {},
 ): AsyncGenerator<RawRecord, boolean> {
-  const { overrides = {}, spillJoiner = ',', required = true } = options;
+  const { overrides = {}, delimiter, spillJoiner = delimiter ?? ',', required = true } = options;
   let map: ColumnMap | null = null;
   const seen: TableRow[] = [];
   for await (const row of rows) {
     if (map) {
       if (row.cells.some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== '')) {
-        yield { location: { line: row.line }, fields: rowFields(row.cells, map, spillJoiner) };
+        const problems = delimiter === undefined ? [] : rowProblems(row.cells, map, delimiter);
+        yield { location: { line: row.line }, fields: rowFields(row.cells, map, spillJoiner), ...(problems.length > 0 && { problems }) };
       }
     } else if (seen.length < HEADER_SEARCH_ROWS) {
       seen.push(row);
@@ -171,12 +180,6 @@ export async function* tableRecords(
   return map !== null;
 }
 
-/**
- * `tableRecords`'s error for a table without a usable header.
- *
- * @example
- * throw missingHeader([], {});
- */
 function rowFields(cells: readonly unknown[], map: ColumnMap, spillJoiner: string): RawPatent {
   const fields: RawPatent = {};
   for (const { field, index } of map.columns) fields[field] = cells[index];
@@ -189,6 +192,41 @@ function rowFields(cells: readonly unknown[], map: ColumnMap, spillJoiner: strin
   return fields;
 }
 
+/**
+ * What makes a row untrustworthy although it parsed: more cells than the header (an unquoted value
+ * holding the delimiter shifts every later column), or a cell holding whole further rows (a quote
+ * opened and never closed swallows the records after it). Such a row is rejected, not stored wrong.
+ */
+function rowProblems(cells: readonly unknown[], map: ColumnMap, delimiter: string): NonNullable<RawRecord['problems']> {
+  const numberAt = map.columns.find((c) => c.field === 'applicationNumber')!.index;
+  for (const { field, index } of map.columns) {
+    const cell = cells[index];
+    if (typeof cell !== 'string' || !/[\r\n]/.test(cell)) continue;
+    const swallowed = cell
+      .split(/\r\n|\r|\n/)
+      .slice(1)
+      .map((line) => line.split(delimiter))
+      .filter((parts) => parts.length >= Math.min(map.width, numberAt + 2) && normalizeApplicationNumber(parts[numberAt]?.replace(/^"/, '')) !== null);
+    if (swallowed.length > 0) {
+      const first = swallowed[0]![numberAt];
+      const reason = `a quote opened in this cell is never closed, so ${swallowed.length} following row(s) (from ${first}) were read into it; close the quote, or write a quote inside a value as ""`;
+      return [{ field, reason }];
+    }
+  }
+  const extra = cells.slice(map.width).filter((cell) => cell !== null && cell !== undefined && String(cell).trim() !== '');
+  if (map.spillFrom === null && extra.length > 0) {
+    const reason = `${map.width + extra.length} cells where the header has ${map.width}: a value holding "${delimiter === '\t' ? '\\t' : delimiter}" must be quoted, or every later column shifts`;
+    return [{ field: 'record', reason }];
+  }
+  return [];
+}
+
+/**
+ * `tableRecords`'s error for a table without a usable header.
+ *
+ * @example
+ * throw missingHeader([], {});
+ */
 export function missingHeader(seen: readonly TableRow[], overrides: Readonly<Record<string, string>>): PatmatchError {
   const first = seen[0]?.cells.map(String).join(' | ') ?? '(empty file)';
   const hint = Object.keys(overrides).length > 0 ? ' (after --map)' : '; name them with --map applicationNumber=<column> --map title=<column>';

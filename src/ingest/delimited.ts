@@ -2,7 +2,8 @@
  * CSV/TSV reader: sniffs encoding and delimiter, then streams rows through csv-parse.
  */
 import { parse } from 'csv-parse';
-import { readHead, decodeHead, detectEncoding, openText, type PatentReader } from './source.js';
+import iconv from 'iconv-lite';
+import { readHead, detectFileEncoding, openText, type PatentReader } from './source.js';
 import { knownColumnCount, tableRecords, type TableRow } from './columns.js';
 
 const DELIMITERS = [',', '\t', ';', '|'] as const;
@@ -33,7 +34,7 @@ export function sniffDelimiter(text: string): string {
  */
 export const readDelimited: PatentReader = async function* (path, options) {
   const { rows, delimiter } = await readTableRows(path, options.onBytes);
-  yield* tableRecords(rows, { overrides: options.map, spillJoiner: delimiter });
+  yield* tableRecords(rows, { overrides: options.map, delimiter });
 };
 
 /**
@@ -47,9 +48,8 @@ export async function readTableRows(
   path: string,
   onBytes?: (bytes: number) => void,
 ): Promise<{ rows: AsyncIterable<TableRow>; delimiter: string; encoding: string }> {
-  const head = await readHead(path);
-  const encoding = detectEncoding(head);
-  const delimiter = sniffDelimiter(decodeHead(head));
+  const encoding = await detectFileEncoding(path);
+  const delimiter = sniffDelimiter(iconv.decode(await readHead(path), encoding));
   return { rows: parseRows(path, encoding, delimiter, onBytes), delimiter, encoding };
 }
 
@@ -60,7 +60,8 @@ async function* parseRows(
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<TableRow> {
   const parser = openText(path, encoding, onBytes).pipe(
-    parse({ delimiter, bom: true, raw: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
+    // A record over 1M characters is a broken file (an unclosed quote swallowing the rest): stop there.
+    parse({ delimiter, bom: true, raw: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: 1_000_000 }),
   );
   // csv-parse's own line counter miscounts CRLF inside quoted cells, so count breaks in the raw text.
   let breaks = 0;

@@ -24,9 +24,22 @@ export interface EvaluationSummary extends UpsertCounts {
   file: string;
   read: number;
   rejected: number;
+  /** The first 10,000 rejections; `rejectionsOmitted` counts the rest. */
   rejections: EvaluationRejection[];
-  /** Application numbers of valid rows whose patent is not stored (not stored either). */
+  rejectionsOmitted: number;
+  /** Application numbers of valid rows whose patent is not stored (not stored either): the first 10,000. */
   unknownPatent: string[];
+  unknownPatentOmitted: number;
+}
+
+/** Longest list a summary holds, so a hostile file cannot fill memory with its rejections. */
+const MAX_LISTED = 10_000;
+
+/** Adds items to a capped list; returns how many did not fit. */
+function addCapped<T>(list: T[], items: readonly T[]): number {
+  const room = Math.max(0, MAX_LISTED - list.length);
+  list.push(...items.slice(0, room));
+  return items.length - Math.min(room, items.length);
 }
 
 /** Options of `ingestEvaluations`. */
@@ -64,7 +77,18 @@ const RANGES = { pqi: [0, 100], rightsScore: [0, 100], technologyScore: [0, 100]
  */
 export async function ingestEvaluations(store: PatentStore, file: string, options: EvaluationOptions = {}): Promise<EvaluationSummary> {
   const { source: defaultSource = basename(file), batchSize = 1000, onBytes } = options;
-  const summary: EvaluationSummary = { file, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], unknownPatent: [] };
+  const summary: EvaluationSummary = {
+    file,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rejections: [],
+    rejectionsOmitted: 0,
+    unknownPatent: [],
+    unknownPatentOmitted: 0,
+  };
   const { rows } = await readTableRows(file, onBytes).catch((error: Error) => {
     throw new PatmatchError('invalid_input', `${file}: cannot be read (${error.message})`);
   });
@@ -75,7 +99,7 @@ export async function ingestEvaluations(store: PatentStore, file: string, option
     summary.inserted += result.inserted;
     summary.updated += result.updated;
     summary.unchanged += result.unchanged;
-    summary.unknownPatent.push(...result.unknownPatent);
+    summary.unknownPatentOmitted += addCapped(summary.unknownPatent, result.unknownPatent);
     batch = [];
   };
   for await (const { line, cells } of rows) {
@@ -88,7 +112,7 @@ export async function ingestEvaluations(store: PatentStore, file: string, option
     const parsed = parseRow(texts, columns, defaultSource);
     if ('problems' in parsed) {
       summary.rejected++;
-      summary.rejections.push(...parsed.problems.map((problem) => ({ file, line, ...problem })));
+      summary.rejectionsOmitted += addCapped(summary.rejections, parsed.problems.map((problem) => ({ file, line, ...problem })));
       continue;
     }
     batch.push(parsed);
@@ -97,6 +121,11 @@ export async function ingestEvaluations(store: PatentStore, file: string, option
   if (!columns) throw new PatmatchError('invalid_input', `${file}: the file is empty`);
   flush();
   return summary;
+}
+
+/** A cell value in a message, cut to 60 characters. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
 function mapEvaluationColumns(file: string, header: readonly string[]): Map<EvaluationColumn, number> {
@@ -123,19 +152,19 @@ function parseRow(
   };
   const problems: Array<{ field: string; reason: string }> = [];
   const applicationNumber = normalizeApplicationNumber(cell('applicationNumber'));
-  if (!applicationNumber) problems.push({ field: ALIASES.applicationNumber[0]!, reason: `"${cell('applicationNumber')}" is not an application number` });
+  if (!applicationNumber) problems.push({ field: ALIASES.applicationNumber[0]!, reason: `${quote(cell('applicationNumber'))} is not an application number` });
   const scores = {} as Record<keyof typeof RANGES, number | null>;
   for (const [field, [low, high]] of Object.entries(RANGES) as Array<[keyof typeof RANGES, readonly [number, number]]>) {
     const text = cell(field);
     const value = text === '' ? null : Number(text);
     if (value !== null && (!Number.isFinite(value) || value < low || value > high)) {
-      problems.push({ field: ALIASES[field][0]!, reason: `"${text}" is not a number from ${low} to ${high}` });
+      problems.push({ field: ALIASES[field][0]!, reason: `${quote(text)} is not a number from ${low} to ${high}` });
     }
     scores[field] = value;
   }
   const tech6tText = cell('tech6t').toUpperCase();
   if (tech6tText !== '' && !(TECH_6T as readonly string[]).includes(tech6tText)) {
-    problems.push({ field: ALIASES.tech6t[0]!, reason: `"${tech6tText}" is not one of ${TECH_6T.join(', ')}` });
+    problems.push({ field: ALIASES.tech6t[0]!, reason: `${quote(tech6tText)} is not one of ${TECH_6T.join(', ')}` });
   }
   if (problems.length > 0 || !applicationNumber) return { problems };
   return { applicationNumber, ...scores, tech6t: (tech6tText || null) as Tech6T | null, source: cell('source') || defaultSource };

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
@@ -58,6 +58,34 @@ describe('ingest readers', () => {
     assert.match(summary.failed[0]?.reason ?? '', /KIPRIS error response 22: LIMIT EXCEEDED/);
   });
 
+  test('KIPRIS XML: markup inside a field keeps its text, repeated applicants are joined, UTF-16 is read', async () => {
+    const item = KIPRIS_ITEM('1020190155021', '수소 <sub>생산</sub> 장치', '<Applicant>둘째 출원인</Applicant>').replace(
+      '<![CDATA[본 발명은 <전극>에 관한 것이다.]]>',
+      '물(H<sub>2</sub>O)을 <i>분해</i>하는 장치',
+    );
+    const file = join(temp.dir, 'markup-utf16.xml');
+    const xml = kiprisXml(item).replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+    assert.equal((await ingest(temp.store, [file])).inserted, 1);
+    const stored = temp.store.getByApplicationNumber('1020190155021')!;
+    assert.deepEqual([stored.title, stored.abstract, stored.applicant], ['수소 생산 장치', '물(H2O)을 분해하는 장치', '인천대학교 산학협력단|둘째 출원인']);
+  });
+
+  test('KIPRIS advanced-search XML (<item>) is read; a response with other items fails with the reason', async () => {
+    const advanced = join(temp.dir, 'advanced.xml');
+    await writeFile(
+      advanced,
+      kiprisXml('<item><indexNo>1</indexNo><applicationNumber>1020190155022</applicationNumber><inventionTitle>고급 검색 특허</inventionTitle><astrtCont>요약문</astrtCont><applicantName>출원인 C</applicantName><ipcNumber>H01M 4/36</ipcNumber><registerStatus>소멸</registerStatus></item>'),
+    );
+    const other = join(temp.dir, 'other.xml');
+    await writeFile(other, kiprisXml('<trademark><name>상표</name></trademark>'));
+    const summary = await ingest(temp.store, [advanced, other]);
+    assert.equal(summary.inserted, 1);
+    const stored = temp.store.getByApplicationNumber('1020190155022')!;
+    assert.deepEqual([stored.title, stored.abstract, stored.applicant, stored.ipc, stored.registrationStatus], ['고급 검색 특허', '요약문', '출원인 C', ['H01M 4/36'], '소멸']);
+    assert.match(summary.failed[0]?.reason ?? '', /<items> holds <trademark>, not PatentUtilityInfo or item/);
+  });
+
   test('CP949 CSV with suffixed headers, multi-line cells, rejections with line numbers', async () => {
     const file = join(temp.dir, 'kipris-export.csv');
     const csv = [
@@ -95,6 +123,43 @@ describe('ingest readers', () => {
     assert.equal(summary.files[0]!.format, 'tsv');
     assert.equal(summary.inserted, 1);
     assert.equal(temp.store.getByApplicationNumber('1020180000201')!.applicationDate, '2018-05-05');
+  });
+
+  test('CSV/TSV rows that parsed wrongly are rejected, not stored shifted or swallowed', async () => {
+    const shifted = join(temp.dir, 'shifted.csv');
+    await writeFile(shifted, '출원번호,발명의 명칭,출원인,요약\n1020180000401,그래핀, 전극 제조,인천대학교,요약\n1020180000402,센서,인천대학교,요약\n');
+    const unclosed = join(temp.dir, 'unclosed.tsv');
+    await writeFile(unclosed, '출원번호\t발명의 명칭\t요약\n1020180000403\t제목1\t"따옴표로 시작하는 요약\n1020180000404\t제목2\t요약2\n1020180000405\t제목3\t"인용" 뒤\n');
+    const summary = await ingest(temp.store, [shifted, unclosed]);
+    const reasons = summary.rejections.map((r) => `${r.line} ${r.applicationNumber} ${r.field}: ${r.reason}`);
+    assert.deepEqual(reasons, [
+      '2 1020180000401 record: 5 cells where the header has 4: a value holding "," must be quoted, or every later column shifts',
+      '2 1020180000403 abstract: a quote opened in this cell is never closed, so 2 following row(s) (from 1020180000404) were read into it; close the quote, or write a quote inside a value as ""',
+    ]);
+    assert.equal(temp.store.getByApplicationNumber('1020180000402')!.applicant, '인천대학교');
+    assert.equal(temp.store.getByApplicationNumber('1020180000401'), null);
+  });
+
+  test('a CSV record of over a million characters stops the file there with the reason', async () => {
+    const file = join(temp.dir, 'huge.csv');
+    await writeFile(file, `출원번호,발명의 명칭,요약\n1020180000501,정상,요약\n1020180000502,거대,"${'가'.repeat(1_100_000)}"\n1020180000503,뒤,요약\n`);
+    const summary = await ingest(temp.store, [file]);
+    assert.equal(summary.inserted, 1);
+    assert.match(summary.failed[0]?.reason ?? '', /maximum number of tolerated bytes of 1000000 at line 3/i);
+  });
+
+    test('the encoding is judged on the whole file: an ASCII start hides no CP949 body, one stray byte spoils no UTF-8 file', async () => {
+    const header = 'applicationNumber,title,abstract\n';
+    const asciiRows = Array.from({ length: 2000 }, (_, i) => `10201900${String(10000 + i).padStart(5, '0')},ascii title ${i},plain english abstract ${'x'.repeat(20)}\n`).join('');
+    const late = join(temp.dir, 'cp949-late.csv');
+    await writeFile(late, Buffer.concat([Buffer.from(header + asciiRows), iconv.encode('1020190099001,한국어 제목,늦게 나오는 한국어 요약\n', 'cp949')]));
+    const stray = join(temp.dir, 'utf8-stray.csv');
+    await writeFile(stray, Buffer.concat([Buffer.from(`${header}1020190099002,그래핀 전극,요약 `), Buffer.from([0xe9]), Buffer.from(' 끝\n1020190099003,센서 장치,센서 요약\n')]));
+    assert.ok(asciiRows.length > 64 * 1024, 'the Korean row lies beyond the first 64 KiB');
+    await ingest(temp.store, [late, stray]);
+    assert.equal(temp.store.getByApplicationNumber('1020190099001')!.title, '한국어 제목');
+    assert.equal(temp.store.getByApplicationNumber('1020190099002')!.abstract, '요약 \ufffd 끝');
+    assert.equal(temp.store.getByApplicationNumber('1020190099003')!.title, '센서 장치');
   });
 
   test('XLSX written by exceljs: cover sheet skipped, title row above the header, dates and rich text', async () => {
@@ -142,14 +207,27 @@ describe('ingest readers', () => {
     await writeFile(join(folder, 'a.xml'), kiprisXml(KIPRIS_ITEM('1020190155009', '폴더 안')));
     const summary = await ingest(temp.store, [join(temp.dir, 'folder'), join(temp.dir, 'missing.csv'), join(folder, 'README.md')]);
     assert.equal(summary.inserted, 1);
-    assert.deepEqual(summary.skipped.map((s) => s.file).sort(), [join(folder, 'README.md'), join(folder, 'empty.csv')].sort());
+    // README.md is reported once, as the named file it also is.
+    assert.deepEqual(summary.skipped.map((s) => s.file), [join(folder, 'empty.csv')]);
     assert.deepEqual(summary.failed.map((f) => [f.file, f.reason]), [
       [join(temp.dir, 'missing.csv'), 'no such file or folder'],
       [join(folder, 'README.md'), 'not a KIPRIS XML response, CSV/TSV, XLSX or JSON Lines file'],
     ]);
   });
 
-  test('hostile files fail or are skipped with a reason, and never stop the run', async () => {
+  test('symbolic links that loop or repeat a file are followed once', async () => {
+    const folder = join(temp.dir, 'looping');
+    await mkdir(join(folder, 'sub'), { recursive: true });
+    await writeFile(join(folder, 'a.xml'), kiprisXml(KIPRIS_ITEM('1020190155031', '고리')));
+    await symlink('..', join(folder, 'sub', 'up'));
+    await symlink('.', join(folder, 'sub', 'self'));
+    await symlink(join(folder, 'a.xml'), join(folder, 'sub', 'again.xml'));
+    const summary = await ingest(temp.store, [folder]);
+    assert.deepEqual(summary.files.map((f) => f.file), [join(folder, 'a.xml')]);
+    assert.deepEqual(summary.failed, []);
+  });
+
+    test('hostile files fail or are skipped with a reason, and never stop the run', async () => {
     const folder = join(temp.dir, 'hostile');
     await mkdir(folder);
     await writeFile(join(folder, 'random.csv'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));

@@ -4,7 +4,7 @@
  * and accepted ones are upserted in one transaction per batch, so a killed run leaves whole
  * batches only and re-running it is safe (unchanged records stay unchanged).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Patent } from '../domain/index.js';
 import { normalizePatent } from '../domain/normalize/index.js';
@@ -154,18 +154,34 @@ interface Target {
   explicit: boolean;
 }
 
-/** Files to read: explicit files as given, folders walked recursively in name order (hidden entries skipped). */
+/**
+ * Files to read: explicit files as given, folders walked recursively in name order (hidden entries
+ * skipped). Each folder and file is visited once by its real path, so symbolic links that loop
+ * (`sub/up -> ..`) or point twice at one file cannot hang the walk or read a file twice.
+ */
 async function expand(paths: readonly string[], summary: IngestSummary): Promise<Target[]> {
   const targets: Target[] = [];
+  // Real path → its target (a file), or null (a folder).
+  const seen = new Map<string, Target | null>();
   const visit = async (path: string, explicit: boolean): Promise<void> => {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+    const real = info instanceof Error ? null : await realpath(path).catch(() => path);
+    if (real !== null && seen.has(real)) {
+      // Named on the command line after its folder found it: it is reported as a named file.
+      const earlier = seen.get(real);
+      if (explicit && earlier) earlier.explicit = true;
+      return;
+    }
     if (info instanceof Error) {
       summary.failed.push({ file: path, reason: info.code === 'ENOENT' ? 'no such file or folder' : info.message });
     } else if (info.isDirectory()) {
+      seen.set(real!, null);
       const entries = (await readdir(path)).filter((name) => !name.startsWith('.')).sort();
       for (const name of entries) await visit(join(path, name), false);
     } else if (info.isFile()) {
-      targets.push({ file: path, size: info.size, explicit });
+      const target = { file: path, size: info.size, explicit };
+      seen.set(real!, target);
+      targets.push(target);
     } else if (explicit) {
       summary.failed.push({ file: path, reason: 'not a regular file' });
     }

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Patent } from '../domain/index.js';
 import type { RawPatent } from '../domain/normalize/index.js';
-import { openText, readHead, detectEncoding, type PatentReader, type RawRecord } from './source.js';
+import { openText, detectFileEncoding, type PatentReader, type RawRecord } from './source.js';
 
 /** Fields read from a line; others (`id`, `revision`, `source` of an export, `kind` which the number decides) are ignored. */
 const FIELDS = [
@@ -34,7 +34,7 @@ const FIELDS = [
  * for await (const record of readJsonLines('patents.jsonl', {})) …
  */
 export const readJsonLines: PatentReader = async function* (path, options) {
-  const encoding = detectEncoding(await readHead(path));
+  const encoding = await detectFileEncoding(path);
   const lines = createInterface({ input: openText(path, encoding, options.onBytes), crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {

@@ -5,29 +5,48 @@
 import { SaxesParser } from 'saxes';
 import { PatmatchError } from '../domain/errors.js';
 import type { RawPatent } from '../domain/normalize/index.js';
-import { openText, readHead, type PatentReader, type RawRecord } from './source.js';
+import { detectEncoding, openText, readHead, type PatentReader, type RawRecord } from './source.js';
 
-const ITEM = 'PatentUtilityInfo';
-
-/** KIPRIS Plus element names to `Patent` fields; other elements (DrawingPath, SerialNumber …) are ignored. */
-const FIELDS: Readonly<Record<string, keyof RawPatent>> = {
-  Applicant: 'applicant',
-  ApplicationDate: 'applicationDate',
-  ApplicationNumber: 'applicationNumber',
-  Abstract: 'abstract',
-  InventionName: 'title',
-  InternationalpatentclassificationNumber: 'ipc',
-  OpeningNumber: 'openingNumber',
-  OpeningDate: 'openingDate',
-  PublicNumber: 'publicationNumber',
-  PublicDate: 'publicationDate',
-  RegistrationNumber: 'registrationNumber',
-  RegistrationDate: 'registrationDate',
-  RegistrationStatus: 'registrationStatus',
+/**
+ * Element names to `Patent` fields for each kind of item: `PatentUtilityInfo` of the KIPRIS Plus
+ * applicant search, and `item` of its advanced search (`getAdvancedSearch`). Other elements
+ * (DrawingPath, SerialNumber, indexNo …) are ignored.
+ */
+const ITEM_FIELDS: Readonly<Record<string, Readonly<Record<string, keyof RawPatent>>>> = {
+  PatentUtilityInfo: {
+    Applicant: 'applicant',
+    ApplicationDate: 'applicationDate',
+    ApplicationNumber: 'applicationNumber',
+    Abstract: 'abstract',
+    InventionName: 'title',
+    InternationalpatentclassificationNumber: 'ipc',
+    OpeningNumber: 'openingNumber',
+    OpeningDate: 'openingDate',
+    PublicNumber: 'publicationNumber',
+    PublicDate: 'publicationDate',
+    RegistrationNumber: 'registrationNumber',
+    RegistrationDate: 'registrationDate',
+    RegistrationStatus: 'registrationStatus',
+  },
+  item: {
+    applicantName: 'applicant',
+    applicationDate: 'applicationDate',
+    applicationNumber: 'applicationNumber',
+    astrtCont: 'abstract',
+    inventionTitle: 'title',
+    ipcNumber: 'ipc',
+    openNumber: 'openingNumber',
+    openDate: 'openingDate',
+    publicationNumber: 'publicationNumber',
+    publicationDate: 'publicationDate',
+    registerNumber: 'registrationNumber',
+    registerDate: 'registrationDate',
+    registerStatus: 'registrationStatus',
+  },
 };
 
 /**
- * Reads the `PatentUtilityInfo` items of a KIPRIS Plus response; `location.item` is the 1-based
+ * Reads the items of a KIPRIS Plus response (see `ITEM_FIELDS`); `location.item` is the 1-based
  * item index in the file. An error response (non-empty `resultCode` other than `00`) and
  * malformed XML throw a `PatmatchError` (the caller names the file), after the items read so far.
  *
@@ -35,19 +54,33 @@ const FIELDS: Readonly<Record<string, keyof RawPatent>> = {
  * for await (const record of readKiprisXml('120040373042-1.xml', {})) record.fields.applicationNumber;
  */
 export const readKiprisXml: PatentReader = async function* (path, options) {
-  const declared = /encoding\s*=\s*["']([\w-]+)["']/.exec((await readHead(path, 200)).toString('latin1'))?.[1];
+  const head = await readHead(path, 200);
+  const bom = detectEncoding(head);
+  // A UTF-16 declaration cannot be read as Latin-1 text: the BOM decides, else the declaration.
+  const declared = bom === 'utf16le' || bom === 'utf16be' ? bom : /encoding\s*=\s*["']([\w-]+)["']/.exec(head.toString('latin1'))?.[1];
   const parser = new SaxesParser({ position: true });
   const ready: RawRecord[] = [];
   const header: Record<string, string> = {};
   const stack: string[] = [];
   let item: RawPatent | null = null;
+  let fields: Readonly<Record<string, keyof RawPatent>> = {};
   let itemIndex = 0;
+  let sawItems = false;
+  const unknownItems = new Set<string>();
   let text = '';
+  // Depth of the field element being read: its text includes that of markup inside it (H<sub>2</sub>O).
+  let fieldDepth = 0;
 
   parser.on('opentag', (tag) => {
     stack.push(tag.name);
+    if (fieldDepth > 0) return;
     text = '';
-    if (tag.name === ITEM) item = {};
+    const parent = stack[stack.length - 2];
+    if (tag.name === 'items') sawItems = true;
+    if (parent === 'items') {
+      if (ITEM_FIELDS[tag.name]) [item, fields] = [{}, ITEM_FIELDS[tag.name]!];
+      else unknownItems.add(tag.name);
+    } else if (item && parent !== undefined && ITEM_FIELDS[parent] && fields[tag.name]) fieldDepth = stack.length;
   });
   const appendText = (chunk: string) => {
     text += chunk;
@@ -55,13 +88,19 @@ export const readKiprisXml: PatentReader = async function* (path, options) {
   parser.on('text', appendText);
   parser.on('cdata', appendText);
   parser.on('closetag', (tag) => {
+    const depth = stack.length;
     stack.pop();
     const parent = stack[stack.length - 1];
-    if (tag.name === ITEM && item) {
+    if (fieldDepth > 0) {
+      if (depth !== fieldDepth) return;
+      fieldDepth = 0;
+      const field = fields[tag.name]!;
+      const earlier = item![field];
+      // Repeated elements (several <Applicant>s) are joined as KIPRIS joins applicants: with |.
+      item![field] = typeof earlier === 'string' && earlier.trim() !== '' ? `${earlier}|${text}` : text;
+    } else if (parent === 'items' && item) {
       ready.push({ location: { item: ++itemIndex }, fields: item });
       item = null;
-    } else if (item && parent === ITEM && FIELDS[tag.name]) {
-      item[FIELDS[tag.name]!] = text;
     } else if (parent === 'header') {
       header[tag.name] = text.trim();
     }
@@ -82,5 +121,10 @@ export const readKiprisXml: PatentReader = async function* (path, options) {
   const code = header.resultCode ?? '';
   if (code !== '' && code !== '00') {
     throw new PatmatchError('invalid_input', `KIPRIS error response ${code}: ${header.resultMsg ?? ''}`.trim());
+  }
+  const known = Object.keys(ITEM_FIELDS).join(' or ');
+  if (!sawItems) throw new PatmatchError('invalid_input', `a <response> without <items>: not a KIPRIS Plus patent response (items of ${known})`);
+  if (itemIndex === 0 && unknownItems.size > 0) {
+    throw new PatmatchError('invalid_input', `<items> holds <${[...unknownItems].join('>, <')}>, not ${known}: not a KIPRIS Plus patent response`);
   }
 };

@@ -106,5 +106,14 @@ describe('ingest of the shared KIPRIS data', () => {
     const distribution = temp.store.classDistribution('IT');
     assert.ok(distribution.count > 0);
     assert.equal(distribution.pqi.length, distribution.count);
+
+    // A hostile file cannot grow the summary without bound: 10,000 listed, the rest counted.
+    const bad = Array.from({ length: 10_003 }, (_, i) => `x${i},1,1,1,1,IT,kpeg`);
+    const unknown = Array.from({ length: 10_002 }, (_, i) => `10203${String(i).padStart(8, '0')},1,1,1,1,IT,kpeg`);
+    await writeFile(file, ['application_number,pqi,rights_score,technology_score,commercial_score,tech_6t,source', ...bad, ...unknown, `1,${'9'.repeat(500)},1,1,1,IT,x`].join('\n'));
+    const hostile = await ingestEvaluations(temp.store, file);
+    assert.deepEqual([hostile.rejections.length, hostile.rejectionsOmitted], [10_000, 5]);
+    assert.deepEqual([hostile.unknownPatent.length, hostile.unknownPatentOmitted], [10_000, 2]);
+    assert.ok(hostile.rejectionsOmitted > 0 && JSON.stringify(hostile).length < 2_000_000);
   });
 });

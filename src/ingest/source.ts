@@ -71,6 +71,36 @@ export function detectEncoding(head: Buffer): 'utf8' | 'utf16le' | 'utf16be' | '
   }
 }
 
+/** Non-ASCII characters to look at before trusting the UTF-8 / CP949 decision. */
+const ENOUGH_NON_ASCII = 10_000;
+
+/**
+ * The text encoding of a whole file: a BOM, else UTF-8 unless over a quarter of its non-ASCII
+ * characters fail to decode as UTF-8, else CP949. Unlike `detectEncoding` on the first 64 KiB, an
+ * ASCII-only start does not hide a CP949 body, and one stray byte in a UTF-8 file does not turn
+ * every Korean field into mojibake (it becomes one U+FFFD). Reads until 10,000 non-ASCII characters
+ * have been seen, so a Korean file is decided within its first kilobytes.
+ *
+ * @example
+ * await detectFileEncoding('export.csv') // 'cp949'
+ */
+export async function detectFileEncoding(path: string): Promise<'utf8' | 'utf16le' | 'utf16be' | 'cp949'> {
+  const fromBom = detectEncoding(await readHead(path, 3));
+  if (fromBom === 'utf16le' || fromBom === 'utf16be') return fromBom;
+  const decoder = new TextDecoder('utf-8');
+  let nonAscii = 0;
+  let undecodable = 0;
+  for await (const chunk of openBytes(path) as AsyncIterable<Buffer>) {
+    for (const char of decoder.decode(chunk, { stream: true })) {
+      if (char.charCodeAt(0) < 0x80) continue;
+      nonAscii++;
+      if (char === '\ufffd') undecodable++;
+    }
+    if (nonAscii >= ENOUGH_NON_ASCII) break;
+  }
+  return undecodable > nonAscii * 0.25 ? 'cp949' : 'utf8';
+}
+
 /**
  * The first bytes of a file as text in its detected encoding, without BOM, for sniffing.
  *

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import iconv from 'iconv-lite';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,16 @@ describe('manager directory', () => {
     await assert.rejects(readManagersCsv(bad), /managers\.csv line 3, manager_email: Invalid email/);
     await writeFile(bad, 'applicant,manager_name,organization\nA,B,C\n');
     await assert.rejects(readManagersCsv(bad), /missing column\(s\) manager_email/);
+     await writeFile(bad, 'foo,bar\n');
+    await assert.rejects(readManagersCsv(bad), /missing column\(s\) applicant, manager_name, manager_email, organization \(found: foo, bar\)/);
+    await writeFile(bad, 'applicant,manager_name,manager_email,organization\n(주)에이치씨테크,담당자,a@h.example,H\n에이치씨테크 주식회사,담당자,b@h.example,H\n');
+    await assert.rejects(readManagersCsv(bad), /line 3, applicant: "에이치씨테크 주식회사" is the same applicant as line 2/);
+  });
+
+  test('a CP949 manager CSV (as Korean Excel saves it) is read as Korean, not mojibake', async () => {
+    const file = join(temp.home, 'managers-cp949.csv');
+    await writeFile(file, iconv.encode('applicant,manager_name,manager_email,organization\n인천대학교 산학협력단,홍길동,tlo@inu.example,인천대학교\n', 'cp949'));
+    assert.deepEqual(await readManagersCsv(file), [{ applicant: '인천대학교 산학협력단', name: '홍길동', email: 'tlo@inu.example', organization: '인천대학교' }]);
   });
 });
 

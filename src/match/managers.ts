@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import { applicantKeys, nameKey } from './names.js';
 import { parseInput } from './validate.js';
+import iconv from 'iconv-lite';
+import { detectFileEncoding } from '../ingest/source.js';
 
 /** The technology manager responsible for an applicant's patents. `organization` is their institution. */
 export interface Manager {
@@ -29,30 +31,41 @@ const managerCsvRecord = z.object({
 const MIN_PARTIAL_KEY = 4;
 
 /**
- * Reads and validates a manager directory CSV (UTF-8, BOM allowed, header row with
- * `applicant,manager_name,manager_email,organization`). Errors name the file, line and column.
+ * Reads and validates a manager directory CSV (UTF-8 with or without BOM, UTF-16 or CP949; header
+ * row with `applicant,manager_name,manager_email,organization`). Errors name the file, line and
+ * column; two rows for the same applicant (after `nameKey`) are an error, not a silent overwrite.
  *
  * @example
  * const managers = await readManagersCsv('../shared/data/kipris/sample-managers.csv');
  */
 export async function readManagersCsv(path: string): Promise<Manager[]> {
   const file = basename(path);
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const missingFile = (error: NodeJS.ErrnoException): never => {
     throw new PatmatchError('not_found', `${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  };
+  const encoding = await detectFileEncoding(path).catch(missingFile);
+  const text = iconv.decode(await readFile(path).catch(missingFile), encoding);
+  let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { bom: true, columns: true, skip_empty_lines: true, info: true, relax_column_count: false });
+    rows = parse(text, { bom: true, skip_empty_lines: true, info: true, relax_column_count: false }) as unknown as typeof rows;
   } catch (error) {
     throw new PatmatchError('invalid_input', `${file}: not a valid CSV (${(error as Error).message})`);
   }
-  const header = rows[0] ? Object.keys(rows[0].record) : [];
-  const missing = MANAGER_CSV_COLUMNS.filter((column) => rows.length > 0 && !header.includes(column));
+  const header = rows[0]?.record.map((cell) => cell.trim()) ?? [];
+  const missing = MANAGER_CSV_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new PatmatchError('invalid_input', `${file} header: missing column(s) ${missing.join(', ')}`);
+    throw new PatmatchError('invalid_input', `${file} header: missing column(s) ${missing.join(', ')} (found: ${header.join(', ') || 'nothing'})`);
   }
-  return rows.map(({ record, info }) => {
-    const row = parseInput(managerCsvRecord, record, `${file} line ${info.lines}`);
+  const lineOf = new Map<string, number>();
+  return rows.slice(1).map(({ record, info }) => {
+    const where = `${file} line ${info.lines}`;
+    const row = parseInput(managerCsvRecord, Object.fromEntries(header.map((column, i) => [column, record[i]])), where);
+    const key = nameKey(row.applicant);
+    const earlier = lineOf.get(key);
+    if (earlier !== undefined) {
+      throw new PatmatchError('invalid_input', `${where}, applicant: "${row.applicant}" is the same applicant as line ${earlier}; keep one row per applicant`);
+    }
+    lineOf.set(key, info.lines);
     return { applicant: row.applicant, name: row.manager_name, email: row.manager_email, organization: row.organization };
   });
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
-import { loadEmbedder } from '../embed/index.js';
-import { openLexicalIndex } from '../index/lexical/index.js';
-import { openVectors, readManifest, type OpenVectorsOptions } from '../index/vectors/index.js';
+import { loadEmbedder, type Embedder } from '../embed/index.js';
+import { openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
+import { openVectors, readManifest, type DenseVectors, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
-import { openStore } from '../store/index.js';
+import { indexFollowsStore, openStore, type PatentStore } from '../store/index.js';
 import { createSearchEngine } from './engine.js';
 import type { SearchEngine } from './types.js';
 
@@ -31,16 +31,36 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
     throw new PatmatchError('not_ready', `No index in ${home}: run \`patmatch index\` first`);
   }
   const store = openStore(home);
-  const lexical = await openLexicalIndex(layout.lexical);
-  const manifest = await readManifest(layout.vectors);
-  const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
-  if (embedder && manifest && embedder.id !== manifest.model) {
-    throw new PatmatchError(
-      'not_ready',
-      `The vectors in ${layout.vectors} were made by ${manifest.model}, but ${manifest.embedder} is now ${embedder.id}: run \`patmatch index\` again`,
-    );
+  const opened: { close(): unknown }[] = [store];
+  try {
+    const lexical = await openLexicalIndex(layout.lexical);
+    opened.push(lexical);
+    const manifest = await readManifest(layout.vectors);
+    // Store ids restart when the database is replaced: another database's indexes would name the wrong patents.
+    const stale = [
+      ['lexical index', { store: lexical.indexedStore, revision: lexical.indexedRevision }] as const,
+      ...(manifest ? [['vectors', { store: manifest.store ?? null, revision: manifest.revision }] as const] : []),
+    ].find(([, indexed]) => !indexFollowsStore(indexed, store));
+    if (stale) {
+      throw new PatmatchError('not_ready', `The ${stale[0]} of ${home} was built from another patent database: run \`patmatch index\` again`);
+    }
+    const embedder = manifest ? await loadEmbedder(manifest.embedder) : null;
+    if (embedder) opened.push({ close: () => embedder.close() });
+    if (embedder && manifest && embedder.id !== manifest.model) {
+      throw new PatmatchError(
+        'not_ready',
+        `The vectors in ${layout.vectors} were made by ${manifest.model}, but ${manifest.embedder} is now ${embedder.id}: run \`patmatch index\` again`,
+      );
+    }
+    const vectors = manifest ? await openVectors(layout.vectors, options) : null;
+    return engineOver(store, lexical, embedder, vectors);
+  } catch (error) {
+    for (const part of opened.reverse()) await part.close();
+    throw error;
   }
-  const vectors = manifest ? await openVectors(layout.vectors, options) : null;
+}
+
+function engineOver(store: PatentStore, lexical: LexicalIndex, embedder: Embedder | null, vectors: DenseVectors | null): SearchEngine {
   return createSearchEngine({
     store,
     lexical,

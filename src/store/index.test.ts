@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type PatentStore } from './index.js';
@@ -14,6 +16,30 @@ describe('patent store', () => {
     ({ home, store } = temp);
   });
   afterEach(() => temp.cleanup());
+
+  test('a write waits for another process holding the write lock instead of failing with "database is locked"', async () => {
+    store.upsertPatents([patent('1020160138184')], 'test:a');
+    // Another process (serve, a second ingest) writes for half a second.
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]); db.pragma('busy_timeout = 5000');
+        db.exec('BEGIN IMMEDIATE'); db.prepare("UPDATE patents SET title = title || '!'").run(); console.log('locked');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); db.exec('COMMIT');`, join(home, 'patmatch.db')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout!, 'data');
+    assert.deepEqual(store.upsertPatents([patent('1020170059992')], 'test:b'), { inserted: 1, updated: 0, unchanged: 0 });
+    assert.deepEqual(await once(holder, 'exit'), [0, null]);
+    assert.equal(store.count(), 2);
+  });
+
+  test('a registration number without a status means 등록, but never overwrites a status the store knows', () => {
+    store.upsertPatents([patent('1020160138184', { registrationNumber: '1018463630000', registrationStatus: '소멸' })], 'test:xml');
+    store.upsertPatents([patent('1020160138184', { registrationNumber: '1018463630000', registrationStatus: null })], 'test:csv');
+    assert.equal(store.getByApplicationNumber('1020160138184')!.registrationStatus, '소멸');
+    store.upsertPatents([patent('1020170059992', { registrationNumber: '1019999990000', registrationStatus: null })], 'test:csv');
+    assert.equal(store.getByApplicationNumber('1020170059992')!.registrationStatus, '등록');
+  });
 
   test('creates the home folder and a WAL database', () => {
     assert.ok(existsSync(join(home, 'patmatch.db')));

@@ -68,6 +68,8 @@ export interface PatentStore {
   count(): number;
   /** The greatest revision stored (0 when empty). */
   readonly currentRevision: number;
+  /** A random id of this database, recorded by the indexes built from it. */
+  readonly storeId: string;
   /** Ids of the patents matching every given filter; `null` when no filter is given. */
   filterIds(filters: SearchFilters): Set<number> | null;
   /** Stores evaluations of known patents in one transaction and lists the application numbers that are not stored. */
@@ -120,6 +122,10 @@ const SCHEMA = [
     source TEXT NOT NULL
   ) STRICT;
   CREATE INDEX evaluations_tech_6t ON evaluations (tech_6t);`,
+  // A random id per database: indexes record it, so a database replaced or restored from a backup
+  // (its ids and revisions starting over) is never matched against indexes of another one.
+  `CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  INSERT INTO store_meta (name, value) VALUES ('store_id', lower(hex(randomblob(16))));`,
 ];
 
 interface PatentRow {
@@ -179,6 +185,19 @@ const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
+ * Whether an index that reflects `indexed` (the store id and revision it recorded) can be brought up
+ * to date incrementally from `store`. Not when it was built from another database (replaced,
+ * restored from a backup), nor when the store's revisions went back. An index from before stores had
+ * ids (`store` null) is taken as this store's unless its revision is ahead.
+ *
+ * @example
+ * if (!indexFollowsStore({ store: manifest.store ?? null, revision: manifest.revision }, store)) rebuild();
+ */
+export function indexFollowsStore(indexed: { store: string | null; revision: number }, store: PatentStore): boolean {
+  return (indexed.store === null || indexed.store === store.storeId) && indexed.revision <= store.currentRevision;
+}
+
+/**
  * Opens (creating when needed) the store in `home`: the folder, `patmatch.db` in WAL mode and the
  * `patents` schema.
  *
@@ -186,17 +205,25 @@ const DEFAULT_BATCH_SIZE = 500;
  * const store = openStore(resolveHome(opts.home));
  */
 export function openStore(home: string): PatentStore {
-  mkdirSync(home, { recursive: true });
   const layout = homeLayout(home);
-  // Folders replaced whole (vectors, the trained model) come back if a replacement was cut short.
-  recoverReplacedDir(layout.vectors);
-  recoverReplacedDir(layout.defaultModel);
-  const db = new Database(layout.store);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, 'patents', SCHEMA);
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(home, { recursive: true });
+    // Folders replaced whole (vectors, the trained model) come back if a replacement was cut short.
+    recoverReplacedDir(layout.vectors);
+    recoverReplacedDir(layout.defaultModel);
+    db = new Database(layout.store);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, 'patents', SCHEMA);
+  } catch (error) {
+    db?.close();
+    if (error instanceof PatmatchError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PatmatchError('not_ready', `${layout.store} cannot be opened as a patmatch store (${reason}); check --home ${home}`);
+  }
   return new SqlitePatentStore(db);
 }
 
@@ -247,16 +274,22 @@ class SqlitePatentStore implements PatentStore {
     return this.statements.maxRevision.get()?.revision ?? 0;
   }
 
+  get storeId(): string {
+    return (this.db.prepare(`SELECT value FROM store_meta WHERE name = 'store_id'`).get() as { value: string }).value;
+  }
+
   upsertPatents(records: readonly Patent[], source: string): UpsertCounts {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
     if (records.length === 0) return counts;
+    // IMMEDIATE: the write lock is taken before the first read, so a writer in another process (serve,
+    // a second ingest) makes this wait (busy timeout) instead of failing with "database is locked".
     this.db.transaction(() => {
       let revision = this.currentRevision;
       for (const record of records) {
         assertStorable(record);
         const existing = this.statements.byNumber.get(record.applicationNumber);
         if (!existing) {
-          const { lastInsertRowid } = this.statements.insert.run({ ...toRow(record), source, revision: ++revision });
+          const { lastInsertRowid } = this.statements.insert.run({ ...toRow(withDerivedStatus(record)), source, revision: ++revision });
           this.writeIpc(Number(lastInsertRowid), record.ipc);
           counts.inserted++;
           continue;
@@ -271,7 +304,7 @@ class SqlitePatentStore implements PatentStore {
         this.writeIpc(stored.id, merged.ipc);
         counts.updated++;
       }
-    })();
+    }).immediate();
     return counts;
   }
 
@@ -363,7 +396,7 @@ class SqlitePatentStore implements PatentStore {
         if (existing) result.updated++;
         else result.inserted++;
       });
-    })();
+    }).immediate();
     return result;
   }
 
@@ -431,7 +464,15 @@ function mergePatent(stored: Patent, incoming: Patent): Patent {
     const empty = next === null || next === '' || (Array.isArray(next) && next.length === 0);
     merged[field] = empty ? stored[field] : next;
   }
-  return merged as unknown as Patent;
+  return withDerivedStatus(merged as unknown as Patent);
+}
+
+/**
+ * A patent with a registration number but no stated status is registered (등록). Derived here, after
+ * merging, so a file without a status column never overwrites a known one (소멸 stays 소멸).
+ */
+function withDerivedStatus(patent: Patent): Patent {
+  return patent.registrationStatus || !patent.registrationNumber ? patent : { ...patent, registrationStatus: '등록' };
 }
 
 function samePatent(a: Patent, b: Patent): boolean {

@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const report = await buildIndexes(resolveHome(globals.home), {
         embedder: flags.embedder,
         full: flags.full ?? false,
-        batchSize: parseInteger('--batch-size', flags.batchSize),
+        batchSize: parseInteger('--batch-size', flags.batchSize, 1, 100_000),
         onProgress: progress.onProgress,
       }).finally(progress.stop);
       if (globals.json) {

@@ -5,7 +5,7 @@ import { resolveHome } from '../context.js';
 import { startProgress } from '../progress.js';
 import { statSync } from 'node:fs';
 
-/** Unknown application numbers and rejections listed in the text summary; `--json` lists them all. */
+/** Unknown application numbers and rejections listed in the text summary; `--json` lists the first 10,000. */
 const SHOWN = 5;
 
 /**
@@ -35,12 +35,13 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify(summary)}\n`);
           return;
         }
+        const unknown = summary.unknownPatent.length + summary.unknownPatentOmitted;
         const lines = [
-          `read ${summary.read} · inserted ${summary.inserted} · updated ${summary.updated} · unchanged ${summary.unchanged} · rejected ${summary.rejected} · unknown patent ${summary.unknownPatent.length}`,
+          `read ${summary.read} · inserted ${summary.inserted} · updated ${summary.updated} · unchanged ${summary.unchanged} · rejected ${summary.rejected} · unknown patent ${unknown}`,
           ...summary.rejections.slice(0, SHOWN).map((r) => `  ${r.file} line ${r.line}, ${r.field}: ${r.reason}`),
         ];
         if (summary.unknownPatent.length > 0) {
-          const more = summary.unknownPatent.length > SHOWN ? ' …(--json lists all)' : '';
+          const more = unknown > SHOWN ? ' …(--json lists up to 10,000)' : '';
           lines.push(`not in the store (ingest the patents first): ${summary.unknownPatent.slice(0, SHOWN).join(', ')}${more}`);
         }
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -92,6 +92,9 @@ describe('normalizeDate', () => {
     ['2016-10-24T09:30:00+09:00', '2016-10-24'],
     [43797, '2019-11-28'],
     ['43797', '2019-11-28'],
+    [20160101, '2016-01-01'],
+    ['2016년 10월 24일', '2016-10-24'],
+    ['2016/10/24 오전 12:00:00', '2016-10-24'],
     [new Date(Date.UTC(2016, 9, 24)), '2016-10-24'],
     [new Date(Number.NaN), null],
     ['2019-02-30', null],
@@ -117,7 +120,9 @@ describe('normalizeText', () => {
     ['ｆｕｌｌ－ｗｉｄｔｈ', 'full-width'],
     ['탭\t과\r\n줄바꿈\u0000', '탭 과 줄바꿈'],
     ['\ufeff머리', '머리'],
-    [42, ''],
+    [42, '42'],
+    [1018463630000, '1018463630000'],
+    [Number.NaN, ''],
     [null, ''],
   ];
   for (const [input, expected] of cases) {
@@ -126,6 +131,17 @@ describe('normalizeText', () => {
 });
 
 describe('normalizePatent', () => {
+  test('a field longer than its limit rejects the record before any work on it', () => {
+    const result = normalizePatent({ applicationNumber: '1020160138184', title: '전극', abstract: '가'.repeat(50_001), applicant: 'a'.repeat(5_001) });
+    assert.deepEqual(result, {
+      ok: false,
+      problems: [
+        { field: 'abstract', reason: '50001 characters is longer than the limit of 50000' },
+        { field: 'applicant', reason: '5001 characters is longer than the limit of 5000' },
+      ],
+    });
+  });
+
   test('normalises every field and splits the title', () => {
     const result = normalizePatent({
       applicationNumber: '10-2016-0138184',
@@ -155,7 +171,7 @@ describe('normalizePatent', () => {
         publicationDate: null,
         registrationNumber: '1018463630000',
         registrationDate: '2018-04-02',
-        registrationStatus: '등록',
+        registrationStatus: null, // derived (등록) by the store, after merging with what it knows
         inventors: null,
         agent: null,
       },

@@ -43,13 +43,17 @@ export function kindOf(applicationNumber: string): PatentKind {
 
 /**
  * `text/normalize`'s `normalizeText` for values read from files: markup stripped, entities decoded,
- * NFKC, control characters removed, whitespace collapsed. Non-string input gives `''`.
+ * NFKC, control characters removed, whitespace collapsed. A finite number gives its digits; any
+ * other non-string input gives `''`.
  *
  * @example
  * normalizeText('  <b>그래핀</b>\u00a0 전극 ') // '그래핀 전극'
  */
 export function normalizeText(value: unknown): string {
-  return typeof value === 'string' ? normalizeFreeText(value) : '';
+  if (typeof value === 'string') return normalizeFreeText(value);
+  // Spreadsheets store numbers such as 등록번호 1018463630000 as numbers.
+  if (typeof value === 'number' && Number.isFinite(value)) return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  return '';
 }
 
 /**
@@ -134,7 +138,8 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 /**
  * A date to ISO `YYYY-MM-DD`. Accepts `20191128`, `2016.10.24`, `2016-10-24`, `2016/10/24`,
- * `2016. 10. 24.`, ISO timestamps, `Date` objects and Excel serial numbers (1900 date system).
+ * `2016. 10. 24.`, `2016년 10월 24일`, ISO timestamps, Excel's `2016/10/24 오전 12:00:00`, `Date`
+ * objects, Excel serial numbers (1900 date system) and numbers that spell a date (20191128).
  * Returns `null` for anything that is not a real calendar date.
  *
  * @example
@@ -144,11 +149,13 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
  */
 export function normalizeDate(value: unknown): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
-  if (typeof value === 'number') return excelSerialToIso(value);
+  // A spreadsheet number is a serial day, unless it spells a date as digits (20160101).
+  if (typeof value === 'number' && !(Number.isInteger(value) && value >= 19000101 && value <= 20991231)) return excelSerialToIso(value);
   const text = normalizeText(value);
   const match =
     /^(\d{4})(\d{2})(\d{2})$/.exec(text) ??
-    /^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+    /^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?(?:(?:[T ]|\s+(?:오전|오후|AM|PM)\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text) ??
+    /^(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일$/.exec(text);
   if (match) return isoIfValid(Number(match[1]), Number(match[2]), Number(match[3]));
   return /^\d{5}(\.\d+)?$/.test(text) ? excelSerialToIso(Number(text)) : null;
 }
@@ -189,14 +196,28 @@ const TEXT_FIELDS = [
 ] as const;
 
 /**
- * Normalises one raw record into a `Patent`: application number, kind, title split, IPC, dates,
- * texts, and a `등록` status derived from a registration number when no status is given.
+ * Longest raw value accepted per field (characters): an abstract of 50,000 is ten times the longest
+ * real one; anything longer is a broken export (a whole file in one cell) and would only slow
+ * indexing and search.
+ */
+export const MAX_FIELD_LENGTH = { abstract: 50_000, other: 5_000 } as const;
+
+/**
+ * Normalises one raw record into a `Patent`: application number, kind, title split, IPC, dates and
+ * texts. (A `등록` status is derived by the store, after merging with what it already knows.)
  *
  * @example
  * normalizePatent({ applicationNumber: '10-2016-0138184', title: '전극(ELECTRODE)', applicationDate: '2016.10.24' })
  * // { ok: true, patent: { applicationNumber: '1020160138184', title: '전극', titleEn: 'ELECTRODE', … } }
  */
 export function normalizePatent(raw: RawPatent): NormalizeResult {
+  const oversize = (Object.entries(raw) as [keyof Patent, unknown][]).flatMap(([field, value]): FieldProblem[] => {
+    const limit = field === 'abstract' ? MAX_FIELD_LENGTH.abstract : MAX_FIELD_LENGTH.other;
+    return typeof value === 'string' && value.length > limit
+      ? [{ field, reason: `${value.length} characters is longer than the limit of ${limit}` }]
+      : [];
+  });
+  if (oversize.length > 0) return { ok: false, problems: oversize };
   const problems: FieldProblem[] = [];
   const applicationNumber = normalizeApplicationNumber(raw.applicationNumber);
   if (!applicationNumber) {
@@ -224,7 +245,7 @@ export function normalizePatent(raw: RawPatent): NormalizeResult {
       ipc: normalizeIpc(raw.ipc),
       ...dates,
       ...texts,
-      registrationStatus: texts.registrationStatus ?? (texts.registrationNumber ? '등록' : null),
+      registrationStatus: texts.registrationStatus,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homeLayout } from '../../store/home.js';
-import { openStore, type PatentStore } from '../../store/index.js';
+import { indexFollowsStore, openStore, type PatentStore } from '../../store/index.js';
 import { openLexicalIndex } from '../lexical/index.js';
 import { buildVectors, readManifest, readManifestToRebuild, type VectorsBuildReport } from '../vectors/index.js';
 
@@ -69,7 +69,9 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
   const lexical = await openLexicalIndex(path);
   try {
     if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0 };
-    const from = settings.full ? 0 : lexical.indexedRevision;
+    const built = { store: lexical.indexedStore, revision: lexical.indexedRevision };
+    if (settings.full || !indexFollowsStore(built, store)) lexical.reset(store.storeId);
+    const from = lexical.indexedRevision;
     const total = store.count();
     let indexed = 0;
     for (const batch of store.iterate({ afterRevision: from })) {
@@ -77,7 +79,7 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
         batch.map((p) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract })),
       );
       // Batches come in revision order, so the last one's revision covers everything before it.
-      lexical.setIndexedRevision(batch[batch.length - 1]!.revision);
+      lexical.setIndexedRevision(batch[batch.length - 1]!.revision, store.storeId);
       indexed += batch.length;
       settings.onProgress?.('lexical', indexed, total);
     }

@@ -48,7 +48,12 @@ export interface LexicalIndex {
   upsert(docs: readonly LexicalDocument[]): Promise<void>;
   /** The store revision the index reflects, so `index` can update incrementally; 0 when empty or reset. */
   readonly indexedRevision: number;
-  setIndexedRevision(revision: number): void;
+  /** Records the revision reached, and the store it was read from. */
+  setIndexedRevision(revision: number, storeId?: string): void;
+  /** The id of the store the documents came from (`PatentStore.storeId`); null when never recorded. */
+  readonly indexedStore: string | null;
+  /** Removes every document and starts over for the given store, at revision 0. */
+  reset(storeId: string): void;
   count(): number;
   close(): void;
 }
@@ -125,6 +130,7 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
     writeMeta.run('indexed_revision', '0');
   })();
   let indexedRevision = Number(readMeta.get('indexed_revision')?.value ?? 0);
+  let indexedStore = readMeta.get('store_id')?.value ?? null;
 
   const rank = `-bm25(lexical_documents, @title, @titleEn, @abstract)`;
   const searchAll = db.prepare<[Record<string, unknown>], Neighbor>(
@@ -198,12 +204,24 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
     get indexedRevision() {
       return indexedRevision;
     },
-    setIndexedRevision(revision) {
+    setIndexedRevision(revision, storeId) {
       if (!Number.isSafeInteger(revision) || revision < 0) {
         throw new PatmatchError('invalid_input', `Lexical index revision ${revision} is not an integer ≥ 0`);
       }
       writeMeta.run('indexed_revision', String(revision));
       indexedRevision = revision;
+      if (storeId !== undefined) writeMeta.run('store_id', (indexedStore = storeId));
+    },
+    get indexedStore() {
+      return indexedStore;
+    },
+    reset(storeId) {
+      db.transaction(() => {
+        db.exec('DELETE FROM lexical_documents');
+        writeMeta.run('indexed_revision', '0');
+        writeMeta.run('store_id', storeId);
+      }).immediate();
+      [indexedRevision, indexedStore] = [0, storeId];
     },
     count: () => countRows.get()!.n,
     close: () => db.close(),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { absoluteEmbedderSpec, loadEmbedder } from '../../embed/index.js';
 import type { Embedder } from '../../embed/types.js';
-import type { PatentStore, StoredPatent } from '../../store/index.js';
+import { indexFollowsStore, type PatentStore, type StoredPatent } from '../../store/index.js';
 import { replaceDirAtomic, writeFileAtomic } from '../../util/atomic.js';
 import { HnswIndex } from '../hnsw/index.js';
 import { VectorTable } from '../table/index.js';
@@ -55,7 +55,11 @@ export async function buildVectors(
   const embedder = await loadEmbedder(options.embedder);
   try {
     const previous = await readManifestToRebuild(dir);
-    const reuse = previous !== null && !options.full && previous.model === embedder.id;
+    const reuse =
+      previous !== null &&
+      !options.full &&
+      previous.model === embedder.id &&
+      indexFollowsStore({ store: previous.store ?? null, revision: previous.revision }, store);
     const revision = store.currentRevision;
     const report: VectorsBuildReport = {
       model: embedder.id,
@@ -91,6 +95,7 @@ export async function buildVectors(
       embedder: absoluteEmbedderSpec(options.embedder),
       dimension: embedder.dimension,
       revision,
+      store: store.storeId,
       count: report.count,
       builtAt: new Date().toISOString(),
     };

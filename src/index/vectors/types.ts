@@ -9,6 +9,8 @@ export interface VectorsManifest {
   dimension: number;
   /** Store revision the vectors reflect (patents with a higher revision are not embedded yet). */
   revision: number;
+  /** `PatentStore.storeId` of the store they were built from (absent in folders built before ids). */
+  store?: string;
   count: number;
   builtAt: string;
 }
