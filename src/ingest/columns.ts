@@ -78,10 +78,15 @@ export function knownColumnCount(cells: readonly string[]): number {
  * assertMapFields({ titel: '특허명' }); // throws invalid_input
  */
 export function assertMapFields(overrides: Readonly<Record<string, string>>): void {
+  const fieldOfColumn = new Map<string, string>();
   for (const [field, column] of Object.entries(overrides)) {
     if (!(field in ALIASES)) {
       throw new PatmatchError('invalid_input', `--map ${field}=${column}: unknown field; use one of ${Object.keys(ALIASES).join(', ')}`);
     }
+    const key = /^\d+$/.test(column) ? `#${Number(column)}` : headerKey(column);
+    const other = fieldOfColumn.get(key);
+    if (other) throw new PatmatchError('invalid_input', `--map ${field}=${column}: that column is already mapped to ${other}`);
+    fieldOfColumn.set(key, field);
   }
 }
 
@@ -228,7 +233,14 @@ function rowProblems(cells: readonly unknown[], map: ColumnMap, delimiter: strin
  * throw missingHeader([], {});
  */
 export function missingHeader(seen: readonly TableRow[], overrides: Readonly<Record<string, string>>): PatmatchError {
-  const first = seen[0]?.cells.map(String).join(' | ') ?? '(empty file)';
+  const unmatched = Object.entries(overrides).filter(
+    ([, column]) => !/^\d+$/.test(column) && !seen.some((row) => row.cells.some((cell) => headerKey(cell) === headerKey(column))),
+  );
+  if (unmatched.length > 0) {
+    const [field, column] = unmatched[0]!;
+    return new PatmatchError('invalid_input', `--map ${field}=${column}: no column named "${column}" in the first ${HEADER_SEARCH_ROWS} rows`);
+  }
+  const first = seen[0]?.cells.map(String).join(' | ') || '(empty file)';
   const hint = Object.keys(overrides).length > 0 ? ' (after --map)' : '; name them with --map applicationNumber=<column> --map title=<column>';
   return new PatmatchError(
     'invalid_input',

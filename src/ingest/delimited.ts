@@ -9,19 +9,22 @@ import { knownColumnCount, tableRecords, type TableRow } from './columns.js';
 const DELIMITERS = [',', '\t', ';', '|'] as const;
 
 /**
- * The delimiter of a table from its first line: the candidate under which the most cells name
- * known patent columns, ties broken by the cell count (so a plain TSV still reads as TSV).
+ * The delimiter of a table: the candidate under which one of the first 10 lines (where the header
+ * is looked for; exports often start with a title line) has the most cells naming known patent
+ * columns, ties broken by the cell count (so a plain TSV still reads as TSV).
  *
  * @example
  * sniffDelimiter('출원번호\t발명의 명칭\n…') // '\t'
  */
 export function sniffDelimiter(text: string): string {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const lines = text.split(/\r\n|\r|\n/, 10);
   let best: { delimiter: string; named: number; cells: number } = { delimiter: ',', named: -1, cells: 0 };
-  for (const delimiter of DELIMITERS) {
-    const cells = firstLine.split(delimiter);
-    const named = knownColumnCount(cells);
-    if (named > best.named || (named === best.named && cells.length > best.cells)) best = { delimiter, named, cells: cells.length };
+  for (const line of lines) {
+    for (const delimiter of DELIMITERS) {
+      const cells = line.split(delimiter);
+      const named = knownColumnCount(cells);
+      if (named > best.named || (named === best.named && cells.length > best.cells)) best = { delimiter, named, cells: cells.length };
+    }
   }
   return best.delimiter;
 }

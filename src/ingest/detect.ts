@@ -7,7 +7,7 @@ import { readKiprisXml } from './kipris-xml.js';
 import { readDelimited, sniffDelimiter } from './delimited.js';
 import { readXlsx } from './xlsx.js';
 import { readJsonLines } from './jsonl.js';
-import { mapColumns, headerKey } from './columns.js';
+import { mapColumns, headerKey, missingHeader } from './columns.js';
 
 /** Formats patmatch reads. */
 export type PatentFormat = 'kipris-xml' | 'xlsx' | 'jsonl' | 'csv' | 'tsv';
@@ -39,12 +39,13 @@ export async function detectFormat(path: string, map: Readonly<Record<string, st
   }
   if (text.startsWith('{')) return { format: 'jsonl', reader: readJsonLines };
   const delimiter = sniffDelimiter(text);
-  const rows = text.split(/\r?\n/, 10).map((line) => line.split(delimiter));
+  const rows = text.split(/\r\n|\r|\n/, 10).map((line) => line.split(delimiter));
   if (rows[0]!.some((cell) => headerKey(cell) === 'pqi')) {
     return { format: null, reason: 'an evaluations table: load it with `patmatch ingest-evaluations`' };
   }
   if (rows.some((row) => mapColumns(row, map))) return { format: delimiter === '\t' ? 'tsv' : 'csv', reader: readDelimited };
   if (rows[0]!.length > 1) {
+    if (map && Object.keys(map).length > 0) return { format: null, reason: missingHeader(rows.map((cells, i) => ({ line: i + 1, cells })), map).message };
     const header = rows[0]!.join(' | ').slice(0, 160);
     return { format: null, reason: `a table without application-number and title columns (header: ${header}); name them with --map` };
   }

@@ -125,7 +125,25 @@ describe('ingest readers', () => {
     assert.equal(temp.store.getByApplicationNumber('1020180000201')!.applicationDate, '2018-05-05');
   });
 
-  test('CSV/TSV rows that parsed wrongly are rejected, not stored shifted or swallowed', async () => {
+  test('--map names what it cannot apply: an unknown column, or one column for two fields', async () => {
+    const file = join(temp.dir, 'plain.csv');
+    await writeFile(file, '출원번호,발명의 명칭\n1020180000701,제목\n');
+    const summary = await ingest(temp.store, [file], { map: { agent: '대리인' } });
+    assert.deepEqual(summary.failed.map((f) => f.reason), ['--map agent=대리인: no column named "대리인" in the first 10 rows']);
+    await assert.rejects(ingest(temp.store, [file], { map: { title: '1', applicationNumber: '1' } }), /--map applicationNumber=1: that column is already mapped to title/);
+  });
+
+    test('a TSV with a title line above its header, and a CSV with old Mac (CR) line ends, are read', async () => {
+    const titled = join(temp.dir, 'titled.tsv');
+    await writeFile(titled, '특허 검색 결과 (2024-01-01)\n출원번호\t발명의 명칭\t요약\n1020180000601\t그래핀 전극\t요약, 쉼표\n');
+    const mac = join(temp.dir, 'mac.csv');
+    await writeFile(mac, '출원번호,발명의 명칭\r1020180000602,제목1\r1020180000603,제목2\r');
+    const summary = await ingest(temp.store, [titled, mac]);
+    assert.deepEqual(summary.files.map((f) => [f.format, f.inserted]), [['tsv', 1], ['csv', 2]]);
+    assert.equal(temp.store.getByApplicationNumber('1020180000601')!.abstract, '요약, 쉼표');
+  });
+
+    test('CSV/TSV rows that parsed wrongly are rejected, not stored shifted or swallowed', async () => {
     const shifted = join(temp.dir, 'shifted.csv');
     await writeFile(shifted, '출원번호,발명의 명칭,출원인,요약\n1020180000401,그래핀, 전극 제조,인천대학교,요약\n1020180000402,센서,인천대학교,요약\n');
     const unclosed = join(temp.dir, 'unclosed.tsv');

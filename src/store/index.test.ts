@@ -39,6 +39,8 @@ describe('patent store', () => {
     assert.equal(store.getByApplicationNumber('1020160138184')!.registrationStatus, '소멸');
     store.upsertPatents([patent('1020170059992', { registrationNumber: '1019999990000', registrationStatus: null })], 'test:csv');
     assert.equal(store.getByApplicationNumber('1020170059992')!.registrationStatus, '등록');
+    // What an index update from a revision reads (its progress total): only the patents changed since.
+    assert.deepEqual([store.count(), store.count(store.currentRevision - 1), store.count(store.currentRevision)], [2, 1, 0]);
   });
 
   test('creates the home folder and a WAL database', () => {

@@ -65,7 +65,8 @@ export interface PatentStore {
   getByApplicationNumber(applicationNumber: string): StoredPatent | null;
   /** Batches of patents in revision order. */
   iterate(options?: IterateOptions): IterableIterator<StoredPatent[]>;
-  count(): number;
+  /** Patents stored; with `afterRevision`, those changed after that revision (what an index update reads). */
+  count(afterRevision?: number): number;
   /** The greatest revision stored (0 when empty). */
   readonly currentRevision: number;
   /** A random id of this database, recorded by the indexes built from it. */
@@ -246,7 +247,7 @@ class SqlitePatentStore implements PatentStore {
       deleteIpc: db.prepare('DELETE FROM patent_ipc WHERE patent_id = ?'),
       insertIpc: db.prepare('INSERT INTO patent_ipc (patent_id, position, code) VALUES (?, ?, ?)'),
       maxRevision: db.prepare<[], { revision: number | null }>('SELECT MAX(revision) AS revision FROM patents'),
-      count: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM patents'),
+      count: db.prepare<[number], { count: number }>('SELECT COUNT(*) AS count FROM patents WHERE revision > ?'),
       batch: db.prepare<[number, number], unknown[]>(`${selectPatents} WHERE revision > ? ORDER BY revision LIMIT ?`).raw(),
       idByNumber: db.prepare<[string], { id: number }>('SELECT id FROM patents WHERE application_number = ?'),
       evaluation: db.prepare<[number], Omit<EvaluationRow, 'application_number'>>(
@@ -335,8 +336,8 @@ class SqlitePatentStore implements PatentStore {
     }
   }
 
-  count(): number {
-    return this.statements.count.get()?.count ?? 0;
+  count(afterRevision = 0): number {
+    return this.statements.count.get(afterRevision)?.count ?? 0;
   }
 
   filterIds(filters: SearchFilters): Set<number> | null {

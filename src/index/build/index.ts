@@ -72,7 +72,7 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
     const built = { store: lexical.indexedStore, revision: lexical.indexedRevision };
     if (settings.full || !indexFollowsStore(built, store)) lexical.reset(store.storeId);
     const from = lexical.indexedRevision;
-    const total = store.count();
+    const total = store.count(from);
     let indexed = 0;
     for (const batch of store.iterate({ afterRevision: from })) {
       await lexical.upsert(

@@ -83,8 +83,9 @@ export async function buildVectors(
           VectorTable.load(join(dir, vectorFiles.titleTable)),
         ])
       : [createTable(embedder), createTable(embedder)];
-    const total = store.count();
-    for (const batch of store.iterate({ afterRevision: reuse ? previous.revision : 0, batchSize: options.batchSize })) {
+    const from = reuse ? previous.revision : 0;
+    const total = store.count(from);
+    for (const batch of store.iterate({ afterRevision: from, batchSize: options.batchSize })) {
       await addBatch(batch, embedder, { graph, abstracts, titles }, report);
       options.onProgress?.(report.embedded, total);
     }
