@@ -333,7 +333,15 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.deepEqual(statuses.slice(10), [429, 429]);
   });
 
-  test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
+  test('the OpenAPI document gives each match route its success status and problem answers', async () => {
+    const { body } = await call(null, 'GET', '/api/openapi.json');
+    const responses = (path: string, method: string) => Object.keys(body.paths[path][method].responses).sort();
+    assert.deepEqual(responses('/api/demands', 'post'), ['201', '400', '401', '403', '404', '409']);
+    assert.deepEqual(responses('/api/auth/logout', 'post'), ['204', '400', '401', '403', '404', '409']);
+    assert.deepEqual(responses('/api/matches/{id}/status', 'post'), ['200', '400', '401', '403', '404', '409']);
+  });
+
+    test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
     const fields = { email: 'buyer@corp.example', password: 'correct horse battery' };
     // Another site posting the form would log the victim into the attacker's account.
     const crossSite = await postForm('/api/auth/login', { ...fields, next: '/#/match' }, { origin: 'http://evil.example' });

@@ -53,6 +53,17 @@ const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'fai
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The OpenAPI description of a JSON route: its success status and the problems it can answer.
+ * Bodies are checked with zod in the handlers, so the success schema only says "an object" (it
+ * must not drop fields when Fastify serialises with it).
+ */
+function described(tag: string, summary: string, status: 200 | 201 | 204 = 200) {
+  const success = status === 204 ? { description: 'No content', type: 'null' } : { description: 'The answer', type: 'object', additionalProperties: true };
+  const problem = { $ref: 'Problem#' };
+  return { tags: [tag], summary, response: { [status]: success, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } };
+}
+
 function requireUser(request: FastifyRequest): User {
   if (!request.principal) {
     throw new PatmatchError('unauthorized', 'log in (POST /api/auth/login) or send Authorization: Bearer <token>');
@@ -158,7 +169,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     app.post(
       '/api/auth/login',
       {
-        schema: { tags: ['auth'], summary: 'Log in; sets the httpOnly session cookie and returns the CSRF token' },
+        schema: described('auth', 'Log in; sets the httpOnly session cookie and returns the CSRF token'),
         // Route config (not a preHandler) so that it replaces, rather than races, a server-wide limiter.
         config: {
           rateLimit: {
@@ -186,70 +197,70 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
         return { user, csrfToken: session.csrfToken };
       },
     );
-    app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End the session' } }, async (request, reply) => {
+    app.post('/api/auth/logout', { schema: described('auth', 'End the session', 204) }, async (request, reply) => {
       const session = request.cookies[SESSION_COOKIE];
       if (session) accounts.revoke(session);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     });
-    app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in user and their CSRF token' } }, async (request) => ({
+    app.get('/api/auth/me', { schema: described('auth', 'The logged-in user and their CSRF token') }, async (request) => ({
       user: requireUser(request),
       csrfToken: request.principal?.csrfToken ?? null,
     }));
-    app.post('/api/auth/tokens', { schema: { tags: ['auth'], summary: 'Create an API token (shown once)' } }, async (request, reply) => {
+    app.post('/api/auth/tokens', { schema: described('auth', 'Create an API token (shown once)', 201) }, async (request, reply) => {
       const user = requireUser(request);
       return reply.code(201).send({ token: accounts.createApiToken(user.id) });
     });
 
-    app.post('/api/demands', { schema: { tags: ['match'], summary: 'Register a demand and get its recommendations' } }, async (request, reply) => {
+    app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201) }, async (request, reply) => {
       const user = requireUser(request);
       if (user.role === 'manager') throw new PatmatchError('forbidden', 'managers answer demands; log in as a demander to register one');
       return reply.code(201).send(await service.createDemand(user, request.body));
     });
-    app.get('/api/demands', { schema: { tags: ['match'], summary: 'Your demands' } }, async (request) => ({
+    app.get('/api/demands', { schema: described('match', 'Your demands') }, async (request) => ({
       demands: service.listDemands(requireUser(request)),
     }));
-    app.get('/api/demands/:id', { schema: { tags: ['match'], summary: 'A demand with its matches and timelines' } }, async (request) => {
+    app.get('/api/demands/:id', { schema: described('match', 'A demand with its matches and timelines') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'demand id');
       return service.getDemand(requireUser(request), id);
     });
-    app.post('/api/demands/:id/matches', { schema: { tags: ['match'], summary: 'Request the selected patents' } }, async (request, reply) => {
+    app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201) }, async (request, reply) => {
       const { id } = parseInput(idParams, request.params, 'demand id');
       return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
     });
 
-    app.get('/api/matches', { schema: { tags: ['match'], summary: "A manager's inbox: their organisation's match requests" } }, async (request) => ({
+    app.get('/api/matches', { schema: described('match', "A manager's inbox: their organisation's match requests") }, async (request) => ({
       matches: service.listManagedMatches(requireUser(request)),
     }));
-    app.get('/api/matches/:id', { schema: { tags: ['match'], summary: 'One match with its timeline' } }, async (request) => {
+    app.get('/api/matches/:id', { schema: described('match', 'One match with its timeline') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.getMatch(requireUser(request), id);
     });
-    app.post('/api/matches/:id/status', { schema: { tags: ['match'], summary: 'Change the status of a match' } }, async (request) => {
+    app.post('/api/matches/:id/status', { schema: described('match', 'Change the status of a match') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.changeStatus({ user: requireUser(request) }, id, request.body);
     });
-    app.post('/api/matches/:id/messages', { schema: { tags: ['match'], summary: 'Add a message to the timeline' } }, async (request) => {
+    app.post('/api/matches/:id/messages', { schema: described('match', 'Add a message to the timeline') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.postMessage({ user: requireUser(request) }, id, request.body);
     });
 
-    app.get('/api/admin/queue', { schema: { tags: ['admin'], summary: 'Matches without a known manager' } }, async (request) => ({
+    app.get('/api/admin/queue', { schema: described('admin', 'Matches without a known manager') }, async (request) => ({
       matches: service.adminQueue(requireUser(request)),
     }));
-    app.post('/api/admin/matches/:id/manager', { schema: { tags: ['admin'], summary: 'Route a queued match to a manager' } }, async (request) => {
+    app.post('/api/admin/matches/:id/manager', { schema: described('admin', 'Route a queued match to a manager') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.assignManager(requireUser(request), id, request.body);
     });
     const requireAdmin = (request: FastifyRequest): void => {
       if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
     };
-    app.get('/api/admin/outbox', { schema: { tags: ['admin'], summary: 'Outgoing emails (e.g. ?state=failed)' } }, async (request) => {
+    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)') }, async (request) => {
       requireAdmin(request);
       const { state } = parseInput(outboxQuery, request.query, 'outbox query');
       return { emails: service.outbox.list(state as OutboxState | undefined) };
     });
-    app.post('/api/admin/outbox/:id/retry', { schema: { tags: ['admin'], summary: 'Send a failed email again' } }, async (request) => {
+    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed email again') }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'outbox id');
       return service.retryEmail(requireUser(request), id);
     });
