@@ -133,7 +133,7 @@ describe('ingest readers', () => {
     await assert.rejects(ingest(temp.store, [file], { map: { title: '1', applicationNumber: '1' } }), /--map applicationNumber=1: that column is already mapped to title/);
   });
 
-    test('a TSV with a title line above its header, and a CSV with old Mac (CR) line ends, are read', async () => {
+  test('a TSV with a title line above its header, and a CSV with old Mac (CR) line ends, are read', async () => {
     const titled = join(temp.dir, 'titled.tsv');
     await writeFile(titled, '특허 검색 결과 (2024-01-01)\n출원번호\t발명의 명칭\t요약\n1020180000601\t그래핀 전극\t요약, 쉼표\n');
     const mac = join(temp.dir, 'mac.csv');
@@ -143,7 +143,7 @@ describe('ingest readers', () => {
     assert.equal(temp.store.getByApplicationNumber('1020180000601')!.abstract, '요약, 쉼표');
   });
 
-    test('CSV/TSV rows that parsed wrongly are rejected, not stored shifted or swallowed', async () => {
+  test('CSV/TSV rows that parsed wrongly are rejected, not stored shifted or swallowed', async () => {
     const shifted = join(temp.dir, 'shifted.csv');
     await writeFile(shifted, '출원번호,발명의 명칭,출원인,요약\n1020180000401,그래핀, 전극 제조,인천대학교,요약\n1020180000402,센서,인천대학교,요약\n');
     const unclosed = join(temp.dir, 'unclosed.tsv');
@@ -166,7 +166,7 @@ describe('ingest readers', () => {
     assert.match(summary.failed[0]?.reason ?? '', /maximum number of tolerated bytes of 1000000 at line 3/i);
   });
 
-    test('the encoding is judged on the whole file: an ASCII start hides no CP949 body, one stray byte spoils no UTF-8 file', async () => {
+  test('the encoding is judged on the whole file: an ASCII start hides no CP949 body, one stray byte spoils no UTF-8 file', async () => {
     const header = 'applicationNumber,title,abstract\n';
     const asciiRows = Array.from({ length: 2000 }, (_, i) => `10201900${String(10000 + i).padStart(5, '0')},ascii title ${i},plain english abstract ${'x'.repeat(20)}\n`).join('');
     const late = join(temp.dir, 'cp949-late.csv');
@@ -245,7 +245,7 @@ describe('ingest readers', () => {
     assert.deepEqual(summary.failed, []);
   });
 
-    test('hostile files fail or are skipped with a reason, and never stop the run', async () => {
+  test('hostile files fail or are skipped with a reason, and never stop the run', async () => {
     const folder = join(temp.dir, 'hostile');
     await mkdir(folder);
     await writeFile(join(folder, 'random.csv'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));

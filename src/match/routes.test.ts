@@ -341,7 +341,7 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.deepEqual(responses('/api/matches/{id}/status', 'post'), ['200', '400', '401', '403', '404', '409']);
   });
 
-    test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
+  test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
     const fields = { email: 'buyer@corp.example', password: 'correct horse battery' };
     // Another site posting the form would log the victim into the attacker's account.
     const crossSite = await postForm('/api/auth/login', { ...fields, next: '/#/match' }, { origin: 'http://evil.example' });
