@@ -102,6 +102,8 @@ describe('GET /api/search', () => {
     ['control characters', 'q=%E2%80%8B%00abc', 'q'],
     ['top over 100', 'q=abc&top=101', 'top'],
     ['top not a number', 'q=abc&top=ten', 'top'],
+    ['top in hexadecimal', 'q=abc&top=0x10', 'top'],
+    ['page in exponent form', 'q=abc&page=1e1', 'page'],
     ['page 0', 'q=abc&page=0', 'page'],
     ['unknown mode', 'q=abc&mode=magic', 'mode'],
     ['malformed IPC', 'q=abc&ipc=%3Cscript%3E', 'ipc'],

@@ -95,6 +95,13 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
       const detail = 'The query string is not valid percent-encoded UTF-8: each % must start a UTF-8 byte sequence such as %EA%B0%80';
       return sendProblem(reply, problem(400, 'invalid_input', detail, request.url.split('?')[0]));
     }
+    // The schema's number coercion would read top=0x10 as 16 and page=1e1 as 10.
+    const { top, page } = (request.query ?? {}) as Record<string, unknown>;
+    const notDigits = Object.entries({ top, page }).find(([, value]) => typeof value === 'string' && !/^\d+$/.test(value));
+    if (notDigits && request.url.startsWith('/api/')) {
+      const detail = `querystring.${notDigits[0]}: "${String(notDigits[1]).slice(0, 20)}" is not a whole number written in digits`;
+      return sendProblem(reply, problem(400, 'invalid_input', detail, request.url.split('?')[0]));
+    }
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
