@@ -75,7 +75,8 @@ function validationLines(error: FastifyError): string[] {
   const context = error.validationContext ?? 'request';
   return (error.validation ?? []).map((issue) => {
     const field = issue.instancePath ? issue.instancePath.slice(1).replaceAll('/', '.') : '';
-    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const { missingProperty: missing, additionalProperty: unknown } = issue.params as { missingProperty?: string; additionalProperty?: string };
+    if (unknown !== undefined) return `${context}${field ? `.${field}` : ''}.${unknown}: is not a known parameter`;
     const name = field || missing || '';
     return `${context}${name ? `.${name}` : ''}: ${missing && !field ? 'is required' : issue.message ?? 'is invalid'}`;
   });
