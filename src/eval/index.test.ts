@@ -34,6 +34,11 @@ describe('eval sts', () => {
     assert.equal(fromTsv.spearman, 1);
     assert.ok(fromTsv.pearson > 0.8);
     assert.deepEqual(await evaluateStsFile(json, { home: dir, model: modelDir }), fromTsv);
+    // Fewer than two pairs, or one gold score for all, measure nothing: an error, not a 0.
+    await writeFile(tsv, 'score\tsentence1\tsentence2\n');
+    await assert.rejects(evaluateStsFile(tsv, { home: dir, model: modelDir }), /needs at least 2 pairs, got 0/);
+    await writeFile(tsv, ['score\tsentence1\tsentence2', ...PAIRS.map(([a, b]) => `3\t${a}\t${b}`)].join('\n'));
+    await assert.rejects(evaluateStsFile(tsv, { home: dir, model: modelDir }), /every gold score is 3/);
     });
   });
 
@@ -42,6 +47,13 @@ describe('eval sts', () => {
     const tsv = join(dir, 'bad.tsv');
     await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\nabc\t문장\t문장\n');
     await assert.rejects(evaluateStsFile(tsv, { home: dir, model: dir }), /bad\.tsv line 3: score is not a number/);
+    await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\n\t문장\t문장\n');
+    await assert.rejects(evaluateStsFile(tsv, { home: dir, model: dir }), /bad\.tsv line 3: score is not a number/, 'a blank score is not 0');
+    const json = join(dir, 'bad.json');
+    for (const label of [null, true, [3]]) {
+      await writeFile(json, JSON.stringify([{ sentence1: '문장', sentence2: '문장', labels: { label } }]));
+      await assert.rejects(evaluateStsFile(json, { home: dir, model: dir }), /bad\.json record 0: score is not a number/, JSON.stringify(label));
+    }
     await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\n');
     await assert.rejects(evaluateStsFile(tsv, { home: dir }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_ready');
     });

@@ -55,7 +55,7 @@ export async function readStsPairs(path: string): Promise<StsPair[]> {
   lines.slice(1).forEach((line, index) => {
     if (line.trim() === '') return;
     const cells = line.split('\t');
-    pairs.push(checkedPair(cells[s1Col], cells[s2Col], Number(cells[scoreCol]), `${path} line ${index + 2}`));
+    pairs.push(checkedPair(cells[s1Col], cells[s2Col], scoreOf(cells[scoreCol]), `${path} line ${index + 2}`));
   });
   return pairs;
 }
@@ -69,8 +69,14 @@ function parseKlueSts(text: string, path: string): StsPair[] {
   }
   if (!Array.isArray(rows)) throw new PatmatchError('invalid_input', `${path}: expected a JSON array of KLUE-STS records`);
   return rows.map((row: { sentence1?: unknown; sentence2?: unknown; labels?: { label?: unknown } }, i) =>
-    checkedPair(row?.sentence1, row?.sentence2, Number(row?.labels?.label), `${path} record ${i}`),
+    checkedPair(row?.sentence1, row?.sentence2, scoreOf(row?.labels?.label), `${path} record ${i}`),
   );
+}
+
+/** A gold score from a cell or a JSON value: a number, or number text; anything else (blank, null, true, [3]) is NaN. */
+function scoreOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
 }
 
 function checkedPair(sentence1: unknown, sentence2: unknown, score: number, where: string): StsPair {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SUBWORD_TOKENIZER_FILE } from '../../text/subword/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { homeLayout } from '../../store/home.js';
 import { createAnalyzer } from '../../text/index.js';
@@ -49,6 +51,8 @@ export function register(program: Command): void {
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const home = resolveHome(globals.home);
+      // Checked before minutes of training: the folder is replaced whole at the end.
+      if (flags.out) assertReplaceableModelDir(resolve(flags.out));
       const data = await readTrainingData(home, trainingSources(flags));
       const analyzer = await createAnalyzer();
       const bar = startProgress('training', 1);
@@ -78,6 +82,23 @@ export function register(program: Command): void {
           : `Trained in ${summary.seconds} s; kept epoch ${model.bestEpoch}${best === null ? '' : ` (dev Spearman ${best.toFixed(4)})`}.\nModel: ${out}\n`,
       );
     });
+}
+
+/**
+ * Checks a `train --out` folder: it is replaced whole, so it must be missing, an empty folder or a model folder (it holds
+ * `patmatch_tokenizer.json`): `--out .` or `--out <home>` would otherwise delete what is there.
+ *
+ * @example
+ * assertReplaceableModelDir('/tmp/new-model'); // ok; throws for a home folder
+ */
+export function assertReplaceableModelDir(dir: string): void {
+  const info = statSync(dir, { throwIfNoEntry: false });
+  if (!info) return;
+  if (!info.isDirectory()) throw new PatmatchError('invalid_input', `--out ${dir}: is a file, not a model folder; name a new folder`);
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(SUBWORD_TOKENIZER_FILE)) {
+    throw new PatmatchError('invalid_input', `--out ${dir}: holds other files (${entries.slice(0, 3).join(', ')}…), not a patmatch model; it would be replaced whole, so name a new or empty folder`);
+  }
 }
 
 function trainingSources(flags: TrainFlags): TrainingSources {
