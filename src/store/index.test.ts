@@ -33,7 +33,25 @@ describe('patent store', () => {
     assert.equal(store.count(), 2);
   });
 
-  test('a registration number without a status means 등록, but never overwrites a status the store knows', () => {
+  test('opening a store another process is writing does not wait for its write lock', async () => {
+    store.close();
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]);
+        db.exec('BEGIN IMMEDIATE'); db.prepare("INSERT INTO store_meta VALUES ('probe', '1')").run(); console.log('locked');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6000); db.exec('ROLLBACK');`, join(home, 'patmatch.db')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout!, 'data');
+    // The busy timeout is 5 s: before, the migration check took the write lock and failed here.
+    store = openStore(home);
+    assert.equal(store.count(), 0);
+    store.close();
+    holder.kill();
+    await once(holder, 'exit');
+  });
+
+    test('a registration number without a status means 등록, but never overwrites a status the store knows', () => {
     store.upsertPatents([patent('1020160138184', { registrationNumber: '1018463630000', registrationStatus: '소멸' })], 'test:xml');
     store.upsertPatents([patent('1020160138184', { registrationNumber: '1018463630000', registrationStatus: null })], 'test:csv');
     assert.equal(store.getByApplicationNumber('1020160138184')!.registrationStatus, '소멸');

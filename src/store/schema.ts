@@ -13,6 +13,9 @@ import type Database from 'better-sqlite3';
  * ]);
  */
 export function migrate(db: Database.Database, module: string, steps: readonly string[]): void {
+  // Up to date (the usual case): a read, so opening a database another process is writing (an
+  // `index --full`) does not wait for its write lock.
+  if (schemaVersion(db, module) === steps.length) return;
   // Every step, and the version read that decides them, runs under one write lock (BEGIN
   // IMMEDIATE): processes opening a fresh home together (`serve --workers`) each wait for the lock,
   // then find the steps already applied instead of applying them twice.
@@ -39,4 +42,12 @@ export function migrate(db: Database.Database, module: string, steps: readonly s
       setVersion.run(module, version);
     }
   }).immediate();
+}
+
+/** The applied version of a module's schema, 0 when none (read without taking the write lock). */
+function schemaVersion(db: Database.Database, module: string): number {
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'`).get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT version FROM schema_versions WHERE module = ?').get(module) as { version: number } | undefined;
+  return row?.version ?? 0;
 }

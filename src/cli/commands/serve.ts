@@ -41,6 +41,8 @@ export function register(program: Command): void {
     .action(async (flags: ServeFlags, command: Command) => {
       const port = parseInteger('--port', flags.port ?? process.env.PORT) ?? 8080;
       if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
+      if (!flags.host.trim()) throw new PatmatchError('invalid_input', '--host: is empty (is HOST set to an empty value?); give an address such as 127.0.0.1');
+      if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl);
       const settings: ServeSettings = {
         home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
         port,
@@ -60,6 +62,25 @@ export function register(program: Command): void {
       if (settings.workers > 1) await superviseServers(settings);
       else await serveHome(settings, { sendsMail: true, announces: true });
     });
+}
+
+/**
+ * `--public-url` is where emailed links point and which form posts' Origin must match: an http(s)
+ * URL, checked at start rather than failing on every login.
+ *
+ * @example
+ * checkPublicUrl('https://patmatch.example.org'); // ok
+ */
+export function checkPublicUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new PatmatchError('invalid_input', `--public-url: "${value}" is not an http(s) URL such as https://patmatch.example.org`);
+  }
 }
 
 /** A day: timers cannot wait longer than about 24.8 days, and Node runs a longer one after 1 ms. */

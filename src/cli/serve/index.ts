@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
+import { PatmatchError } from '../../domain/errors.js';
 import { openMatchForServe } from '../../match/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
@@ -83,7 +84,16 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     // A cluster worker stays alive while its channel to the supervisor is open.
     if (cluster.isWorker) process.disconnect();
   });
-  const running = await startServer(app, { port: settings.port, host: settings.host });
+  const running = await startServer(app, { port: settings.port, host: settings.host }).catch(async (error: NodeJS.ErrnoException) => {
+    // Closing the app closes the engine, the store and the mail sender, whose timers kept the process alive.
+    await app.close();
+    const where = `${settings.host}:${settings.port}`;
+    if (error.code === 'EADDRINUSE') throw new PatmatchError('invalid_input', `--port ${settings.port}: ${where} is already in use; stop the other server or choose another port`);
+    if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EACCES') {
+      throw new PatmatchError('invalid_input', `cannot listen on ${where} (${error.code}); check --host and --port`);
+    }
+    throw error;
+  });
   match.listening(running.url);
   if (role.announces) process.stderr.write(`patmatch: serving ${home} at ${running.url}/ (Ctrl-C to stop)\n`);
 }

@@ -14,7 +14,8 @@ const stopTimeoutMs = 15_000;
 /**
  * Runs `settings.workers` server processes on one port (node:cluster hands connections out in
  * turn), so searches use every core. Slot 0 sends the queued emails and prints the address. A
- * worker that dies after it started listening is replaced; one that dies before (bad index, port
+ * worker that dies after it started listening is replaced, and a replacement that fails to start is
+ * retried with a backoff while the others keep serving. A first start that fails (bad index, port
  * in use) stops them all with exit code 1. SIGINT/SIGTERM stop every worker gracefully (killed
  * after 15 s). Resolves when all have exited.
  *
@@ -28,7 +29,10 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
     args: [],
     execArgv: loaderFlags(process.execArgv),
   });
-  const slots = new Map<Worker, { slot: number; listening: boolean }>();
+  const slots = new Map<Worker, { slot: number; listening: boolean; restart: boolean }>();
+  /** Replacements waiting for their retry, by slot, and each slot's failed starts in a row. */
+  const retries = new Map<number, NodeJS.Timeout>();
+  const failures = new Map<number, number>();
   let stopping = false;
   const start = (slot: number, restart: boolean) => {
     const worker = cluster.fork({
@@ -36,15 +40,18 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
       [workerEnv.slot]: String(slot),
       [workerEnv.restart]: restart ? '1' : '0',
     });
-    slots.set(worker, { slot, listening: false });
+    slots.set(worker, { slot, listening: false, restart });
     worker.once('listening', () => {
       slots.get(worker)!.listening = true;
+      failures.delete(slot);
       log('worker listening', { slot, pid: worker.process.pid, restart });
     });
   };
   const stopAll = () => {
     if (stopping) return;
     stopping = true;
+    for (const timer of retries.values()) clearTimeout(timer);
+    retries.clear();
     // SIGTERM: graceful once a worker listens (see startServer), immediate while it is still loading.
     for (const worker of slots.keys()) worker.process.kill('SIGTERM');
     setTimeout(() => {
@@ -62,22 +69,38 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const finishIfDone = () => {
+      if (slots.size > 0 || retries.size > 0) return;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
     cluster.on('exit', (worker, code, signal) => {
-      const { slot, listening } = slots.get(worker)!;
+      const { slot, listening, restart } = slots.get(worker)!;
       slots.delete(worker);
       if (!stopping) {
-        log('worker exited', { slot, pid: worker.process.pid, code, signal, replaced: listening });
+        log('worker exited', { slot, pid: worker.process.pid, code, signal, replaced: listening || restart });
         if (listening) start(slot, true);
-        else {
+        else if (restart) {
+          // A replacement that cannot start (index being rebuilt, model moved) must not take the
+          // healthy workers down with it: it is tried again, 1 s doubling to a minute.
+          const failed = (failures.get(slot) ?? 0) + 1;
+          failures.set(slot, failed);
+          const delayMs = Math.min(60_000, 1000 * 2 ** (failed - 1));
+          log('worker replacement failed; retrying', { slot, failures: failed, delayMs });
+          retries.set(
+            slot,
+            setTimeout(() => {
+              retries.delete(slot);
+              start(slot, true);
+            }, delayMs),
+          );
+        } else {
           process.exitCode = 1;
           stopAll();
         }
       }
-      if (slots.size === 0) {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve();
-      }
+      finishIfDone();
     });
     for (let slot = 0; slot < settings.workers; slot++) start(slot, false);
   });

@@ -240,6 +240,9 @@ function openDatabase(path: string): Database.Database {
   } catch (error) {
     db?.close();
     const reason = error instanceof Error ? error.message : String(error);
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new PatmatchError('not_ready', `${path} is busy: another process (a \`patmatch index\`?) has been writing it for over 5 s; try again when it is done`);
+    }
     throw new PatmatchError('not_ready', `${path} is not a usable lexical index (${reason}); delete it and run the index again`);
   }
 }
