@@ -43,3 +43,9 @@ test('max_seq_length must be a positive integer', async () => {
   assert.equal((await readSentenceConfig(folder({ 'sentence_bert_config.json': { max_seq_length: 128 } }), 'm')).maxSeqLength, 128);
   await assert.rejects(readSentenceConfig(folder({ 'sentence_bert_config.json': { max_seq_length: '512' } }), 'm'), /max_seq_length 512 is not a positive integer/);
 });
+
+test('a config that is null, or a declared Pooling module without its config, is refused rather than guessed', async () => {
+  await assert.rejects(readSentenceConfig(folder({ 'sentence_bert_config.json': null }), 'm'), /sentence_bert_config\.json: expected a JSON object/);
+  const { '1_Pooling/config.json': _missing, ...withoutPooling } = pooling({ pooling_mode_cls_token: true });
+  await assert.rejects(readSentenceConfig(folder(withoutPooling), 'm'), /1_Pooling\/config\.json: is missing, but modules\.json declares a Pooling module/);
+});

@@ -46,6 +46,7 @@ export async function readSentenceConfig(read: ReadModelJson, modelName: string)
   }
   const bert = await read('sentence_bert_config.json');
   if (bert !== undefined) {
+    if (bert === null || typeof bert !== 'object' || Array.isArray(bert)) throw invalid('sentence_bert_config.json', 'expected a JSON object');
     const max = (bert as { max_seq_length?: unknown }).max_seq_length;
     if (max !== undefined && max !== null) {
       if (!Number.isInteger(max) || (max as number) < 1) throw invalid('sentence_bert_config.json', `max_seq_length ${String(max)} is not a positive integer`);
@@ -56,7 +57,12 @@ export async function readSentenceConfig(read: ReadModelJson, modelName: string)
 }
 
 async function readPooling(read: ReadModelJson, file: string): Promise<PoolingMode> {
-  const pooling = ((await read(file)) ?? {}) as Record<string, unknown>;
+  const found = await read(file);
+  // modules.json declares a Pooling module: without its config the pooling mode is unknown, and
+  // guessing mean for a CLS model gives plausible but wrong vectors.
+  if (found === undefined) throw invalid(file, 'is missing, but modules.json declares a Pooling module');
+  if (found === null || typeof found !== 'object' || Array.isArray(found)) throw invalid(file, 'expected a JSON object');
+  const pooling = found as Record<string, unknown>;
   if (pooling.include_prompt === false) throw invalid(file, 'include_prompt=false is not supported');
   const modes: [string, PoolingMode][] = [
     ['pooling_mode_mean_tokens', 'mean'],

@@ -150,6 +150,14 @@ describe('static embedder on tiny models', () => {
     await writeTinyStaticModel(wrong, { layout: 'model2vec', dtype: 'F32', vocab, rows });
     await writeFile(join(wrong, 'model.safetensors'), encodeSafetensors({ other: { dtype: 'F32', shape: [1], values: Float32Array.of(1) } }));
     await assert.rejects(loadStaticEmbedder(wrong), /needs a 2-D tensor "embeddings".*found other/);
+    // A broken weight would surface later as a failed search blamed on the user's query.
+    const nan = join(root, 'nan-row');
+    await writeTinyStaticModel(nan, { layout: 'model2vec', dtype: 'F32', vocab, rows: rows.map((row, i) => (i === 7 ? row.map(() => Number.NaN) : row)) });
+    await assert.rejects(loadStaticEmbedder(nan), /model\.safetensors: embedding matrix row 7 holds a non-finite value \(NaN\)/);
+    const flat = join(root, 'zero-dim');
+    await writeTinyStaticModel(flat, { layout: 'model2vec', dtype: 'F32', vocab, rows });
+    await writeFile(join(flat, 'model.safetensors'), encodeSafetensors({ embeddings: { dtype: 'F32', shape: [vocab.length, 0], values: new Float32Array(0) } }));
+    await assert.rejects(loadStaticEmbedder(flat), /embedding matrix has dimension 0/);
   });
 
   test('hostile input: non-string texts and bad kinds are invalid_input', async () => {

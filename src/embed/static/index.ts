@@ -133,7 +133,14 @@ function buildWeights(
     fail(`embedding matrix has ${rows} rows but the tokenizer has ${vocabSize} tokens`);
   }
   if (weightOf && weightOf.length < vocabSize) fail(`weights has ${weightOf.length} entries for a vocabulary of ${vocabSize}`);
-  return { matrix: shared(tensorToFloat32(matrix)), dimension, vocabSize, rowOf, weightOf };
+  if (!(dimension >= 1)) fail(`embedding matrix has dimension ${dimension}; a model needs at least 1`);
+  const values = shared(tensorToFloat32(matrix));
+  // A NaN or infinite weight would surface later as a failed search blamed on the user's query.
+  const bad = values.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) fail(`embedding matrix row ${Math.floor(bad / dimension)} holds a non-finite value (${values[bad]})`);
+  const badWeight = weightOf?.findIndex((x) => !Number.isFinite(x)) ?? -1;
+  if (badWeight >= 0) fail(`weights entry ${badWeight} is not a finite number`);
+  return { matrix: values, dimension, vocabSize, rowOf, weightOf };
 }
 
 /** A copy in a SharedArrayBuffer, so worker threads read the same memory instead of their own copy. */
