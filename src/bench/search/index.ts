@@ -165,6 +165,11 @@ function ingestCorpus(workDir: string, real: readonly Patent[], settings: Search
   const recombine = createRecombiner(real);
   try {
     if (holdsCorpus(store, recombine, settings.docs)) return null;
+    // A real home given as --work-dir would get synthetic patents mixed into its store.
+    const foreign = store.db.prepare(`SELECT source FROM patents WHERE source <> 'bench' LIMIT 1`).get() as { source: string } | undefined;
+    if (foreign) {
+      throw new PatmatchError('invalid_input', `--work-dir ${workDir}: holds patents of its own (from ${foreign.source}), not a benchmark corpus; name a new folder`);
+    }
     for (let start = 0; start < settings.docs; start += batchSize) {
       const batch: Patent[] = [];
       for (let i = start; i < Math.min(settings.docs, start + batchSize); i++) batch.push(recombine(i));
