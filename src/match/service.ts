@@ -96,13 +96,14 @@ const demandInput = z.object({
   contact: oneLine(300).optional(),
   top: z.number().int().min(1).max(100).optional(),
   mode: z.enum(['seed', 'dense', 'hybrid', 'lexical']).optional(),
+  // Types only: lengths, forms and date order are checked by validateFilters, as for a search.
   filters: z
     .object({
-      ipc: z.string().max(50).optional(),
-      from: z.iso.date().optional(),
-      to: z.iso.date().optional(),
-      applicant: z.string().max(200).optional(),
-      status: z.string().max(50).optional(),
+      ipc: z.string().optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      applicant: z.string().optional(),
+      status: z.string().optional(),
     })
     .strict()
     .optional(),
