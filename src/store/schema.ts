@@ -44,8 +44,13 @@ export function migrate(db: Database.Database, module: string, steps: readonly s
   }).immediate();
 }
 
-/** The applied version of a module's schema, 0 when none (read without taking the write lock). */
-function schemaVersion(db: Database.Database, module: string): number {
+/**
+ * The applied version of a module's schema, 0 when none (read without taking the write lock).
+ *
+ * @example
+ * if (schemaVersion(db, 'lexical') < MIGRATIONS.length) rebuild();
+ */
+export function schemaVersion(db: Database.Database, module: string): number {
   const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'`).get();
   if (!table) return 0;
   const row = db.prepare('SELECT version FROM schema_versions WHERE module = ?').get(module) as { version: number } | undefined;

@@ -1,12 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Patent } from '../../domain/index.js';
 import { writeCharModel } from '../../embed/test-support/index.js';
 import { ingest } from '../../ingest/index.js';
 import { openSearchEngine } from '../../search/index.js';
+import { homeLayout } from '../../store/home.js';
 import { openStore } from '../../store/index.js';
+import { samplePatent } from '../../store/test-support.js';
+import { openLexicalIndex, type LexicalIndex } from '../lexical/index.js';
 import { buildIndexes } from './index.js';
 
 const OLD = [
@@ -49,7 +55,7 @@ describe('indexes follow the database they were built from', () => {
     await assert.rejects(openSearchEngine(home), /lexical index of .* was built from another patent database: run `patmatch index` again/);
 
     const report = await buildIndexes(home, { embedder });
-    assert.equal(report.lexical.indexed, 1);
+    assert.deepEqual([report.lexical.indexed, report.lexical.rebuilt], [1, true]);
     assert.equal(report.vectors?.embedded, 1);
     assert.equal(report.vectors?.count, 1);
     const engine = await openSearchEngine(home);
@@ -62,5 +68,116 @@ describe('indexes follow the database they were built from', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('a lexical index rebuilt whole is built aside and swapped in', () => {
+  let dir: string;
+  let home: string;
+  let path: string;
+  /** More than two store batches (500), so a build has a middle. */
+  const FILLER = Array.from({ length: 1200 }, (_, at) => samplePatent(`10201700${String(at).padStart(5, '0')}`));
+  const marker = samplePatent('1020180000001', { title: '초전도 자석 냉각 장치', abstract: '초전도 자석을 냉각하는 장치' });
+  const total = FILLER.length + 1;
+
+  const upsert = (patents: Patent[]) => {
+    const store = openStore(home);
+    store.upsertPatents(patents, 'test');
+    store.close();
+  };
+  /** Count and marker hits of a connection opened now, read while a build may be running. */
+  const freshCount = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM lexical_documents').pluck().get();
+    } finally {
+      db.close();
+    }
+  };
+  const titleKeys = async (index: LexicalIndex, query: string) => (await index.search(query, 'title', 5)).map((hit) => hit.key);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patmatch-swap-'));
+    home = join(dir, 'home');
+    path = homeLayout(home).lexical;
+    upsert([marker, ...FILLER]);
+    await buildIndexes(home);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('an incremental update stays in place; --full swaps in a new file', async () => {
+    const inode = statSync(path).ino;
+    upsert([samplePatent('1020180000002')]);
+    const update = await buildIndexes(home);
+    assert.equal(statSync(path).ino, inode, 'updated in place');
+    const full = await buildIndexes(home, { full: true });
+    assert.notEqual(statSync(path).ino, inode, 'swapped in');
+    assert.deepEqual([update.lexical.indexed, update.lexical.rebuilt, full.lexical.indexed, full.lexical.rebuilt], [1, false, total + 1, true]);
+  });
+
+  test('during --full, readers see the old index whole, and one that opened it before keeps it after the swap', async () => {
+    const reader = await openLexicalIndex(path);
+    try {
+      const count = reader.count();
+      const [key] = await titleKeys(reader, '초전도 자석');
+      assert.ok(key !== undefined);
+      upsert([{ ...marker, title: '양자 암호 통신 장치' }]);
+      const seen: Array<{ done: number; reader: number; fresh: unknown; marker: Promise<number[]> }> = [];
+      await buildIndexes(home, {
+        full: true,
+        onProgress: (stage, done) => {
+          if (stage === 'lexical') seen.push({ done, reader: reader.count(), fresh: freshCount(), marker: titleKeys(reader, '초전도 자석') });
+        },
+      });
+      assert.deepEqual(seen.map((s) => s.done), [500, 1000, count]);
+      for (const during of seen) {
+        assert.deepEqual([during.reader, during.fresh, await during.marker], [count, count, [key]], `after ${during.done} patents`);
+      }
+      assert.deepEqual([reader.count(), await titleKeys(reader, '초전도 자석')], [count, [key]], 'the old reader after the swap');
+      const fresh = await openLexicalIndex(path);
+      assert.deepEqual([await titleKeys(fresh, '초전도 자석'), await titleKeys(fresh, '양자 암호')], [[], [key]]);
+      fresh.close();
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('a --full that fails part-way leaves the old index searchable and no .building file', async () => {
+    const before = await openLexicalIndex(path);
+    const [count, keys] = [before.count(), await titleKeys(before, '양자 암호')];
+    before.close();
+    upsert([{ ...marker, title: '리튬 이차전지 음극재' }]);
+    const failing = buildIndexes(home, {
+      full: true,
+      onProgress: (stage, done) => {
+        if (stage === 'lexical' && done >= 500) throw new Error('the build was stopped');
+      },
+    });
+    await assert.rejects(failing, /the build was stopped/);
+    assert.equal(existsSync(`${path}.building`), false);
+    const after = await openLexicalIndex(path);
+    assert.deepEqual([after.count(), await titleKeys(after, '양자 암호'), await titleKeys(after, '리튬 음극재')], [count, keys, []]);
+    after.close();
+    assert.equal((await buildIndexes(home)).lexical.indexed, 1, 'the next run updates the old index from its revision');
+  });
+
+  test('a .building file left by a killed run is removed by the next run, never used', async () => {
+    const plantGhost = async () => {
+      const ghost = await openLexicalIndex(`${path}.building`);
+      await ghost.upsert([{ key: 1, title: '유령 특허', titleEn: null, abstract: '유령' }]);
+      ghost.setIndexedRevision(1_000_000);
+      ghost.close();
+    };
+    await plantGhost();
+    const update = await buildIndexes(home);
+    assert.equal(existsSync(`${path}.building`), false, 'an update in place removes it');
+    assert.equal(update.lexical.rebuilt, false);
+    await plantGhost();
+    const report = await buildIndexes(home, { full: true });
+    assert.equal(existsSync(`${path}.building`), false);
+    const index = await openLexicalIndex(path);
+    assert.deepEqual([index.count(), await titleKeys(index, '유령 특허')], [report.lexical.indexed, []]);
+    assert.ok(index.indexedRevision < 1_000_000);
+    index.close();
   });
 });

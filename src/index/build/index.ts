@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homeLayout } from '../../store/home.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../../store/index.js';
-import { openLexicalIndex } from '../lexical/index.js';
+import { updateLexicalIndex } from '../lexical/index.js';
 import { buildVectors, readManifest, readManifestToRebuild, type VectorsBuildReport } from '../vectors/index.js';
 
 /** Options of `buildIndexes`. */
@@ -13,7 +13,7 @@ export interface BuildIndexesOptions {
    * patents, where morphological analysis of every abstract dominates; an empty index is created.
    */
   lexical: boolean;
-  /** Re-embed everything even when the vectors are up to date with the same model. */
+  /** Re-index and re-embed everything even when the indexes are up to date (the BM25 index is rebuilt aside and swapped in). */
   full: boolean;
   /** Texts per embedding batch. */
   batchSize: number;
@@ -29,7 +29,8 @@ const defaults: BuildIndexesOptions = { lexical: true, full: false, batchSize: D
 /** What `buildIndexes` did. */
 export interface BuildIndexesReport {
   patents: number;
-  lexical: { indexed: number; revision: number; seconds: number };
+  /** `rebuilt`: the index was built anew aside and swapped in (`--full`, another store or analyser), not updated in place. */
+  lexical: { indexed: number; revision: number; seconds: number; rebuilt: boolean };
   /** Null when no embedder was given and no trained model exists: search then runs on lexical scores. */
   vectors: VectorsBuildReport | null;
 }
@@ -38,7 +39,8 @@ export interface BuildIndexesReport {
  * Brings the indexes of a home up to date with its store: the BM25 index always, the vectors when
  * an embedder is given or a trained model exists. Only patents changed since the last run are
  * (re)indexed, unless the model changed or `full` is set. Safe to interrupt: each index records the
- * store revision it reflects only after its data is durable.
+ * store revision it reflects only after its data is durable, and an index rebuilt whole (`full`, another
+ * store, analyser or model) is built aside and replaces the old one only when complete.
  *
  * @example
  * await buildIndexes('.patmatch', { embedder: 'static:./models/ko' });
@@ -66,27 +68,30 @@ export async function buildIndexes(home: string, options: Partial<BuildIndexesOp
 
 async function indexLexical(store: PatentStore, path: string, settings: BuildIndexesOptions) {
   const started = performance.now();
-  const lexical = await openLexicalIndex(path);
-  try {
-    if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0 };
-    const built = { store: lexical.indexedStore, revision: lexical.indexedRevision };
-    if (settings.full || !indexFollowsStore(built, store)) lexical.reset(store.storeId);
-    const from = lexical.indexedRevision;
-    const total = store.count(from);
-    let indexed = 0;
-    for (const batch of store.iterate({ afterRevision: from })) {
-      await lexical.upsert(
-        batch.map((p) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract })),
-      );
-      // Batches come in revision order, so the last one's revision covers everything before it.
-      lexical.setIndexedRevision(batch[batch.length - 1]!.revision, store.storeId);
-      indexed += batch.length;
-      settings.onProgress?.('lexical', indexed, total);
-    }
-    return { indexed, revision: lexical.indexedRevision, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    lexical.close();
-  }
+  return updateLexicalIndex(
+    path,
+    async (lexical, rebuilt) => {
+      if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0, rebuilt };
+      const from = lexical.indexedRevision;
+      if (rebuilt) lexical.setIndexedRevision(from, store.storeId);
+      const total = store.count(from);
+      let indexed = 0;
+      for (const batch of store.iterate({ afterRevision: from })) {
+        await lexical.upsert(
+          batch.map((p) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract })),
+        );
+        // Batches come in revision order, so the last one's revision covers everything before it.
+        lexical.setIndexedRevision(batch[batch.length - 1]!.revision, store.storeId);
+        indexed += batch.length;
+        settings.onProgress?.('lexical', indexed, total);
+      }
+      return { indexed, revision: lexical.indexedRevision, seconds: (performance.now() - started) / 1000, rebuilt };
+    },
+    {
+      full: settings.full && settings.lexical,
+      keep: (lexical) => !settings.lexical || indexFollowsStore({ store: lexical.indexedStore, revision: lexical.indexedRevision }, store),
+    },
+  );
 }
 
 /**

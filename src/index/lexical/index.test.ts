@@ -1,12 +1,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PatmatchError } from '../../domain/errors.js';
 import { createAnalyzer } from '../../text/index.js';
 import { readSamplePatents, type SamplePatent } from '../../text/test-support/sample-patents.js';
-import { normalizeByMax, openLexicalIndex, type LexicalIndex } from './index.js';
+import { normalizeByMax, openLexicalIndex, updateLexicalIndex, type LexicalIndex } from './index.js';
 
 /** Patents indexed by the shared-index tests: enough for realistic IDF, few enough to build in seconds. */
 const SAMPLE_SIZE = 400;
@@ -167,7 +168,7 @@ describe('lexical index storage', () => {
     index.close();
   });
 
-  test('the indexed revision persists; another analyser resets the index', async () => {
+  test('the indexed revision persists; an index of another analyser is refused unchanged, and an update rebuilds it', async () => {
     const path = join(dir, 'revision.db');
     const first = await openLexicalIndex(path);
     await first.upsert([graphene, quantum]);
@@ -179,10 +180,56 @@ describe('lexical index storage', () => {
     assert.equal(reopened.count(), 2);
     reopened.close();
 
-    const other = await openLexicalIndex(path, { analyzer: await createAnalyzer({ stemEnglishPlurals: false }) });
+    const analyzer = await createAnalyzer({ stemEnglishPlurals: false });
+    await assert.rejects(openLexicalIndex(path, { analyzer }), (error: unknown) => {
+      assert.ok(error instanceof PatmatchError && error.code === 'not_ready');
+      assert.match(error.message, /revision\.db cannot be searched: it was built by another analyser .*run `patmatch index` to rebuild it/);
+      return true;
+    });
+    const kept = await openLexicalIndex(path);
+    assert.equal(kept.count(), 2, 'refusing it changed nothing');
+    const rebuilt = await updateLexicalIndex(
+      path,
+      async (index, rebuilding) => {
+        await index.upsert([quantum]);
+        return { rebuilding, count: index.count() };
+      },
+      { index: { analyzer } },
+    );
+    assert.deepEqual(rebuilt, { rebuilding: true, count: 1 });
+    assert.equal(kept.count(), 2, 'a reader of the old index keeps it whole');
+    kept.close();
+    const other = await openLexicalIndex(path, { analyzer });
     assert.equal(other.indexedRevision, 0);
-    assert.equal(other.count(), 0);
+    assert.equal(other.count(), 1);
     other.close();
+  });
+
+  test('an update of a current index runs in place; one of a file that is no index rebuilds it', async () => {
+    const path = join(dir, 'update.db');
+    const index = await openLexicalIndex(path);
+    await index.upsert([graphene]);
+    index.close();
+    const inode = statSync(path).ino;
+    assert.equal(await updateLexicalIndex(path, async (open, rebuilding) => rebuilding && open.count()), false);
+    assert.equal(statSync(path).ino, inode);
+
+    await writeFile(path, 'this is not sqlite'.repeat(100));
+    assert.equal(await updateLexicalIndex(path, async (open, rebuilding) => rebuilding && open.count()), 0);
+    const rebuilt = await openLexicalIndex(path);
+    assert.equal(rebuilt.count(), 0);
+    rebuilt.close();
+  });
+
+  test('one update of an index at a time; the lock goes with the update', async () => {
+    const path = join(dir, 'locked.db');
+    const second = () => updateLexicalIndex(path, async () => 'second', { lockTimeoutMs: 0 });
+    await updateLexicalIndex(path, async () => {
+      await assert.rejects(second(), { name: 'PatmatchError', code: 'not_ready', message: /locked\.db is being updated by another process/ });
+    });
+    assert.equal(await second(), 'second');
+    await assert.rejects(updateLexicalIndex(path, async () => Promise.reject(new Error('failed'))), /failed/);
+    assert.equal(await second(), 'second', 'a failed update released the lock');
   });
 
   test('a file that is not a database is reported, not crashed on', async () => {

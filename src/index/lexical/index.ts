@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PatmatchError } from '../../domain/errors.js';
-import { migrate } from '../../store/schema.js';
+import { migrate, schemaVersion } from '../../store/schema.js';
 import { createAnalyzer, type KoreanAnalyzer } from '../../text/index.js';
 import type { Neighbor } from '../types.js';
 
@@ -46,14 +46,12 @@ export interface LexicalIndex {
   scoreKeys(query: string, field: 'title' | 'abstract', keys: readonly number[]): Promise<Map<number, number>>;
   /** Adds or replaces documents by key, all in one transaction. */
   upsert(docs: readonly LexicalDocument[]): Promise<void>;
-  /** The store revision the index reflects, so `index` can update incrementally; 0 when empty or reset. */
+  /** The store revision the index reflects, so `index` can update incrementally; 0 when new. */
   readonly indexedRevision: number;
   /** Records the revision reached, and the store it was read from. */
   setIndexedRevision(revision: number, storeId?: string): void;
   /** The id of the store the documents came from (`PatentStore.storeId`); null when never recorded. */
   readonly indexedStore: string | null;
-  /** Removes every document and starts over for the given store, at revision 0. */
-  reset(storeId: string): void;
   count(): number;
   close(): void;
 }
@@ -97,15 +95,179 @@ const COLUMN_FILTER: Record<LexicalField, string> = {
 };
 
 /**
- * Opens (creating if needed) the lexical index stored in the SQLite file at `path`. Documents are
- * stored as space-joined analyser terms in an FTS5 table, so FTS5 tokens are exactly our terms.
- * An index built by a different analyser (other dictionary or options) is emptied and its revision
- * reset to 0, so the next `index` run re-adds every patent.
+ * Opens the lexical index stored in the SQLite file at `path`, creating it when there is none.
+ * Documents are stored as space-joined analyser terms in an FTS5 table, so FTS5 tokens are exactly
+ * our terms. Opening never changes an existing index: one built by another analyser (other
+ * dictionary or options) or schema, or a file that is no index, is refused with `not_ready`, and
+ * `patmatch index` (`updateLexicalIndex`) rebuilds it aside.
  *
  * @example
  * const index = await openLexicalIndex('.patmatch/lexical.db', { weights: { title: 2, titleEn: 1, abstract: 1 } });
  */
 export async function openLexicalIndex(path: string, options: Partial<LexicalIndexOptions> = {}): Promise<LexicalIndex> {
+  const settings = await resolveOptions(options);
+  const opened = openDatabase(path, 'shared', settings.analyzer);
+  if ('stale' in opened) {
+    throw new PatmatchError('not_ready', `${path} cannot be searched: ${opened.stale}; run \`patmatch index\` to rebuild it`);
+  }
+  return indexOver(opened.db, settings);
+}
+
+/**
+ * How `updateLexicalIndex` chooses between updating an index in place and rebuilding it.
+ *
+ * @example
+ * const options: Partial<LexicalUpdateOptions> = { full: false, keep: (index) => index.indexedStore === store.storeId };
+ */
+export interface LexicalUpdateOptions {
+  /** Rebuild even when the index could be updated in place (`index --full`). */
+  full: boolean;
+  /** Whether an index that opened fine may be updated in place; false rebuilds it (another store's). */
+  keep(index: LexicalIndex): boolean;
+  /** How long to wait for another process updating the same index before giving up. */
+  lockTimeoutMs: number;
+  /** Options of the index, the analyser above all. */
+  index: Partial<LexicalIndexOptions>;
+}
+
+const DEFAULT_UPDATE_OPTIONS: LexicalUpdateOptions = { full: false, keep: () => true, lockTimeoutMs: 5000, index: {} };
+
+/** SQLite's files beside a database, named after its path. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/**
+ * Runs `work` on the lexical index at `path` for `patmatch index`. A current index is updated in
+ * place, so searches see each batch as it commits. Otherwise (`full`, `keep` says no, or the file is
+ * missing, no index, or built by another analyser or schema) `work` fills a new index in
+ * `<path>.building`, which is renamed over `path` only when `work` resolved: readers never see a
+ * partial index, those that had the old file open keep searching it whole until they close it, and
+ * a failed or killed rebuild leaves the old index as it was. One update of an index runs at a time
+ * (a lock held on `<path>.lock`, released by the system when the process dies); a `.building` file
+ * a killed run left behind is deleted, never used.
+ *
+ * @example
+ * await updateLexicalIndex('.patmatch/lexical.db', async (index, rebuilding) => {
+ *   await index.upsert(docs);
+ *   index.setIndexedRevision(42, store.storeId);
+ * }, { full: true });
+ */
+export async function updateLexicalIndex<T>(
+  path: string,
+  work: (index: LexicalIndex, rebuilding: boolean) => Promise<T>,
+  options: Partial<LexicalUpdateOptions> = {},
+): Promise<T> {
+  const settings = { ...DEFAULT_UPDATE_OPTIONS, ...options };
+  const indexSettings = await resolveOptions(settings.index);
+  const building = `${path}.building`;
+  const lock = lockFile(`${path}.lock`, path, settings.lockTimeoutMs);
+  try {
+    removeDatabase(building);
+    const current = settings.full || !existsSync(path) ? undefined : openDatabase(path, 'shared', indexSettings.analyzer);
+    if (current && 'db' in current) {
+      const index = indexOver(current.db, indexSettings);
+      try {
+        if (settings.keep(index)) return await work(index, false);
+      } finally {
+        index.close();
+      }
+    }
+    return await rebuildAside(path, building, indexSettings, work);
+  } finally {
+    lock.release();
+  }
+}
+
+async function rebuildAside<T>(
+  path: string,
+  building: string,
+  settings: LexicalIndexOptions,
+  work: (index: LexicalIndex, rebuilding: boolean) => Promise<T>,
+): Promise<T> {
+  const opened = openDatabase(building, 'private', settings.analyzer);
+  if ('stale' in opened) throw new Error(`${building}: a new lexical index came out stale (${opened.stale})`);
+  const index = indexOver(opened.db, settings);
+  try {
+    const result = await work(index, true);
+    // Readers open it in WAL mode as it is, and closing the only connection removes its -wal and -shm.
+    opened.db.pragma('journal_mode = WAL');
+    index.close();
+    const left = SIDE_FILES.map((suffix) => `${building}${suffix}`).find((file) => existsSync(file));
+    if (left) throw new Error(`${left} remained after the new lexical index was closed; it was not swapped in`);
+    syncPath(building);
+    swapIn(building, path);
+    return result;
+  } catch (error) {
+    index.close();
+    removeDatabase(building);
+    throw error;
+  }
+}
+
+/**
+ * Renames the closed, self-contained database `building` over `path`. SQLite names the -wal and -shm
+ * after the path, so the old file's go first: a connection opening the new file would take the old
+ * log and shared memory for its own. Connections still open on the old file keep using theirs
+ * (open files outlive their names) and, as their file moved, leave the new file's alone on close.
+ */
+function swapIn(building: string, path: string): void {
+  // Until the rename, a new connection still opens the old file: with its log copied in, it reads it
+  // whole without the -wal.
+  try {
+    const old = new Database(path, { fileMustExist: true, timeout: 0 });
+    try {
+      old.pragma('wal_checkpoint(PASSIVE)');
+    } finally {
+      old.close();
+    }
+  } catch {
+    // No old file, or one that is no database: nothing to copy.
+  }
+  for (const suffix of SIDE_FILES) rmSync(`${path}${suffix}`, { force: true });
+  renameSync(building, path);
+  syncPath(dirname(path));
+}
+
+/**
+ * Holds an exclusive SQLite lock on the empty file `lockPath` until released. The system drops the
+ * lock when the process dies, so a killed `index` never leaves the index locked.
+ */
+function lockFile(lockPath: string, indexPath: string, timeoutMs: number): { release(): void } {
+  mkdirSync(dirname(lockPath), { recursive: true });
+  const db = new Database(lockPath, { timeout: timeoutMs });
+  try {
+    db.pragma('journal_mode = MEMORY'); // the lock leaves no journal file behind
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new PatmatchError(
+      'not_ready',
+      `${indexPath} is being updated by another process (a \`patmatch index\`? it has held ${lockPath} for over ${timeoutMs / 1000} s); try again when it is done`,
+    );
+  }
+  return {
+    release() {
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** fsync of a file, or of a folder so that a rename in it is durable. */
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function resolveOptions(options: Partial<LexicalIndexOptions>): Promise<LexicalIndexOptions> {
   const settings = { ...DEFAULT_LEXICAL_INDEX_OPTIONS, ...options };
   const { weights, maxQueryTerms } = settings;
   for (const [column, weight] of Object.entries(weights)) {
@@ -116,19 +278,16 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
   if (!Number.isInteger(maxQueryTerms) || maxQueryTerms < 1) {
     throw new PatmatchError('invalid_input', `Lexical index option maxQueryTerms: ${maxQueryTerms} is not an integer ≥ 1`);
   }
-  const analyzer = settings.analyzer ?? (await createAnalyzer());
-  const db = openDatabase(path);
+  return { ...settings, analyzer: settings.analyzer ?? (await createAnalyzer()) };
+}
 
+/** The index over an open database whose schema and analyser are current. */
+function indexOver(db: Database.Database, settings: LexicalIndexOptions): LexicalIndex {
+  const { analyzer, weights, maxQueryTerms } = settings;
   const readMeta = db.prepare<[string], { value: string }>('SELECT value FROM lexical_meta WHERE name = ?');
   const writeMeta = db.prepare<[string, string]>(
     'INSERT INTO lexical_meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value',
   );
-  db.transaction(() => {
-    if (readMeta.get('analyzer')?.value === analyzer.signature) return;
-    db.exec('DELETE FROM lexical_documents');
-    writeMeta.run('analyzer', analyzer.signature);
-    writeMeta.run('indexed_revision', '0');
-  })();
   let indexedRevision = Number(readMeta.get('indexed_revision')?.value ?? 0);
   let indexedStore = readMeta.get('store_id')?.value ?? null;
 
@@ -215,36 +374,73 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
     get indexedStore() {
       return indexedStore;
     },
-    reset(storeId) {
-      db.transaction(() => {
-        db.exec('DELETE FROM lexical_documents');
-        writeMeta.run('indexed_revision', '0');
-        writeMeta.run('store_id', storeId);
-      }).immediate();
-      [indexedRevision, indexedStore] = [0, storeId];
-    },
     count: () => countRows.get()!.n,
     close: () => db.close(),
   };
 }
 
-function openDatabase(path: string): Database.Database {
+/**
+ * Opens the database of an index: `shared` for the index in place (WAL, readers beside one writer),
+ * `private` for a new one nobody reads before it is renamed into place (no journal, no fsync: a
+ * killed build's file is thrown away). A new file gets the schema and this analyser; an existing
+ * one that cannot be used as it is comes back as `stale`, with the reason.
+ */
+function openDatabase(
+  path: string,
+  mode: 'shared' | 'private',
+  analyzer: KoreanAnalyzer,
+): { db: Database.Database } | { stale: string } {
   mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database | undefined;
   try {
     db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, 'lexical', MIGRATIONS);
-    return db;
+    if (mode === 'shared') {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+    } else {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+    }
+    const isNew = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0;
+    const stale = isNew ? undefined : staleReason(db, path, analyzer);
+    if (stale) {
+      db.close();
+      return { stale };
+    }
+    if (isNew) initialise(db, analyzer);
+    return { db };
   } catch (error) {
     db?.close();
-    const reason = error instanceof Error ? error.message : String(error);
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+    if (error instanceof PatmatchError) throw error;
+    const { code, message } = error as { code?: string; message?: string };
+    if (code === 'SQLITE_BUSY') {
       throw new PatmatchError('not_ready', `${path} is busy: another process (a \`patmatch index\`?) has been writing it for over 5 s; try again when it is done`);
     }
-    throw new PatmatchError('not_ready', `${path} is not a usable lexical index (${reason}); delete it and run the index again`);
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) return { stale: `it is not a lexical index (${message})` };
+    throw new PatmatchError('not_ready', `${path} is not a usable lexical index (${message ?? String(error)}); delete it and run the index again`);
   }
+}
+
+/** Schema and analyser of a new index, in one transaction: another process opening it sees both or neither. */
+function initialise(db: Database.Database, analyzer: KoreanAnalyzer): void {
+  const insertMeta = `INSERT INTO lexical_meta (name, value) VALUES ('analyzer', ?), ('indexed_revision', '0') ON CONFLICT(name) DO NOTHING`;
+  db.transaction(() => {
+    migrate(db, 'lexical', MIGRATIONS);
+    db.prepare(insertMeta).run(analyzer.signature);
+  }).immediate();
+}
+
+/** Why an existing index must be rebuilt before it can be used, or undefined when it is current. */
+function staleReason(db: Database.Database, path: string, analyzer: KoreanAnalyzer): string | undefined {
+  const version = schemaVersion(db, 'lexical');
+  if (version > MIGRATIONS.length) {
+    throw new PatmatchError('not_ready', `${path} has lexical schema version ${version}, newer than this patmatch's (${MIGRATIONS.length}); upgrade patmatch`);
+  }
+  if (version === 0) return 'it holds no lexical index';
+  if (version < MIGRATIONS.length) return `it has lexical schema version ${version}, and this patmatch writes version ${MIGRATIONS.length}`;
+  const builtWith = db.prepare(`SELECT value FROM lexical_meta WHERE name = 'analyzer'`).pluck().get() as string | undefined;
+  if (builtWith === analyzer.signature) return undefined;
+  return `it was built by another analyser (${builtWith ?? 'none recorded'}; this patmatch uses ${analyzer.signature})`;
 }
 
 /** An FTS5 string literal: the whole term is one token sequence, whatever characters it holds. */
