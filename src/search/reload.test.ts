@@ -1,10 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildTestHome, type TestHome } from '../api/test-support/home.js';
 import { writeCharModel } from '../embed/test-support/index.js';
+import { PatmatchError } from '../domain/errors.js';
 import { buildIndexes } from '../index/build/index.js';
+import { updateLexicalIndex } from '../index/lexical/index.js';
 import { openStore } from '../store/index.js';
 import { samplePatent } from '../store/test-support.js';
 import { openReloadingEngine, openSearchEngine, type ReloadingEngine, type SearchEngine } from './index.js';
@@ -58,16 +60,30 @@ describe('reloading engine', () => {
     await testHome.cleanup();
   });
 
+  test('a home without vectors: a lexical index rebuilt whole is picked up, and the engine stays lexical', async () => {
+    assert.equal(await engine.reload(), false, 'nothing changed yet');
+    assert.equal((await buildIndexes(testHome.home, { full: true })).lexical.rebuilt, true);
+    assert.equal(await engine.reload(), true);
+    assert.equal(engine.model, null);
+    assert.ok((await engine.search('그래핀 전극')).hits.length > 0);
+    assert.equal(reloads.length, 1);
+    assert.match(reloads[0]!.from, /^lexical\.db \d+:\d+$/);
+    assert.match(reloads[0]!.to, /^lexical\.db \d+:\d+$/);
+    assert.notEqual(reloads[0]!.to, reloads[0]!.from);
+    assert.equal(opened[0]!.closed, true, 'the engine of the old file is closed');
+    assert.equal(await engine.reload(), false);
+  });
+
   test('switches from lexical to dense when a model is indexed, and only then', async () => {
     assert.equal(engine.model, null);
-    assert.equal(await engine.reload(), false, 'nothing changed yet');
     await buildIndexes(testHome.home, { embedder: `static:${modelDir}` });
     assert.equal(engine.model, null, 'not before the manifest is read');
     assert.equal(await engine.reload(), true);
     assert.match(engine.model ?? '', /^static:char-model@/);
     assert.equal((await engine.search('그래핀 전극', { mode: 'seed' })).mode, 'seed');
-    assert.deepEqual(reloads.map((r) => r.from), ['lexical']);
-    assert.equal(opened[0]!.closed, true, 'the lexical-only engine is closed');
+    assert.equal(reloads.at(-1)!.from, reloads.at(-2)!.to);
+    assert.match(reloads.at(-1)!.to, /^lexical\.db \d+:\d+ \+ vectors static:char-model@/);
+    assert.equal(opened.at(-2)!.closed, true, 'the lexical-only engine is closed');
     assert.equal(await engine.reload(), false);
   });
 
@@ -110,5 +126,49 @@ describe('reloading engine', () => {
     assert.equal(await engine.reload(), true);
     assert.ok((await engine.search('그래핀 전극')).hits.length > 0);
     assert.equal(errors.length, 0, 'reload() reports to its caller; onError is for the timer');
+  });
+
+  test('a lexical index swapped in alone is picked up, with the same vectors', async () => {
+    // A rebuilt index in which one patent has words the store does not have, to tell the files apart.
+    const store = openStore(testHome.home);
+    const patents = [...store.iterate()].flat();
+    await updateLexicalIndex(
+      join(testHome.home, 'lexical.db'),
+      async (index) => {
+        const unicorn = { title: '무지개 유니콘 장치', abstract: '무지개 유니콘을 이용한 장치' };
+        await index.upsert(patents.map((p, at) => ({ key: p.id, title: p.title, titleEn: p.titleEn, abstract: p.abstract, ...(at === 0 && unicorn) })));
+        index.setIndexedRevision(store.currentRevision, store.storeId);
+      },
+      { full: true },
+    );
+    store.close();
+    const unicorn = async () => (await engine.search('무지개 유니콘', { mode: 'lexical' })).hits.map((hit) => hit.applicationNumber);
+    assert.deepEqual(await unicorn(), [], 'the open engine still searches the old file');
+    const before = opened.at(-1)!;
+    assert.equal(await engine.reload(), true);
+    assert.deepEqual(await unicorn(), [patents[0]!.applicationNumber]);
+    assert.equal(before.closed, true);
+    const { from, to } = reloads.at(-1)!;
+    assert.notEqual(from.split(' + ')[0], to.split(' + ')[0], 'another lexical file');
+    assert.equal(from.split(' + ')[1], to.split(' + ')[1], 'the same vectors');
+  });
+
+  test('deleting vectors/ keeps the engine and its vectors, reported once through onError', async () => {
+    const model = engine.model;
+    const serving = opened.at(-1)!;
+    await rm(join(testHome.home, 'vectors'), { recursive: true });
+    assert.equal(await engine.reload(), false);
+    assert.equal(engine.model, model);
+    assert.equal(serving.closed, false);
+    assert.ok((await engine.search('그래핀 전극', { mode: 'dense' })).hits.length > 0, 'the open vectors still answer');
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof PatmatchError && errors[0].details?.['reason'] === 'vectors_gone');
+    assert.match(errors[0].message, /vectors in .* are gone .*still searching the ones opened before/);
+    assert.equal(await engine.reload(), false);
+    assert.equal(errors.length, 1, 'reported once');
+
+    await buildIndexes(testHome.home, { embedder: `static:${modelDir}` });
+    assert.equal(await engine.reload(), true);
+    assert.match(engine.model ?? '', /^static:char-model@/);
   });
 });

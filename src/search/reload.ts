@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { PatmatchError } from '../domain/errors.js';
 import { readManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import type { SearchEngine } from './types.js';
@@ -9,31 +11,36 @@ import type { SearchEngine } from './types.js';
  * const options: Partial<ReloadOptions> = { intervalMs: 1000, onReload: (info) => console.error(info) };
  */
 export interface ReloadOptions {
-  /** How often the vectors manifest is read; 0 = only when `reload()` is called. */
+  /** How often the indexes on disk are looked at; 0 = only when `reload()` is called. */
   intervalMs: number;
-  /** Called after new searches switched to the newly opened engine. */
+  /** Called after new searches switched to the newly opened engine; `from` and `to` name the builds. */
   onReload(info: { from: string; to: string }): void;
   /**
    * Called when the timer's reload failed to open the new engine (the current one keeps answering,
-   * and that build is not tried again) or an old engine failed to close.
+   * and that build is not tried again), an old engine failed to close, or the vectors the engine
+   * searches are gone from disk (it keeps answering with them; reported once, `details.reason` is
+   * `vectors_gone`).
    */
   onError(error: unknown): void;
 }
 
-/** An engine that switches to the vectors `patmatch index` wrote since it opened. */
+/** An engine that switches to the indexes `patmatch index` wrote since it opened. */
 export interface ReloadingEngine extends SearchEngine {
-  /** Reads the manifest now; resolves true when it switched to a new engine. */
+  /** Looks at the indexes on disk now; resolves true when it switched to a new engine. */
   reload(): Promise<boolean>;
 }
 
 const defaultReloadOptions: ReloadOptions = { intervalMs: 5000, onReload: () => {}, onError: () => {} };
 
 /**
- * Opens the engine of a home and keeps it in step with the index: when the vectors manifest shows
- * another build than the one opened (`patmatch index` ran, or a new model was indexed),
- * a new engine is opened, new searches go to it, and the old one is closed once the searches still
- * running on it have finished. The store and the lexical index are SQLite and always current; the
- * vectors are read through the files that were open, so an old engine stays consistent until it closes.
+ * Opens the engine of a home and keeps it in step with the index. When the build on disk is not the
+ * one opened (`patmatch index` wrote new vectors or a new model's, or swapped in a lexical index it
+ * rebuilt whole), a new engine is opened, new searches go to it, and the old one is closed once the
+ * searches still running on it have finished. Updates of the store and of the lexical index in place
+ * are SQLite transactions that every engine sees at once. An old engine reads its files through the
+ * handles it opened, so it stays consistent until it closes. When the vectors the engine searches
+ * disappear (the folder or its manifest deleted), it keeps them and reports it, rather than falling
+ * back to lexical search; a home that never had vectors is searched lexically.
  *
  * @example
  * const engine = await openReloadingEngine('.patmatch', () => openSearchEngine('.patmatch'), { intervalMs: 5000 });
@@ -46,17 +53,24 @@ export async function openReloadingEngine(
   options: Partial<ReloadOptions> = {},
 ): Promise<ReloadingEngine> {
   const settings = { ...defaultReloadOptions, ...options };
-  const vectorsDir = homeLayout(home).vectors;
+  const layout = homeLayout(home);
   // Read before opening: an index written in between shows as a change and is picked up next time.
-  const versionOnDisk = async () => {
-    const manifest = await readManifest(vectorsDir).catch((error: Error) => ({ unreadable: error.message }));
-    if (!manifest) return 'lexical';
-    return 'unreadable' in manifest ? `unreadable: ${manifest.unreadable}` : `${manifest.model}#${manifest.revision}@${manifest.builtAt}`;
+  // A lexical index rebuilt whole is a new file renamed over the old one, so its inode changes.
+  const onDisk = async (): Promise<{ version: string; vectors: boolean }> => {
+    const lexical = await stat(layout.lexical).then(
+      (file) => `lexical.db ${file.dev}:${file.ino}`,
+      (error: NodeJS.ErrnoException) => `lexical.db ${error.code ?? 'unreadable'}`,
+    );
+    const manifest = await readManifest(layout.vectors).catch((error: Error) => ({ unreadable: error.message }));
+    if (!manifest) return { version: lexical, vectors: false };
+    const vectors = 'unreadable' in manifest ? `unreadable: ${manifest.unreadable}` : `${manifest.model}#${manifest.revision}@${manifest.builtAt}`;
+    return { version: `${lexical} + vectors ${vectors}`, vectors: true };
   };
-  const openedVersion = await versionOnDisk();
+  const openedVersion = (await onDisk()).version;
   let current = { engine: await open(), version: openedVersion, running: 0, retired: false, closed: false };
   let reloading: Promise<boolean> | undefined;
   let failedVersion: string | undefined;
+  let goneReported: string | undefined;
   let closed = false;
 
   // A failure to close an old engine must not fail the search that happened to finish last on it.
@@ -76,8 +90,22 @@ export async function openReloadingEngine(
     }
   };
   const reloadOnce = async (): Promise<boolean> => {
-    const version = await versionOnDisk();
-    if (version === current.version || version === failedVersion || closed) return false;
+    const { version, vectors } = await onDisk();
+    if (version === current.version || closed) return false;
+    if (!vectors && current.engine.model !== null) {
+      if (version !== goneReported) {
+        goneReported = version;
+        settings.onError(
+          new PatmatchError(
+            'not_ready',
+            `The vectors in ${layout.vectors} are gone (no manifest.json): still searching the ones opened before (${current.engine.model}). Run \`patmatch index\` to write them again, or restart serve to search lexically`,
+            { reason: 'vectors_gone' },
+          ),
+        );
+      }
+      return false;
+    }
+    if (version === failedVersion) return false;
     const engine = await open().catch((error: unknown) => {
       failedVersion = version; // reported once, not at every interval
       throw error;

@@ -91,7 +91,7 @@ test('serve --workers 2 on a home with no patents exits 1 with the reason, not a
   }
 });
 
-test('serve switches to the vectors `patmatch index` writes while it runs', async () => {
+test('serve switches to the vectors `patmatch index` writes while it runs, and keeps them when they are deleted', async () => {
   const home = await buildTestHome();
   const cli = await spawnServingCli(['--home', home.home, 'serve', '--port', '0', '--reload-interval', '1', '--rate-limit', '0']);
   try {
@@ -108,9 +108,18 @@ test('serve switches to the vectors `patmatch index` writes while it runs', asyn
       model = (await health()).model;
     }
     assert.match(model ?? '', /^static:char-model@/, cli.stderr());
-    assert.match(cli.stderr(), /"msg":"search index reloaded".*"from":"lexical"/);
-    const search = await fetch(`${cli.url}/api/search?mode=seed&q=${encodeURIComponent('이차전지')}`);
-    assert.equal(((await search.json()) as { mode: string }).mode, 'seed');
+    assert.match(cli.stderr(), /"msg":"search index reloaded".*"from":"lexical\.db \d+:\d+","to":"lexical\.db \d+:\d+ \+ vectors static:char-model@/);
+    const seed = async (query: string) => {
+      const search = await fetch(`${cli.url}/api/search?mode=seed&q=${encodeURIComponent(query)}&top=1`);
+      return (await search.json()) as { mode: string };
+    };
+    assert.equal((await seed('이차전지')).mode, 'seed');
+
+    await rm(join(home.home, 'vectors'), { recursive: true });
+    for (let waited = 0; !cli.stderr().includes('search vectors gone') && waited < 30_000; waited += 200) await sleep(200);
+    assert.match(cli.stderr(), /"msg":"search vectors gone; still serving the ones opened before".*"error":".*vectors in .* are gone/);
+    assert.equal((await health()).model, model);
+    assert.equal((await seed('그래핀 전극')).mode, 'seed', 'dense search goes on (another query: not from the result cache)');
   } finally {
     assert.equal(await cli.stop(), 0);
     await home.cleanup();

@@ -28,7 +28,7 @@ export interface ServeSettings {
   searchCache: boolean;
   /** One JSON log line per request (on by default). */
   requestLog: boolean;
-  /** How often to look for vectors written by `patmatch index` and switch to them; 0 = never. */
+  /** How often to look for indexes written by `patmatch index` and switch to them; 0 = never. */
   reloadIntervalMs: number;
 }
 
@@ -53,7 +53,13 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     {
       intervalMs: settings.reloadIntervalMs,
       onReload: (versions) => logLine('search index reloaded', { pid: process.pid, ...versions }),
-      onError: (error) => logLine('search index reload failed; still serving the previous one', { pid: process.pid, error: String(error) }),
+      onError: (error) =>
+        logLine(
+          error instanceof PatmatchError && error.details?.['reason'] === 'vectors_gone'
+            ? 'search vectors gone; still serving the ones opened before'
+            : 'search index reload failed; still serving the previous one',
+          { pid: process.pid, error: String(error) },
+        ),
     },
   );
   const store = openStore(home);
