@@ -1,12 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withTempDir } from '../index/test-support.js';
 import { PatmatchError } from '../domain/errors.js';
 import { trainStaticModel } from '../train/index.js';
 import { writeStaticModel } from '../train/model-files.js';
-import { evaluateStsFile } from './index.js';
+import { buildIndexes } from '../index/build/index.js';
+import { ingest } from '../ingest/index.js';
+import { openStore } from '../store/index.js';
+import { samplePatent } from '../store/test-support.js';
+import { evaluateHomeRetrieval, evaluateStsFile } from './index.js';
 
 /** Pairs whose word overlap falls with the gold score, so any bag-of-words model ranks them perfectly. */
 const PAIRS: [string, string, number][] = [
@@ -56,6 +60,40 @@ describe('eval sts', () => {
     }
     await writeFile(tsv, 'score\tsentence1\tsentence2\n4.0\t문장\t문장\n');
     await assert.rejects(evaluateStsFile(tsv, { home: dir }), (e: unknown) => e instanceof PatmatchError && e.code === 'not_ready');
+    });
+  });
+});
+
+describe('eval retrieval --source', () => {
+  test('a folder covers the files of its subfolders, not a sibling folder sharing its prefix; old file-name sources still match', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data');
+      const jsonl = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => JSON.stringify(samplePatent(`10201600${String(from + i).padStart(5, '0')}`, { title: `그래핀 전극 ${from + i}` }))).join('\n');
+      await mkdir(join(data, 'kipris', 'plus', 'deep'), { recursive: true });
+      await mkdir(join(data, 'kipris-old'), { recursive: true });
+      await writeFile(join(data, 'kipris', 'top.jsonl'), jsonl(100, 2));
+      await writeFile(join(data, 'kipris', 'plus', 'deep', 'nested.jsonl'), jsonl(200, 3));
+      await writeFile(join(data, 'kipris-old', 'old.jsonl'), jsonl(300, 4));
+      await writeFile(join(data, 'kipris', 'plus', 'legacy.xml'), '');
+      const home = join(dir, 'home');
+      const store = openStore(home);
+      try {
+        await ingest(store, [data]);
+        // A store ingested before paths were recorded: only the file name.
+        store.upsertPatents([samplePatent('1020160040000', { title: '그래핀 전극 legacy' })], 'kipris-xml:legacy.xml');
+      } finally {
+        store.close();
+      }
+      await buildIndexes(home, { lexical: true });
+      const pool = async (source: string) => (await evaluateHomeRetrieval(home, { source, seed: 1 })).n.typos;
+      assert.equal(await pool(join(data, 'kipris')), 2 + 3 + 1, 'top, nested and the legacy file name');
+      assert.equal(await pool(join(data, 'kipris', 'plus')), 3 + 1);
+      assert.equal(await pool(join(data, 'kipris', 'plus', 'deep', 'nested.jsonl')), 3);
+      assert.equal(await pool(join(data, 'kipris-old')), 4);
+      assert.equal(await pool(data), 2 + 3 + 4 + 1);
+      await mkdir(join(data, 'empty'));
+      await assert.rejects(evaluateHomeRetrieval(home, { source: join(data, 'empty') }), /--source .*empty: no stored patent was ingested from it/);
     });
   });
 });

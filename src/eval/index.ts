@@ -6,8 +6,8 @@
  * const report = await evaluateStsFile('../shared/data/korsts/sts-dev.tsv', { home: '.patmatch' });
  * const retrieval = await evaluateHomeRetrieval('.patmatch', {});
  */
-import { existsSync, statSync, readdirSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, isAbsolute, resolve, sep } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder } from '../embed/index.js';
 import type { Embedder } from '../embed/types.js';
@@ -112,10 +112,39 @@ export async function evaluateHomeRetrieval(home: string, options: HomeRetrieval
   }
 }
 
-/** Stored sources look like `<format>:<file name>`; a folder stands for the files in it. */
+/**
+ * Which patents were ingested from `path`. Stored sources are `<format>:<absolute file path>`, so a
+ * folder covers the files at any depth below it, and `data/kipris` does not cover
+ * `data/kipris-old/a.xml`. Paths are compared as given and with symbolic links resolved, on both
+ * sides. Stores ingested before paths were recorded hold only the file name: such a patent counts
+ * when a file of that name lies anywhere below the folder.
+ */
 function fromSource(path: string): (patent: StoredPatent) => boolean {
   const full = resolve(path);
   if (!existsSync(full)) throw new PatmatchError('not_found', `--source ${path}: no such file or folder`);
-  const names = new Set(statSync(full).isDirectory() ? readdirSync(full) : [basename(full)]);
-  return (patent) => names.has(patent.source.slice(patent.source.indexOf(':') + 1));
+  const isFolder = statSync(full).isDirectory();
+  const roots = [...new Set([full, realpathSync(full)])];
+  const covers = (file: string) =>
+    roots.some((root) => file === root || (isFolder && file.startsWith(root.endsWith(sep) ? root : root + sep)));
+  let names: Set<string> | undefined;
+  const fileNames = () =>
+    (names ??= new Set(isFolder ? readdirSync(full, { recursive: true, encoding: 'utf8' }).map((entry) => basename(entry)) : [basename(full)]));
+  const decided = new Map<string, boolean>();
+  return (patent) => {
+    let match = decided.get(patent.source);
+    if (match === undefined) {
+      const file = patent.source.slice(patent.source.indexOf(':') + 1);
+      match = isAbsolute(file) ? covers(file) || covers(realpathOrSelf(file)) : fileNames().has(file);
+      decided.set(patent.source, match);
+    }
+    return match;
+  };
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -38,7 +38,7 @@ describe('ingest readers', () => {
     assert.deepEqual(stored.ipc, ['H01G 11/86', 'B05D 1/12']);
     assert.equal(stored.applicationDate, '2019-11-28');
     assert.equal(stored.registrationStatus, '등록');
-    assert.equal(stored.source, 'kipris-xml:page.xml');
+    assert.equal(stored.source, `kipris-xml:${file}`, 'the absolute path of the file');
   });
 
   test('malformed XML: items before the break are kept, the file is reported as failed', async () => {

@@ -5,7 +5,7 @@
  * batches only and re-running it is safe (unchanged records stay unchanged).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Patent } from '../domain/index.js';
 import { normalizePatent } from '../domain/normalize/index.js';
 import type { PatentStore, UpsertCounts } from '../store/index.js';
@@ -102,7 +102,8 @@ async function ingestFile(
 ): Promise<void> {
   const report: FileReport = { file, format: detection.format, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   summary.files.push(report);
-  const source = `${detection.format}:${basename(file)}`;
+  // The absolute path, so `eval retrieval --source <folder>` can tell which folder a patent came from.
+  const source = `${detection.format}:${resolve(file)}`;
   let batch: Patent[] = [];
   let storing = false;
   const flush = () => {

@@ -18,6 +18,7 @@ import { recoverReplacedDir } from '../util/atomic.js';
 export interface StoredPatent extends Patent {
   id: number;
   revision: number;
+  /** `<format>:<absolute file path>` from `ingest` (only the file name in stores ingested before paths were kept), `bench` … */
   source: string;
 }
 

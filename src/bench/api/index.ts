@@ -6,12 +6,13 @@
 import autocannon from 'autocannon';
 import type { Command } from 'commander';
 import { resolveHome } from '../../cli/context.js';
-import { parseInteger } from '../../cli/options.js';
+import { parseInRange, rangeHelp, type IntegerRange } from '../../cli/options.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { spawnServingCli, type ServingCli } from '../../cli/spawn.js';
 import { readManifest } from '../../index/vectors/index.js';
 import { homeLayout } from '../../store/home.js';
 import type { SearchMode } from '../../domain/index.js';
+import { SEARCH_LIMITS } from '../../search/engine.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 
 /** Options of `runApiBench`; everything but `home` has a default. */
@@ -184,6 +185,17 @@ interface ApiBenchFlags {
   warmup: string;
 }
 
+/** Limits of the numeric flags of `bench api`. */
+export const API_BENCH_LIMITS = {
+  connections: { min: 1, max: 1000 },
+  durationSeconds: { min: 1, max: 3600 },
+  queryCount: { min: 1, max: 100_000 },
+  top: { min: 1, max: SEARCH_LIMITS.maxTop },
+  // Each worker holds its own copy of the indexes (about 0.5 GB at 1.6M patents).
+  workers: { min: 1, max: 64 },
+  warmupSeconds: { min: 0, max: 3600 },
+} as const satisfies Record<string, IntegerRange>;
+
 /**
  * Adds `patmatch bench api` to the `bench` command; it prints the report as JSON.
  *
@@ -192,28 +204,30 @@ interface ApiBenchFlags {
  * // patmatch bench api --connections 20 --duration 10
  */
 export function registerApiBench(bench: Command): void {
+  const limits = API_BENCH_LIMITS;
+  const defaults = defaultApiBenchOptions;
   bench
     .command('api')
     .description('Load-test GET /api/search on loopback (autocannon) and print p50/p95/p99, rps and errors as JSON')
-    .option('--connections <n>', 'concurrent clients', String(defaultApiBenchOptions.connections))
-    .option('--duration <seconds>', 'how long to run', String(defaultApiBenchOptions.durationSeconds))
-    .option('--queries <n>', 'distinct queries made from stored titles', String(defaultApiBenchOptions.queryCount))
-    .option('--top <n>', 'hits per request', String(defaultApiBenchOptions.top))
+    .option('--connections <n>', rangeHelp('concurrent clients', limits.connections), String(defaults.connections))
+    .option('--duration <seconds>', rangeHelp('how long to run', limits.durationSeconds), String(defaults.durationSeconds))
+    .option('--queries <n>', rangeHelp('distinct queries made from stored titles', limits.queryCount), String(defaults.queryCount))
+    .option('--top <n>', rangeHelp('hits per request', limits.top), String(defaults.top))
     .option('--mode <mode>', 'seed | dense | hybrid | lexical (default: the engine default)')
     .option('--cache', 'keep the result cache on (measures repeated queries, not search)')
-    .option('--workers <n>', 'server processes (serve --workers)', String(defaultApiBenchOptions.workers))
-    .option('--warmup <seconds>', 'unmeasured load before the measured run', String(defaultApiBenchOptions.warmupSeconds))
+    .option('--workers <n>', rangeHelp('server processes (serve --workers)', limits.workers), String(defaults.workers))
+    .option('--warmup <seconds>', rangeHelp('unmeasured load before the measured run', limits.warmupSeconds), String(defaults.warmupSeconds))
     .action(async (flags: ApiBenchFlags, command: Command) => {
       const report = await runApiBench({
         home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
-        connections: parseInteger('--connections', flags.connections),
-        durationSeconds: parseInteger('--duration', flags.duration),
-        queryCount: parseInteger('--queries', flags.queries),
-        top: parseInteger('--top', flags.top),
+        connections: parseInRange('--connections', flags.connections, limits.connections),
+        durationSeconds: parseInRange('--duration', flags.duration, limits.durationSeconds),
+        queryCount: parseInRange('--queries', flags.queries, limits.queryCount),
+        top: parseInRange('--top', flags.top, limits.top),
         mode: flags.mode as SearchMode | undefined,
         cache: flags.cache ?? false,
-        workers: parseInteger('--workers', flags.workers, 1),
-        warmupSeconds: parseInteger('--warmup', flags.warmup, 0),
+        workers: parseInRange('--workers', flags.workers, limits.workers),
+        warmupSeconds: parseInRange('--warmup', flags.warmup, limits.warmupSeconds),
       });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });

@@ -3,7 +3,7 @@ import { PatmatchError } from '../../domain/errors.js';
 import { loadEmbedder } from '../../embed/index.js';
 import { homeEmbedder } from '../../index/build/index.js';
 import { resolveHome } from '../../cli/context.js';
-import { parseInteger } from '../../cli/options.js';
+import { parseInRange, rangeHelp, type IntegerRange } from '../../cli/options.js';
 import { openStore } from '../../store/index.js';
 
 /** Options of `runEmbedBench`. */
@@ -81,6 +81,12 @@ export async function runEmbedBench(home: string, options: Partial<EmbedBenchOpt
   }
 }
 
+/** Limits of `--repeat` and `--rounds`: a round holds texts × repeat vectors in memory (2,308 titles × 100 × 256 dims: 0.24 GB). */
+export const EMBED_BENCH_LIMITS = {
+  repeat: { min: 1, max: 100 },
+  rounds: { min: 1, max: 100 },
+} as const satisfies Record<string, IntegerRange>;
+
 /**
  * Adds `patmatch bench embed` to the `bench` command.
  *
@@ -93,8 +99,8 @@ export function registerEmbedBench(bench: Command): void {
     .description('embedding throughput of a model on the stored titles (or abstracts)')
     .option('--embedder <spec>', 'static:<dir> or onnx:<dir> (default: the model of the index, else the trained one)')
     .option('--field <field>', 'title or abstract', defaults.field)
-    .option('--repeat <n>', 'times every text is embedded per round', String(defaults.repeat))
-    .option('--rounds <n>', 'rounds (the first one is cold)', String(defaults.rounds))
+    .option('--repeat <n>', rangeHelp('times every text is embedded per round', EMBED_BENCH_LIMITS.repeat), String(defaults.repeat))
+    .option('--rounds <n>', rangeHelp('rounds (the first one is cold)', EMBED_BENCH_LIMITS.rounds), String(defaults.rounds))
     .action(async (flags: { embedder?: string; field: string; repeat: string; rounds: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       if (flags.field !== 'title' && flags.field !== 'abstract') {
@@ -103,8 +109,8 @@ export function registerEmbedBench(bench: Command): void {
       const report = await runEmbedBench(resolveHome(globals.home), {
         embedder: flags.embedder,
         field: flags.field,
-        repeat: parseInteger('--repeat', flags.repeat, 1),
-        rounds: parseInteger('--rounds', flags.rounds, 1),
+        repeat: parseInRange('--repeat', flags.repeat, EMBED_BENCH_LIMITS.repeat),
+        rounds: parseInRange('--rounds', flags.rounds, EMBED_BENCH_LIMITS.rounds),
       });
       if (globals.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);

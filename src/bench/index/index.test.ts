@@ -53,7 +53,8 @@ test('patmatch bench index generates files, prints the report and writes the res
 
 test('bench index refuses bad flags and missing files with exit code 2 and a message naming them', async () => {
   const cases: Array<[string[], string]> = [
-    [['--k', 'ten'], '--k ten: must be an integer'],
+    [['--k', 'ten'], '--k: "ten" is not a whole number'],
+    [['--k', '99999999'], '--k: 99999999 must be at most 10000'],
     [['--quantization', 'f8'], '--quantization f8'],
     [[], 'missing.fvecs: ENOENT'],
   ];

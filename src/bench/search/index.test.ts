@@ -47,7 +47,7 @@ test('bench search builds a recombined corpus and measures latency and stage-1 r
 test('bench search refuses a --work-dir that holds a real store, which it would fill with synthetic patents', async () => {
   await assert.rejects(
     runSearchBench(source, { docs: 300, queries: 2, recallQueries: 2, embedder, lexical: false, workDir: source }),
-    /--work-dir .*: holds patents of its own \(from csv:inu-patents\.csv\), not a benchmark corpus/,
+    /--work-dir .*: holds patents of its own \(from csv:\/.*\/inu-patents\.csv\), not a benchmark corpus/,
   );
   const store = openStore(source);
   assert.equal(store.count(), 979);

@@ -14,7 +14,7 @@ export type ModelInputs = Record<string, Tensor>;
  * const inputs = encode(['query: 딥러닝', 'query: 영상 인식']);
  */
 export function createBatchEncoder(tokenizer: PreTrainedTokenizer, maxLength: number): (texts: string[]) => ModelInputs {
-  const closing = closingSpecialTokens(tokenizer);
+  const { closing } = specialTokensAround(tokenizer);
   return (texts) => {
     const encoded = tokenizer(texts, { padding: false, truncation: false, return_tensor: false }) as unknown as Record<string, number[][]>;
     const keys = Object.keys(encoded);
@@ -35,13 +35,18 @@ export function createBatchEncoder(tokenizer: PreTrainedTokenizer, maxLength: nu
   };
 }
 
-/** How many special tokens the tokenizer appends after the text ([SEP] → 1, none → 0). */
-function closingSpecialTokens(tokenizer: PreTrainedTokenizer): number {
+/**
+ * How many special tokens the tokenizer puts before a text ([CLS], <s> → 1) and after it ([SEP] → 1).
+ *
+ * @example
+ * specialTokensAround(bertTokenizer) // { opening: 1, closing: 1 }
+ */
+export function specialTokensAround(tokenizer: PreTrainedTokenizer): { opening: number; closing: number } {
   const probe = 'a';
   const bare = tokenizer.encode(probe, { add_special_tokens: false });
   const full = tokenizer.encode(probe, { add_special_tokens: true });
   for (let start = 0; start + bare.length <= full.length; start++) {
-    if (bare.every((id, i) => full[start + i] === id)) return full.length - start - bare.length;
+    if (bare.every((id, i) => full[start + i] === id)) return { opening: start, closing: full.length - start - bare.length };
   }
-  return 0;
+  return { opening: Math.max(0, full.length - bare.length), closing: 0 };
 }

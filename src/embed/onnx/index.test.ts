@@ -1,10 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOnnxEmbedder } from './index.js';
-import { SPECIAL_TOKENS, assertVectorClose, unitVector, writeTinyOnnxModel, type TinyOnnxModel } from '../test-support/index.js';
+import { SPECIAL_TOKENS, assertVectorClose, unitVector, wordPieceTokenizerConfig, writeTinyOnnxModel, type TinyOnnxModel } from '../test-support/index.js';
 
 // ids:              0..3 specials, 4    5        6      7      8        9    10         11     12
 const vocab = [...SPECIAL_TOKENS, '딥', '##러닝', '영상', '인식', 'query', ':', 'passage', '특허', '기술'];
@@ -75,6 +75,30 @@ describe('onnx embedder on a tiny sentence-transformers export', () => {
     } finally {
       await embedder.close();
     }
+  });
+
+  test('a max_seq_length or model_max_length without room for one text token after [CLS], [SEP] and the prompt is refused', async () => {
+    // [CLS] x [SEP]: three tokens are the least that still embeds the text.
+    const shortest = await loadOnnxEmbedder(await folder('length-3', { maxSeqLength: 3 }));
+    try {
+      assertClose((await shortest.embed(['딥러닝 영상'], { kind: 'query' }))[0]!, meanOf([CLS, 4, SEP]));
+    } finally {
+      await shortest.close();
+    }
+    await assert.rejects(
+      loadOnnxEmbedder(await folder('length-2', { maxSeqLength: 2 })),
+      /onnx model .*length-2: sentence_bert_config\.json max_seq_length is 2, which leaves no token of the text: the tokenizer adds 2 special tokens, so it must be at least 3/,
+    );
+    await assert.rejects(loadOnnxEmbedder(await folder('length-1', { maxSeqLength: 1 })), /max_seq_length is 1, .* at least 3/);
+    // "passage: " is two tokens, so every passage would have been [CLS] passage : [SEP].
+    const prompts = { query: 'query: ', passage: 'passage: ' };
+    await assert.rejects(
+      loadOnnxEmbedder(await folder('prompted-4', { maxSeqLength: 4, prompts })),
+      /max_seq_length is 4, .*adds 2 special tokens and the longer prompt takes 2, so it must be at least 5/,
+    );
+    const tokenizerCapped = await folder('model-max-2', {});
+    await writeFile(join(tokenizerCapped, 'tokenizer_config.json'), JSON.stringify({ ...wordPieceTokenizerConfig(), model_max_length: 2 }));
+    await assert.rejects(loadOnnxEmbedder(tokenizerCapped), /model-max-2: tokenizer_config\.json model_max_length is 2, .* at least 3/);
   });
 
   test('cls and max pooling follow 1_Pooling/config.json', async () => {

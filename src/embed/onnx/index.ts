@@ -5,9 +5,9 @@ import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTok
 import { PatmatchError } from '../../domain/errors.js';
 import { embedInBatches, l2Normalise, resolveBatchSize, resolveThreads } from '../batch.js';
 import { modelFingerprint, readModelJson } from '../model-files.js';
-import type { Embedder } from '../types.js';
-import { createBatchEncoder } from './batch-encoder.js';
-import { readSentenceConfig, type PoolingMode, type ReadModelJson } from './sentence-config.js';
+import type { EmbedKind, Embedder } from '../types.js';
+import { createBatchEncoder, specialTokensAround } from './batch-encoder.js';
+import { readSentenceConfig, type PoolingMode, type ReadModelJson, type SentenceConfig } from './sentence-config.js';
 
 /** Options of {@link loadOnnxEmbedder}. */
 export interface OnnxEmbedderOptions {
@@ -46,11 +46,17 @@ export async function loadOnnxEmbedder(source: string, options: OnnxEmbedderOpti
 
   const model = await locateModel(source, dtype);
   const config = await readSentenceConfig(model.readJson, model.name);
+  const cannotLoad = (error: unknown) => new PatmatchError('invalid_input', `onnx model ${model.path}: cannot be loaded (${(error as Error).message})`);
+  const hub = { local_files_only: model.local, ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}) };
   let tokenizer: PreTrainedTokenizer;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(model.path, hub);
+  } catch (error) {
+    throw cannotLoad(error);
+  }
+  const encode = createBatchEncoder(tokenizer, truncationLength(tokenizer, config, model.path));
   let network: PreTrainedModel;
   try {
-    const hub = { local_files_only: model.local, ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}) };
-    tokenizer = await AutoTokenizer.from_pretrained(model.path, hub);
     network = await AutoModel.from_pretrained(model.path, {
       ...hub,
       subfolder: model.subfolder,
@@ -59,12 +65,8 @@ export async function loadOnnxEmbedder(source: string, options: OnnxEmbedderOpti
       session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
     });
   } catch (error) {
-    throw new PatmatchError('invalid_input', `onnx model ${model.path}: cannot be loaded (${(error as Error).message})`);
+    throw cannotLoad(error);
   }
-  const encode = createBatchEncoder(
-    tokenizer,
-    Math.min(config.maxSeqLength ?? Number.POSITIVE_INFINITY, tokenizer.model_max_length ?? Number.POSITIVE_INFINITY),
-  );
   const embedBatch = async (texts: string[]): Promise<Float32Array[]> => {
     const inputs = encode(texts);
     const outputs = (await network(inputs)) as Record<string, Tensor | undefined>;
@@ -96,6 +98,32 @@ export async function loadOnnxEmbedder(source: string, options: OnnxEmbedderOpti
       await network.dispose();
     },
   };
+}
+
+/**
+ * Tokens per text: `max_seq_length`, capped by the tokenizer's `model_max_length`. Either must leave
+ * room for the special tokens, the longer prompt and at least one token of the text; below that
+ * every text would embed to the same vector, which searches would return without any error.
+ */
+function truncationLength(tokenizer: PreTrainedTokenizer, config: SentenceConfig, where: string): number {
+  const { opening, closing } = specialTokensAround(tokenizer);
+  const prompt = (kind: EmbedKind) => tokenizer.encode(config.prompts[kind], { add_special_tokens: false }).length;
+  const promptTokens = Math.max(prompt('query'), prompt('passage'));
+  const least = opening + closing + promptTokens + 1;
+  const limits: [string, number | undefined][] = [
+    ['sentence_bert_config.json max_seq_length', config.maxSeqLength],
+    ['tokenizer_config.json model_max_length', tokenizer.model_max_length],
+  ];
+  for (const [field, limit] of limits) {
+    if (limit !== undefined && limit < least) {
+      throw new PatmatchError(
+        'invalid_input',
+        `onnx model ${where}: ${field} is ${limit}, which leaves no token of the text: the tokenizer adds ${opening + closing} special tokens` +
+          `${promptTokens > 0 ? ` and the longer prompt takes ${promptTokens}` : ''}, so it must be at least ${least}`,
+      );
+    }
+  }
+  return Math.min(config.maxSeqLength ?? Number.POSITIVE_INFINITY, tokenizer.model_max_length ?? Number.POSITIVE_INFINITY);
 }
 
 /** A model's location as transformers.js wants it, plus how to read its sentence-transformers files. */

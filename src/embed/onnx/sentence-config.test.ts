@@ -42,6 +42,12 @@ test('prompts dict wins over the e5 name rule; document stands in for passage', 
 test('max_seq_length must be a positive integer', async () => {
   assert.equal((await readSentenceConfig(folder({ 'sentence_bert_config.json': { max_seq_length: 128 } }), 'm')).maxSeqLength, 128);
   await assert.rejects(readSentenceConfig(folder({ 'sentence_bert_config.json': { max_seq_length: '512' } }), 'm'), /max_seq_length 512 is not a positive integer/);
+  for (const bad of [0, -4, 2.5]) {
+    await assert.rejects(
+      readSentenceConfig(folder({ 'sentence_bert_config.json': { max_seq_length: bad } }), 'm'),
+      new RegExp(`sentence_bert_config\\.json: max_seq_length ${bad} is not a positive integer`),
+    );
+  }
 });
 
 test('a config that is null, or a declared Pooling module without its config, is refused rather than guessed', async () => {

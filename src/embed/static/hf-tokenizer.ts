@@ -54,7 +54,7 @@ export async function loadHfTokenEncoder(dir: string, options: HfTokenEncoderOpt
     throw new PatmatchError('invalid_input', `${path}: unusable tokenizer (${(error as Error).message})`);
   }
   const vocab = tokenizer.get_vocab();
-  let vocabSize = 0;
+  let vocabSize = tokenIdSpace(json, path);
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
   const unknownToken = (json.model as { unk_token?: unknown } | undefined)?.unk_token;
   const unknownId = options.dropUnknown && typeof unknownToken === 'string' ? vocab.get(unknownToken) : undefined;
@@ -85,6 +85,28 @@ export async function loadHfTokenEncoder(dir: string, options: HfTokenEncoderOpt
       return ids.length > options.maxTokens ? ids.slice(0, options.maxTokens) : ids;
     },
   };
+}
+
+/**
+ * One more than the largest id `tokenizer.json` can give: its model vocabulary (a token → id object,
+ * or Unigram's list, where the id is the position) and its added tokens. An id that is not a whole
+ * number ≥ 0 is refused: tokenizers.js passes it through, and a fractional one would pool a
+ * row that does not exist into NaN.
+ */
+function tokenIdSpace(json: Record<string, unknown>, path: string): number {
+  let size = 0;
+  const count = (id: unknown, token: unknown) => {
+    if (!Number.isSafeInteger(id) || (id as number) < 0) {
+      throw new PatmatchError('invalid_input', `${path}: token ${JSON.stringify(token)} has id ${JSON.stringify(id)}; ids must be whole numbers ≥ 0`);
+    }
+    size = Math.max(size, (id as number) + 1);
+  };
+  const vocab = (json.model as { vocab?: unknown } | undefined)?.vocab;
+  if (Array.isArray(vocab)) size = vocab.length;
+  else if (typeof vocab === 'object' && vocab !== null) for (const [token, id] of Object.entries(vocab)) count(id, token);
+  const added = Array.isArray(json.added_tokens) ? (json.added_tokens as { id?: unknown; content?: unknown }[]) : [];
+  for (const token of added) count(token?.id, token?.content);
+  return size;
 }
 
 const LOCAL_NORMALIZERS = new Set(['BertNormalizer', 'Lowercase', 'NFC', 'NFD', 'NFKC', 'NFKD', 'StripAccents']);

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStaticEmbedder } from './index.js';
@@ -33,8 +33,10 @@ describe('static embedder on tiny models', () => {
   const layouts: [TinyStaticModel['layout'], TinyStaticModel['dtype']][] = [
     ['model2vec', 'F32'],
     ['model2vec', 'F16'],
+    ['model2vec', 'BF16'],
     ['sentence-transformers', 'F32'],
     ['sentence-transformers', 'F16'],
+    ['sentence-transformers', 'BF16'],
   ];
   for (const [layout, dtype] of layouts) {
     test(`${layout} ${dtype}: mean of token rows, no [CLS]/[SEP], normalised`, async () => {
@@ -57,6 +59,17 @@ describe('static embedder on tiny models', () => {
       assertVectorClose(vectors[6], expectedMean([8, 9, 10]));
     });
   }
+
+  test('F32, F16 and BF16 files of the same (exactly representable) rows give identical vectors', async () => {
+    const vectors = [];
+    for (const dtype of ['F32', 'F16', 'BF16'] as const) {
+      const dir = join(root, `same-${dtype}`);
+      await writeTinyStaticModel(dir, { layout: 'model2vec', dtype, vocab, rows });
+      vectors.push(await (await loadStaticEmbedder(dir)).embed(texts, { kind: 'query' }));
+    }
+    assert.deepEqual(vectors[1], vectors[0]);
+    assert.deepEqual(vectors[2], vectors[0]);
+  });
 
   test('model2vec vocabulary quantisation: rows via mapping, scaled by weights', async () => {
     const dir = join(root, 'quantised');
@@ -137,6 +150,67 @@ describe('static embedder on tiny models', () => {
     assertVectorClose(vector, unitVector(sum));
   });
 
+  test('a patmatch-subword table must have exactly one row per token id, or loading names both files and numbers', async () => {
+    const spec: SubwordSpec = {
+      type: 'patmatch-subword',
+      version: 2,
+      vocab: ['그래핀', '전극'],
+      buckets: 16,
+      hangulNgrams: [2, 3],
+      latinNgrams: [3, 5],
+      phoneticBuckets: 8,
+    };
+    const ids = spec.vocab.length + spec.buckets + spec.phoneticBuckets!;
+    const write = async (name: string, rowCount: number) => {
+      const dir = join(root, name);
+      await mkdir(dir, { recursive: true });
+      await saveSubwordTokenizer(dir, spec);
+      const values = Float32Array.from({ length: rowCount * 3 }, (_, i) => Math.sin(i));
+      await writeFile(join(dir, 'model.safetensors'), encodeSafetensors({ embeddings: { dtype: 'F16', shape: [rowCount, 3], values } }));
+      await writeFile(join(dir, 'config.json'), JSON.stringify({ tokenizer: 'patmatch-subword' }));
+      return dir;
+    };
+    assert.equal((await loadStaticEmbedder(await write('subword-exact', ids))).dimension, 3);
+    // A table without the phonetic rows (a tokenizer from another training): phonetic ids would read past it.
+    await assert.rejects(
+      loadStaticEmbedder(await write('subword-short', ids - 8)),
+      /subword-short\/model\.safetensors: embedding matrix has 18 rows but the tokenizer .*subword-short\/patmatch_tokenizer\.json has 26 token ids/,
+    );
+    // A longer table: every id would still find a row, but not the row it was trained for.
+    await assert.rejects(
+      loadStaticEmbedder(await write('subword-long', ids + 4)),
+      /subword-long\/model\.safetensors: embedding matrix has 30 rows but the tokenizer .*subword-long\/patmatch_tokenizer\.json has 26 token ids \(vocabulary \+ n-gram buckets \+ phonetic buckets\)/,
+    );
+  });
+
+  test('a tokenizer.json id beyond the rows, or not a whole number, is refused at load', async () => {
+    const withTokenizer = async (name: string, change: (json: { model: { vocab: Record<string, number> }; added_tokens: object[] }) => void) => {
+      const dir = join(root, name);
+      // Two spare rows: ids up to 14 have one.
+      await writeTinyStaticModel(dir, { layout: 'model2vec', dtype: 'F32', vocab, rows: [...rows, rows[4]!, rows[5]!] });
+      const json = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8'));
+      change(json);
+      await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(json));
+      return dir;
+    };
+    const added = { content: '특허청', single_word: false, lstrip: false, rstrip: false, normalized: false, special: false };
+    const spare = await withTokenizer('added-in-range', (json) => json.added_tokens.push({ ...added, id: 14 }));
+    assert.equal((await loadStaticEmbedder(spare)).dimension, dim);
+    await assert.rejects(
+      loadStaticEmbedder(await withTokenizer('added-beyond', (json) => json.added_tokens.push({ ...added, id: 40 }))),
+      /added-beyond\/model\.safetensors: embedding matrix has 15 rows but the tokenizer .*added-beyond\/tokenizer\.json has 41 token ids/,
+    );
+    // A fractional id pooled a row that does not exist: every vector of a text with that token was NaN.
+    await assert.rejects(
+      loadStaticEmbedder(await withTokenizer('fractional-id', (json) => (json.model.vocab['특허청'] = 2.5))),
+      /fractional-id\/tokenizer\.json: token "특허청" has id 2\.5; ids must be whole numbers ≥ 0/,
+    );
+    await assert.rejects(
+      loadStaticEmbedder(await withTokenizer('negative-id', (json) => (json.model.vocab['특허청'] = -1))),
+      /negative-id\/tokenizer\.json: token "특허청" has id -1/,
+    );
+  });
+
   test('broken folders are refused with the file and reason', async () => {
     await assert.rejects(loadStaticEmbedder(join(root, 'absent')), /static model folder .*absent does not exist/);
     const dir = join(root, 'no-tokenizer');
@@ -145,7 +219,7 @@ describe('static embedder on tiny models', () => {
     await assert.rejects(loadStaticEmbedder(dir), /missing tokenizer\.json/);
     const small = join(root, 'too-few-rows');
     await writeTinyStaticModel(small, { layout: 'model2vec', dtype: 'F32', vocab, rows: rows.slice(0, 5) });
-    await assert.rejects(loadStaticEmbedder(small), /matrix has 5 rows but the tokenizer has 13 tokens/);
+    await assert.rejects(loadStaticEmbedder(small), /model\.safetensors: embedding matrix has 5 rows but the tokenizer .*too-few-rows\/tokenizer\.json has 13 token ids/);
     const wrong = join(root, 'wrong-tensor');
     await writeTinyStaticModel(wrong, { layout: 'model2vec', dtype: 'F32', vocab, rows });
     await writeFile(join(wrong, 'model.safetensors'), encodeSafetensors({ other: { dtype: 'F32', shape: [1], values: Float32Array.of(1) } }));

@@ -1,12 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { PatmatchError } from '../../domain/errors.js';
 import { embedInBatches, resolveBatchSize, resolveThreads } from '../batch.js';
 import { expectObject, modelFingerprint, readModelJson, requireModelFile } from '../model-files.js';
 import type { Embedder } from '../types.js';
+import type { TokenEncoder } from './hf-tokenizer.js';
 import { loadTokenEncoder, textPooler, type EncoderSpec, type StaticWeights } from './pooling.js';
-import { parseSafetensors, tensorToFloat32, tensorToInt32, type SafetensorsTensor } from './safetensors.js';
+import { SafetensorsFile, tensorToFloat32, tensorToInt32 } from './safetensors.js';
 import { StaticWorkerPool } from './worker-pool.js';
+import { SUBWORD_TOKENIZER_FILE } from '../../text/subword/index.js';
 
 /** Options of {@link loadStaticEmbedder}. */
 export interface StaticEmbedderOptions {
@@ -52,31 +54,38 @@ export async function loadStaticEmbedder(dir: string, options: StaticEmbedderOpt
   }
   const moduleDir = await staticModuleDir(root);
   const weightsPath = await requireModelFile(moduleDir, 'model.safetensors', 'the embedding matrix');
-  const tensors = parseSafetensors(await readFile(weightsPath), weightsPath);
-  const matrixName = tensors.has('embeddings') ? 'embeddings' : 'embedding.weight';
-  const matrixTensor = tensors.get(matrixName);
-  if (matrixTensor?.shape.length !== 2) {
-    throw new PatmatchError(
-      'invalid_input',
-      `${weightsPath}: needs a 2-D tensor "embeddings" (model2vec) or "embedding.weight" (sentence-transformers); found ${[...tensors.keys()].join(', ') || 'none'}`,
-    );
-  }
-  const isModel2Vec = matrixName === 'embeddings';
   const config = expectObject((await readModelJson(root, 'config.json')) ?? {}, join(root, 'config.json'));
-  const encoderSpec: EncoderSpec =
-    config.tokenizer === SUBWORD_TOKENIZER
+  const subword = config.tokenizer === SUBWORD_TOKENIZER;
+  const tokenizerPath = join(moduleDir, subword ? SUBWORD_TOKENIZER_FILE : 'tokenizer.json');
+  const file = await SafetensorsFile.open(weightsPath);
+  let encoderSpec: EncoderSpec;
+  let encoder: TokenEncoder;
+  let weights: StaticWeights;
+  try {
+    const matrixName = file.tensors.has('embeddings') ? 'embeddings' : 'embedding.weight';
+    if (file.tensors.get(matrixName)?.shape.length !== 2) {
+      throw new PatmatchError(
+        'invalid_input',
+        `${weightsPath}: needs a 2-D tensor "embeddings" (model2vec) or "embedding.weight" (sentence-transformers); found ${[...file.tensors.keys()].join(', ') || 'none'}`,
+      );
+    }
+    const isModel2Vec = matrixName === 'embeddings';
+    encoderSpec = subword
       ? { kind: 'patmatch-subword', dir: moduleDir }
       : {
           kind: 'hf',
           dir: moduleDir,
           options: { dropUnknown: isModel2Vec, maxTokens: isModel2Vec ? MODEL2VEC_MAX_TOKENS : Number.POSITIVE_INFINITY, wordCache: true },
         };
-  const encoder = await loadTokenEncoder(encoderSpec);
-  const weights = buildWeights(tensors, matrixTensor, encoder.vocabSize, weightsPath);
+    encoder = await loadTokenEncoder(encoderSpec);
+    weights = await readWeights(file, matrixName, { vocabSize: encoder.vocabSize, subword, tokenizerPath });
+  } finally {
+    await file.close();
+  }
   const embedText = textPooler(encoder, weights);
   const workers = threads > 1 ? new StaticWorkerPool(threads, { encoder: encoderSpec, weights }) : undefined;
 
-  const fingerprinted = [weightsPath, join(moduleDir, config.tokenizer === SUBWORD_TOKENIZER ? 'patmatch_tokenizer.json' : 'tokenizer.json')];
+  const fingerprinted = [weightsPath, tokenizerPath];
   if (Object.keys(config).length > 0) fingerprinted.unshift(join(root, 'config.json'));
   const id = await modelFingerprint('static', basename(root), fingerprinted);
 
@@ -112,29 +121,43 @@ async function staticModuleDir(root: string): Promise<string> {
   return moduleDir;
 }
 
-function buildWeights(
-  tensors: Map<string, SafetensorsTensor>,
-  matrix: SafetensorsTensor,
-  vocabSize: number,
-  source: string,
-): StaticWeights {
-  const [rows, dimension] = matrix.shape as [number, number];
-  const mapping = tensors.get('mapping');
-  const tokenWeights = tensors.get('weights');
-  const rowOf = mapping && shared(tensorToInt32(mapping));
-  const weightOf = tokenWeights && shared(tensorToFloat32(tokenWeights));
+/**
+ * Reads the matrix (converted chunk by chunk straight into shared memory, so loading takes about
+ * the final table and never a copy of the whole file) and the optional `mapping` and `weights`,
+ * after checking that every id the tokenizer can give has a row.
+ */
+async function readWeights(
+  file: SafetensorsFile,
+  matrixName: string,
+  tokenizer: { vocabSize: number; subword: boolean; tokenizerPath: string },
+): Promise<StaticWeights> {
+  const { vocabSize, subword, tokenizerPath } = tokenizer;
+  const [rows, dimension] = file.tensors.get(matrixName)!.shape as [number, number];
   const fail = (reason: string): never => {
-    throw new PatmatchError('invalid_input', `${source}: ${reason}`);
+    throw new PatmatchError('invalid_input', `${file.path}: ${reason}`);
   };
+  const rowOf = file.tensors.has('mapping') ? shared(tensorToInt32(await file.read('mapping'))) : undefined;
+  const weightOf = file.tensors.has('weights') ? shared(tensorToFloat32(await file.read('weights'))) : undefined;
   if (rowOf) {
     if (rowOf.length < vocabSize) fail(`mapping has ${rowOf.length} entries for a vocabulary of ${vocabSize}`);
     if (rowOf.some((row) => row < 0 || row >= rows)) fail(`mapping points outside the ${rows} matrix rows`);
   } else if (rows < vocabSize) {
-    fail(`embedding matrix has ${rows} rows but the tokenizer has ${vocabSize} tokens`);
+    fail(`embedding matrix has ${rows} rows but the tokenizer ${tokenizerPath} has ${vocabSize} token ids`);
+  }
+  // patmatch-subword ids are positions in one table (vocabulary, then n-gram buckets, then phonetic
+  // buckets): a table of another length was trained with another tokenizer, and its ids would read
+  // the wrong rows without any error.
+  const entries = rowOf ? rowOf.length : rows;
+  if (subword && entries !== vocabSize) {
+    fail(
+      `embedding ${rowOf ? 'mapping' : 'matrix'} has ${entries} ${rowOf ? 'entries' : 'rows'} but the tokenizer ${tokenizerPath} has ${vocabSize} token ids ` +
+        '(vocabulary + n-gram buckets + phonetic buckets); a patmatch-subword model needs exactly one per id',
+    );
   }
   if (weightOf && weightOf.length < vocabSize) fail(`weights has ${weightOf.length} entries for a vocabulary of ${vocabSize}`);
   if (!(dimension >= 1)) fail(`embedding matrix has dimension ${dimension}; a model needs at least 1`);
-  const values = shared(tensorToFloat32(matrix));
+  const values = new Float32Array(new SharedArrayBuffer(rows * dimension * Float32Array.BYTES_PER_ELEMENT));
+  await file.readFloat32Into(matrixName, values);
   // A NaN or infinite weight would surface later as a failed search blamed on the user's query.
   const bad = values.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) fail(`embedding matrix row ${Math.floor(bad / dimension)} holds a non-finite value (${values[bad]})`);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeSafetensors, parseSafetensors, tensorToFloat32, tensorToInt32 } from './safetensors.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withTempDir } from '../../index/test-support.js';
+import { encodeSafetensors, parseSafetensors, SafetensorsFile, tensorToFloat32, tensorToInt32 } from './safetensors.js';
 
 test('round trip of F32, F16 and I64 tensors', () => {
   const floats = Float32Array.of(0, 1, -2.5, 0.125, 65504, 1e-7, 1 / 3);
@@ -48,4 +51,39 @@ test('truncated or lying files are rejected with the reason', () => {
   assert.throws(() => parseSafetensors(lying({ dtype: 'Q4', shape: [1], data_offsets: [0, 1] }), 'x'), /unsupported dtype Q4/);
   assert.throws(() => parseSafetensors(lying({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }), 'x'), /bad shape/);
   assert.throws(() => parseSafetensors(lying([1, 2]), 'x'), /unsupported dtype/);
+});
+
+test('SafetensorsFile reads the header only, then converts a tensor chunk by chunk to the same values as in memory', async () => {
+  await withTempDir(async (dir) => {
+    // 4.5M F16 values (9 MB) cross the 8 MiB read chunk; `odd` starts the F32 tensor 6 bytes into the data.
+    const big = Float32Array.from({ length: 4_500_001 }, (_, i) => ((i % 2001) - 1000) / 64);
+    const file = encodeSafetensors({
+      odd: { dtype: 'F16', shape: [3], values: Float32Array.of(1, 2, 3) },
+      f32: { dtype: 'F32', shape: [2, 3], values: Float32Array.of(0.1, -2, 3.5, 1e-30, 65504, -0) },
+      bf16: { dtype: 'BF16', shape: [4], values: Float32Array.of(1, -2.5, 0.1, 3e38) },
+      big: { dtype: 'F16', shape: [big.length], values: big },
+    });
+    const path = join(dir, 'm.safetensors');
+    await writeFile(path, file);
+    const inMemory = parseSafetensors(file, path);
+    const opened = await SafetensorsFile.open(path);
+    try {
+      assert.deepEqual([...opened.tensors.keys()], ['odd', 'f32', 'bf16', 'big']);
+      for (const name of ['odd', 'f32', 'bf16', 'big']) {
+        const out = new Float32Array(new SharedArrayBuffer(inMemory.get(name)!.bytes.byteLength * (name === 'f32' ? 1 : 2)));
+        await opened.readFloat32Into(name, out);
+        assert.deepEqual(out, Float32Array.from(tensorToFloat32(inMemory.get(name)!)), name);
+      }
+      assert.deepEqual(tensorToFloat32(await opened.read('f32')), Float32Array.of(0.1, -2, 3.5, 1e-30, 65504, -0));
+      assert.deepEqual([...tensorToFloat32(inMemory.get('bf16')!)].slice(0, 2), [1, -2.5], 'BF16 round trip of exact values');
+      assert.ok(Math.abs(tensorToFloat32(inMemory.get('bf16')!)[2]! - 0.1) < 1e-3);
+      assert.deepEqual(tensorToFloat32(inMemory.get('big')!), big, 'multiples of 1/64 up to 16 are exact in F16');
+      await assert.rejects(opened.readFloat32Into('f32', new Float32Array(5)), /m\.safetensors: tensor f32 has 6 values, not 5/);
+      await assert.rejects(opened.read('absent'), /m\.safetensors: no tensor absent/);
+    } finally {
+      await opened.close();
+    }
+    await writeFile(path, file.subarray(0, file.length - 1));
+    await assert.rejects(SafetensorsFile.open(path), /m\.safetensors: not a valid safetensors file \(tensor big: data_offsets .* outside/);
+  });
 });

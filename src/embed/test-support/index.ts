@@ -11,7 +11,7 @@ export { assertVectorClose, unitVector } from './vectors.js';
 /** A tiny static model: one matrix row per vocabulary entry. */
 export interface TinyStaticModel {
   layout: 'model2vec' | 'sentence-transformers';
-  dtype: 'F32' | 'F16';
+  dtype: 'F32' | 'F16' | 'BF16';
   vocab: readonly string[];
   rows: readonly (readonly number[])[];
 }
