@@ -13,6 +13,8 @@ export interface ServingCli {
   pid: number;
   stdout(): string;
   stderr(): string;
+  /** Whether the command has exited. */
+  exited(): boolean;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -51,6 +53,7 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
     pid: child.pid!,
     stdout: () => stdout,
     stderr: () => stderr,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
