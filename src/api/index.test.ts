@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { spawnServingCli } from '../cli/spawn.js';
+import { logRecords, spawnServingCli } from '../cli/spawn.js';
 import { PatmatchError } from '../domain/errors.js';
 import { openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
@@ -304,8 +304,35 @@ describe('patmatch serve', () => {
     assert.equal(dashboard.status, 503);
     assert.match(dashboard.body.detail, /npm run build/);
     assert.equal(await cli.stop(), 0, cli.stderr());
-    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
-    assert.ok(lines.some((line) => line.msg === 'shutting down'), 'logs are structured JSON lines');
+    // Every line either stream carries is a JSON log line: requests on stdout, the rest on stderr.
+    const requests = logRecords(cli.stdout());
+    assert.ok(requests.some((line) => line.msg === 'shutting down'), cli.stdout());
+    assert.ok(requests.some((line) => line.level === 'warn' && line.msg.startsWith('dashboard not built')), cli.stdout());
+    const [started, ...others] = logRecords(cli.stderr());
+    assert.deepEqual(others, []);
+    assert.equal(started!.level, 'info');
+    assert.equal(started!.msg, `serving ${testHome.home} at ${url}/ (Ctrl-C to stop)`);
+    assert.deepEqual([started!.url, started!.port, started!.workers, started!.pid], [url, Number(new URL(url).port), 1, cli.pid]);
+  });
+
+  test('a serve that cannot start logs why as a JSON error line and exits 2', async () => {
+    const first = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent']);
+    try {
+      const taken = new URL(first.url).port;
+      const failed = await spawnServingCli(['--home', testHome.home, 'serve', '--port', taken]).then(
+        () => assert.fail('a second serve on the same port started'),
+        (error: Error) => error.message,
+      );
+      const [, code, stderr] = /exited with code (\d+) before serving: (.*)$/s.exec(failed)!;
+      assert.equal(code, '2');
+      const [line, ...rest] = logRecords(stderr!);
+      assert.deepEqual(rest, []);
+      assert.equal(line!.level, 'error');
+      assert.equal(line!.code, 'invalid_input');
+      assert.match(line!.msg, new RegExp(`^cannot serve: --port ${taken}: 127\\.0\\.0\\.1:${taken} is already in use`));
+    } finally {
+      assert.equal(await first.stop(), 0);
+    }
   });
 
   test('SIGTERM closes idle connections at once and lets a request in flight finish', async () => {

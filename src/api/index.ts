@@ -20,6 +20,7 @@ import { problem, problemClientErrorHandler, problemErrorHandler, problemSchema,
 import { problemResponses, sharedSchemas } from './schemas.js';
 import { searchRoutes } from './search.js';
 import type { ServerOptions } from './types.js';
+import { structuredLoggerOptions } from '../util/log.js';
 
 export type { ServerOptions, PatentReader, RateLimitOptions } from './types.js';
 export type { SearchCacheOptions } from './cache.js';
@@ -68,7 +69,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     );
   }
   const app = Fastify({
-    logger: settings.logger,
+    logger: settings.logger === false ? false : { ...structuredLoggerOptions, ...(settings.logger === true ? {} : settings.logger) },
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: problemClientErrorHandler,
     // Unknown query parameters are refused, not dropped: `status=등록` misspelt must not return unfiltered results.
