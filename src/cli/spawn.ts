@@ -30,12 +30,7 @@ export interface ServingCli {
  * assert.equal(await cli.stop(), 0);
  */
 export async function spawnServingCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServingCli> {
-  const self = fileURLToPath(import.meta.url);
-  const entry = join(dirname(self), `bin${extname(self)}`);
-  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -67,6 +62,29 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
       return code;
     },
   };
+}
+
+/**
+ * Runs the CLI (this build of it, as `spawnServingCli` does) to the end and returns its exit code
+ * and output.
+ *
+ * @example
+ * const { code, stderr } = await runCli(['--home', home, 'ingest', file]);
+ */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const self = fileURLToPath(import.meta.url);
+  const entry = join(dirname(self), `bin${extname(self)}`);
+  return spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**

@@ -65,7 +65,7 @@ async function runStep(home: string, title: string, args: string[]): Promise<voi
 }
 
 async function createDemoAccounts(home: string): Promise<void> {
-  const store = openStore(home);
+  const store = openStore(home, { writes: true });
   try {
     migrateMatch(store.db);
     const accounts = new Accounts(store.db);

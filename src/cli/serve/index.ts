@@ -57,7 +57,7 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
       onError: (error) => logLine('search index reload failed; still serving the previous one', { pid: process.pid, error: String(error) }, 'warn'),
     },
   );
-  const store = openStore(home);
+  const store = openStore(home, { writes: true });
   const match = await openMatchForServe(
     { smtp: settings.smtp, publicUrl: settings.publicUrl, mailFrom: settings.mailFrom },
     { home, db: store.db, search: engine, sendsMail: role.sendsMail },
