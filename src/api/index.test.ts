@@ -1,9 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { spawnServingCli } from '../cli/spawn.js';
+import { logRecords, spawnServingCli } from '../cli/spawn.js';
 import { PatmatchError } from '../domain/errors.js';
 import { openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
@@ -302,7 +304,79 @@ describe('patmatch serve', () => {
     assert.equal(dashboard.status, 503);
     assert.match(dashboard.body.detail, /npm run build/);
     assert.equal(await cli.stop(), 0, cli.stderr());
-    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
-    assert.ok(lines.some((line) => line.msg === 'shutting down'), 'logs are structured JSON lines');
+    // Every line either stream carries is a JSON log line: requests on stdout, the rest on stderr.
+    const requests = logRecords(cli.stdout());
+    assert.ok(requests.some((line) => line.msg === 'shutting down'), cli.stdout());
+    assert.ok(requests.some((line) => line.level === 'warn' && line.msg.startsWith('dashboard not built')), cli.stdout());
+    const [started, ...others] = logRecords(cli.stderr());
+    assert.deepEqual(others, []);
+    assert.equal(started!.level, 'info');
+    assert.equal(started!.msg, `serving ${testHome.home} at ${url}/ (Ctrl-C to stop)`);
+    assert.deepEqual([started!.url, started!.port, started!.workers, started!.pid], [url, Number(new URL(url).port), 1, cli.pid]);
+  });
+
+  test('a serve that cannot start logs why as a JSON error line and exits 2', async () => {
+    const first = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--web-root', '/nonexistent']);
+    try {
+      const taken = new URL(first.url).port;
+      const failed = await spawnServingCli(['--home', testHome.home, 'serve', '--port', taken]).then(
+        () => assert.fail('a second serve on the same port started'),
+        (error: Error) => error.message,
+      );
+      const [, code, stderr] = /exited with code (\d+) before serving: (.*)$/s.exec(failed)!;
+      assert.equal(code, '2');
+      const [line, ...rest] = logRecords(stderr!);
+      assert.deepEqual(rest, []);
+      assert.equal(line!.level, 'error');
+      assert.equal(line!.code, 'invalid_input');
+      assert.match(line!.msg, new RegExp(`^cannot serve: --port ${taken}: 127\\.0\\.0\\.1:${taken} is already in use`));
+    } finally {
+      assert.equal(await first.stop(), 0);
+    }
+  });
+
+  test('SIGTERM closes idle connections at once and lets a request in flight finish', async () => {
+    const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--rate-limit', '0', '--web-root', '/nonexistent']);
+    const { hostname, port } = new URL(cli.url);
+    const open = async (): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> => {
+      const socket = connect(Number(port), hostname);
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('error', () => {});
+      const closed = once(socket, 'close').then(() => undefined);
+      await once(socket, 'connect');
+      return { socket, received: () => received, closed };
+    };
+    const waitFor = async (what: string, done: () => boolean): Promise<void> => {
+      while (!done()) {
+        assert.equal(cli.exited(), false, `serve exited while waiting for ${what}:\n${cli.stderr()}`);
+        await sleep(20);
+      }
+    };
+    const requestLogged = (url: string) => cli.stdout().includes(`"url":"${url}"`);
+    // A connection that never sends a request (browsers open spare ones), and a kept-alive one
+    // after its request; it is opened second, so its answer means the first was accepted too.
+    const spare = await open();
+    const keptAlive = await open();
+    keptAlive.socket.write(`GET /api/health HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+    await waitFor('the health answer', () => keptAlive.received().includes('"status":"ok"'));
+    // A login whose body is half sent: in flight until the test sends the rest.
+    const body = JSON.stringify({ email: 'nobody@patmatch.example', password: 'not-the-password' });
+    const slow = await open();
+    slow.socket.write(
+      `POST /api/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await waitFor('the login request to arrive', () => requestLogged('/api/auth/login'));
+
+    const stopped = cli.stop();
+    // Without closing idle connections, the spare one held the server until its 10 s shutdown
+    // timeout, which then exited with code 1 and cut the login off.
+    await Promise.all([spare.closed, keptAlive.closed]);
+    assert.equal(cli.exited(), false, 'serve waits for the login in flight');
+    assert.equal(slow.received(), '', 'the login is not answered before its body is complete');
+    slow.socket.write(body.slice(10));
+    await slow.closed;
+    assert.match(slow.received(), /^HTTP\/1\.1 401 /, 'the request in flight is answered');
+    assert.equal(await stopped, 0, cli.stderr());
   });
 });

@@ -3,6 +3,8 @@
  * document, and the built dashboard as static files. Errors are RFC 9457 problem documents.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -18,6 +20,7 @@ import { problem, problemClientErrorHandler, problemErrorHandler, problemSchema,
 import { problemResponses, sharedSchemas } from './schemas.js';
 import { searchRoutes } from './search.js';
 import type { ServerOptions } from './types.js';
+import { structuredLoggerOptions } from '../util/log.js';
 
 export type { ServerOptions, PatentReader, RateLimitOptions } from './types.js';
 export type { SearchCacheOptions } from './cache.js';
@@ -66,7 +69,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     );
   }
   const app = Fastify({
-    logger: settings.logger,
+    logger: settings.logger === false ? false : { ...structuredLoggerOptions, ...(settings.logger === true ? {} : settings.logger) },
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: problemClientErrorHandler,
     // Unknown query parameters are refused, not dropped: `status=등록` misspelt must not return unfiltered results.
@@ -82,6 +85,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
       return sendProblem(reply, problem(tooLong ? 414 : 400, 'invalid_input', detail, request.url.split('?')[0]));
     },
   });
+  closeIdleConnectionsOnClose(app);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
@@ -157,6 +161,40 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
   for (const plugin of settings.plugins) await app.register(plugin);
   await registerDashboard(app, settings.webRoot);
   return app;
+}
+
+/**
+ * Closes connections without a request in progress as soon as the app starts closing, and the
+ * others once their last response is sent; in-flight requests finish. Node's server.close() (what
+ * Fastify's `forceCloseConnections: 'idle'` relies on) ends kept-alive connections between
+ * requests, but not one that has not sent its first request yet (browsers open such spare
+ * connections), which held shutdown until its timeout.
+ */
+function closeIdleConnectionsOnClose(app: FastifyInstance): void {
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
+  const closeIfIdle = (socket: Socket): void => {
+    if (closing && inFlight.get(socket) === 0) socket.destroySoon();
+  };
+  app.server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+    closeIfIdle(socket);
+  });
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const { socket } = request;
+    if (!inFlight.has(socket)) return;
+    inFlight.set(socket, inFlight.get(socket)! + 1);
+    response.once('close', () => {
+      if (!inFlight.has(socket)) return;
+      inFlight.set(socket, inFlight.get(socket)! - 1);
+      closeIfIdle(socket);
+    });
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const socket of inFlight.keys()) closeIfIdle(socket);
+  });
 }
 
 /** Serves the built dashboard, or explains at `/` how to build it. */

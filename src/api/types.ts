@@ -32,7 +32,7 @@ export interface ServerOptions {
   rateLimit: RateLimitOptions;
   /** Result pages kept in memory for repeated searches (paging back, CSV export of the page shown). */
   searchCache: SearchCacheOptions;
-  /** `true` = JSON lines at info level, `false` = silent, or a pino options object. */
+  /** `true` = JSON lines at info level (shaped like `logLine`'s), `false` = silent, or the level to log at. */
   logger: boolean | { level: string };
   /** Folder of the built dashboard (`dist/web`); `null` serves the API only. */
   webRoot: string | null;

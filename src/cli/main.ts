@@ -30,10 +30,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof PatmatchError) {
       process.stderr.write(`patmatch: ${error.message}\n`);
-      return error.code === 'invalid_input' || error.code === 'not_found' ? 2 : 1;
+    } else {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`patmatch: unexpected error: ${message}\n`);
     }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`patmatch: unexpected error: ${message}\n`);
-    return 1;
+    return exitCodeOf(error);
   }
+}
+
+/**
+ * The exit code of a command that failed with `error`: 2 for bad input (or a record not found), 1
+ * for anything else.
+ *
+ * @example
+ * exitCodeOf(new PatmatchError('invalid_input', '--port: "x" is not a whole number')) // 2
+ */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof PatmatchError && (error.code === 'invalid_input' || error.code === 'not_found') ? 2 : 1;
 }

@@ -13,13 +13,16 @@ export interface ServingCli {
   pid: number;
   stdout(): string;
   stderr(): string;
+  /** Whether the command has exited. */
+  exited(): boolean;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
 /**
  * Runs the CLI (this build of it: the .ts source under tsx, the .js build otherwise) in a child
- * process and resolves once it prints `serving … at <url>/`; rejects with its stderr if it exits first.
+ * process and resolves once it logs `serving … at <url>/` (a JSON line with `url`); rejects with its
+ * stderr if it exits first.
  *
  * @example
  * const cli = await spawnServingCli(['--home', home, 'serve', '--port', '0']);
@@ -27,20 +30,20 @@ export interface ServingCli {
  * assert.equal(await cli.stop(), 0);
  */
 export async function spawnServingCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServingCli> {
-  const self = fileURLToPath(import.meta.url);
-  const entry = join(dirname(self), `bin${extname(self)}`);
-  const child = spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
-      const match = /serving .* at (http:\/\/[\d.]+:\d+)\//.exec(stderr);
-      if (match) resolve(match[1]!);
+      // The start-up line: {"level":"info",…,"msg":"serving <home> at <url>/ (Ctrl-C to stop)","url":…}
+      const url = stderr
+        .split('\n')
+        .slice(0, -1) // the last piece is an unfinished line
+        .map((line) => parseJsonLine(line))
+        .find((record) => typeof record?.msg === 'string' && record.msg.startsWith('serving ') && typeof record.url === 'string')?.url;
+      if (typeof url === 'string') resolve(url);
     });
     child.once('exit', (code) =>
       reject(new PatmatchError('not_ready', `patmatch ${args.join(' ')} exited with code ${code} before serving: ${stderr.trim()}`)),
@@ -51,6 +54,7 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
     pid: child.pid!,
     stdout: () => stdout,
     stderr: () => stderr,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -58,4 +62,58 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
       return code;
     },
   };
+}
+
+/**
+ * Runs the CLI (this build of it, as `spawnServingCli` does) to the end and returns its exit code
+ * and output.
+ *
+ * @example
+ * const { code, stderr } = await runCli(['--home', home, 'ingest', file]);
+ */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const self = fileURLToPath(import.meta.url);
+  const entry = join(dirname(self), `bin${extname(self)}`);
+  return spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Parses output that must be JSON log lines (what `serve` writes) into records; throws naming the
+ * first line that is not a JSON object with a level, an ISO time and a message.
+ *
+ * @example
+ * const records = logRecords(cli.stderr());
+ * assert.ok(records.some((record) => record.msg === 'worker listening'));
+ */
+export function logRecords(output: string): Array<Record<string, unknown> & { level: string; time: string; msg: string }> {
+  return output
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line, index) => {
+      const record = parseJsonLine(line);
+      const { level, time, msg } = record ?? {};
+      if (typeof level !== 'string' || typeof time !== 'string' || Number.isNaN(Date.parse(time)) || typeof msg !== 'string') {
+        throw new Error(`line ${index + 1} is not a JSON log line with level, time and msg: ${line.slice(0, 300)}`);
+      }
+      return record as Record<string, unknown> & { level: string; time: string; msg: string };
+    });
+}
+
+function parseJsonLine(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { FastifyPluginAsync } from 'fastify';
 import type { SearchEngine } from '../search/types.js';
+import type { LogLevel } from '../util/log.js';
 import { loadSecret } from './links.js';
 import { logTransport, MailWorker, smtpTransport, type MailWorkerOptions, type SmtpTimeouts } from './mailer.js';
 import { matchRoutes, type MatchRoutesOptions } from './routes.js';
@@ -19,6 +20,7 @@ export { Outbox, type OutboxEntry, type OutboxState, type OutgoingEmail, type Cl
 export {
   MailWorker,
   smtpTransport,
+  checkSmtpUrl,
   logTransport,
   isPermanentFailure,
   defaultMailWorkerOptions,
@@ -55,7 +57,7 @@ export interface OpenMatchOptions {
   /** Sender address of every email. */
   mailFrom: string;
   /** Where logged emails and worker events go. */
-  log: (message: string, fields?: Record<string, unknown>) => void;
+  log: (message: string, fields?: Record<string, unknown>, level?: LogLevel) => void;
   /**
    * Start the email worker here (default true). Of several server processes on one store only one
    * sends; the others only queue, and the sender's poll picks their emails up.

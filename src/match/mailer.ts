@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { PatmatchError } from '../domain/errors.js';
+import type { LogLevel } from '../util/log.js';
 import type { ClaimedEmail, Outbox, OutboxEntry } from './outbox.js';
 
 /** One message as handed to a transport. */
@@ -28,12 +29,12 @@ export interface SmtpTimeouts {
 export const defaultSmtpTimeouts: SmtpTimeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /**
- * An SMTP transport (nodemailer) for an `smtp://` or `smtps://` URL.
+ * Throws `invalid_input` naming `--smtp` unless `url` is an `smtp://` or `smtps://` URL.
  *
  * @example
- * const transport = smtpTransport('smtp://127.0.0.1:2525');
+ * checkSmtpUrl('smtp://127.0.0.1:25'); // ok
  */
-export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {}): MailTransport {
+export function checkSmtpUrl(url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -43,6 +44,16 @@ export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {})
   if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
     throw new PatmatchError('invalid_input', `--smtp: "${url}" must start with smtp:// or smtps://`);
   }
+}
+
+/**
+ * An SMTP transport (nodemailer) for an `smtp://` or `smtps://` URL.
+ *
+ * @example
+ * const transport = smtpTransport('smtp://127.0.0.1:2525');
+ */
+export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {}): MailTransport {
+  checkSmtpUrl(url);
   const transporter = nodemailer.createTransport({ url, ...defaultSmtpTimeouts, ...timeouts });
   return {
     async send(message) {
@@ -87,7 +98,7 @@ export interface MailWorkerOptions {
   maxBackoffMs: number;
   /** Runs in the transaction that marks an email sent. */
   onSent?: (entry: OutboxEntry) => void;
-  log: (message: string, fields: Record<string, unknown>) => void;
+  log: (message: string, fields: Record<string, unknown>, level?: LogLevel) => void;
 }
 
 export const defaultMailWorkerOptions: Omit<MailWorkerOptions, 'from'> = {
@@ -164,7 +175,7 @@ export class MailWorker {
       try {
         await this.drain();
       } catch (error) {
-        this.options.log('mail worker error', { error: (error as Error).message });
+        this.options.log('mail worker error', { error: (error as Error).message }, 'error');
       }
       if (this.#stopping) break;
       const next = this.outbox.nextWakeAt(this.options.leaseMs);
@@ -214,6 +225,6 @@ export class MailWorker {
       to: claim.to,
       attempt: claim.attempts,
       error: message,
-    });
+    }, permanent ? 'error' : 'warn');
   }
 }

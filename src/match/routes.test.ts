@@ -341,6 +341,39 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.deepEqual(responses('/api/matches/{id}/status', 'post'), ['200', '400', '401', '403', '404', '409']);
   });
 
+  test('the OpenAPI document describes each match body from its zod schema, and a body without a documented required field is refused', async () => {
+    const { body: document } = await call(null, 'GET', '/api/openapi.json');
+    const routed = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0] as MatchView;
+    const bodies: Array<[string | null, string, string[], Record<string, unknown>]> = [
+      [null, '/api/auth/login', ['email', 'password'], { email: 'openapi@corp.example', password: 'correct horse battery', next: '/' }],
+      [tokens.demander, '/api/demands', ['description', 'name'], { ...QUERY, top: 5, mode: 'lexical', filters: { ipc: 'H01G' } }],
+      [tokens.demander, `/api/demands/${demand.id}/matches`, ['applicationNumbers'], { applicationNumbers: [managed.applicationNumber], message: '검토 부탁드립니다' }],
+      [tokens.manager, `/api/matches/${routed.id}/status`, ['status'], { status: 'negotiating', message: '일정 제안' }],
+      [tokens.manager, `/api/matches/${routed.id}/messages`, ['message'], { message: '샘플 제공 가능 여부?' }],
+      [tokens.admin, `/api/admin/matches/${routed.id}/manager`, ['email', 'name', 'organization'], { name: '담당자', email: 'tlo@tlo.example', organization: '기관' }],
+    ];
+    for (const [token, path, required, sample] of bodies) {
+      const documented = path.replace(/\/\d+\//, '/{id}/');
+      const schema = document.paths[documented].post.requestBody.content['application/json'].schema;
+      assert.deepEqual([...schema.required].sort(), required, `${documented} requires`);
+      assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(sample).sort(), `${documented} documents every field`);
+      for (const field of required) {
+        const { [field]: _left, ...without } = sample;
+        const reply = await call(token, 'POST', path, without);
+        assert.equal(reply.status, 400, `${documented} without ${field}`);
+        assert.match(reply.body.detail, new RegExp(`, ${field}: `), `${documented} without ${field}`);
+      }
+    }
+    const demandSchema = document.paths['/api/demands'].post.requestBody.content['application/json'].schema;
+    assert.deepEqual([demandSchema.properties.name.maxLength, demandSchema.properties.top.maximum], [200, 100]);
+    assert.deepEqual(demandSchema.properties.mode.enum, ['seed', 'dense', 'hybrid', 'lexical']);
+    assert.ok(document.paths['/api/auth/login'].post.requestBody.content['application/x-www-form-urlencoded'], 'the login form is documented');
+    // Only zod checks bodies: a documented limit is enforced with zod's message, not Ajv's.
+    const long = await call(tokens.demander, 'POST', '/api/demands', { ...QUERY, name: 'x'.repeat(201) });
+    assert.equal(long.status, 400);
+    assert.match(long.body.detail, /^demand, name: /);
+  });
+
   test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
     const fields = { email: 'buyer@corp.example', password: 'correct horse battery' };
     // Another site posting the form would log the victim into the attacker's account.

@@ -2,13 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { SwaggerTransform } from '@fastify/swagger';
 import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import type { Principal, User } from './accounts.js';
 import { LINK_ACTIONS, type LinkClaim } from './links.js';
 import type { OutboxState } from './outbox.js';
 import { confirmPage, resultPage } from './pages.js';
-import type { MatchService } from './service.js';
+import { matchBodies, type MatchService } from './service.js';
 import { parseInput } from './validate.js';
 
 /** Settings of the match routes; only `service` has no default. */
@@ -54,14 +55,24 @@ const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'fai
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The OpenAPI description of a JSON route: its success status and the problems it can answer.
- * Bodies are checked with zod in the handlers, so the success schema only says "an object" (it
- * must not drop fields when Fastify serialises with it).
+ * The OpenAPI description of a JSON route: its success status and the problems it can answer. The
+ * success schema only says "an object" (it must not drop fields when Fastify serialises with it);
+ * request bodies are checked with zod in the handlers and documented by `documentedBody`.
  */
 function described(tag: string, summary: string, status: 200 | 201 | 204 = 200) {
   const success = status === 204 ? { description: 'No content', type: 'null' } : { description: 'The answer', type: 'object', additionalProperties: true };
   const problem = { $ref: 'Problem#' };
   return { tags: [tag], summary, response: { [status]: success, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } };
+}
+
+/**
+ * Route config that documents a zod-checked body in the OpenAPI document, as JSON Schema generated
+ * from the same zod schema. It is added in `swaggerTransform`, which only the document sees: in
+ * the route's `schema.body` Fastify would validate every body a second time, with Ajv's messages.
+ */
+function documentedBody(schema: z.ZodType, contentTypes: readonly string[] = ['application/json']): { swaggerTransform: SwaggerTransform } {
+  const body = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
+  return { swaggerTransform: ({ schema: routeSchema, url }) => ({ schema: { ...routeSchema, body, consumes: contentTypes }, url }) };
 }
 
 function requireUser(request: FastifyRequest): User {
@@ -172,6 +183,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
         schema: described('auth', 'Log in; sets the httpOnly session cookie and returns the CSRF token'),
         // Route config (not a preHandler) so that it replaces, rather than races, a server-wide limiter.
         config: {
+          ...documentedBody(loginInput, ['application/json', 'application/x-www-form-urlencoded']),
           rateLimit: {
             max: settings.loginLimit.max,
             timeWindow: settings.loginLimit.timeWindowMs,
@@ -212,7 +224,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       return reply.code(201).send({ token: accounts.createApiToken(user.id) });
     });
 
-    app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201) }, async (request, reply) => {
+    app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201), config: documentedBody(matchBodies.demand) }, async (request, reply) => {
       const user = requireUser(request);
       if (user.role === 'manager') throw new PatmatchError('forbidden', 'managers answer demands; log in as a demander to register one');
       return reply.code(201).send(await service.createDemand(user, request.body));
@@ -224,7 +236,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(idParams, request.params, 'demand id');
       return service.getDemand(requireUser(request), id);
     });
-    app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201) }, async (request, reply) => {
+    app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documentedBody(matchBodies.matches) }, async (request, reply) => {
       const { id } = parseInput(idParams, request.params, 'demand id');
       return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
     });
@@ -236,11 +248,11 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.getMatch(requireUser(request), id);
     });
-    app.post('/api/matches/:id/status', { schema: described('match', 'Change the status of a match') }, async (request) => {
+    app.post('/api/matches/:id/status', { schema: described('match', 'Change the status of a match'), config: documentedBody(matchBodies.status) }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.changeStatus({ user: requireUser(request) }, id, request.body);
     });
-    app.post('/api/matches/:id/messages', { schema: described('match', 'Add a message to the timeline') }, async (request) => {
+    app.post('/api/matches/:id/messages', { schema: described('match', 'Add a message to the timeline'), config: documentedBody(matchBodies.message) }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.postMessage({ user: requireUser(request) }, id, request.body);
     });
@@ -248,7 +260,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     app.get('/api/admin/queue', { schema: described('admin', 'Matches without a known manager') }, async (request) => ({
       matches: service.adminQueue(requireUser(request)),
     }));
-    app.post('/api/admin/matches/:id/manager', { schema: described('admin', 'Route a queued match to a manager') }, async (request) => {
+    app.post('/api/admin/matches/:id/manager', { schema: described('admin', 'Route a queued match to a manager'), config: documentedBody(matchBodies.manager) }, async (request) => {
       const { id } = parseInput(idParams, request.params, 'match id');
       return service.assignManager(requireUser(request), id, request.body);
     });

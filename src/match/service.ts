@@ -129,6 +129,15 @@ const assignInput = z.object({
   organization: z.string().trim().min(1).max(300),
 });
 
+/**
+ * The zod schemas of the JSON bodies the match routes take. The service parses bodies with them,
+ * and the OpenAPI document describes the bodies with JSON Schema generated from them.
+ *
+ * @example
+ * matchBodies.message.safeParse({ message: '샘플 제공 가능 여부?' }).success // true
+ */
+export const matchBodies = { demand: demandInput, matches: matchInput, status: statusInput, message: messageInput, manager: assignInput } as const;
+
 /** Where each status may go next. */
 const NEXT: Record<MatchStatus, readonly MatchStatus[]> = {
   requested: ['notified', 'viewed', 'accepted', 'declined', 'closed'],

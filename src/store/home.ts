@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { PatmatchError } from '../domain/errors.js';
 
 /**
  * Where everything lives inside a patmatch home folder. One place, so the CLI, the server and
@@ -21,4 +23,65 @@ export function homeLayout(home: string) {
     /** HMAC secret for signed links, created on first use. */
     secret: join(home, 'secret'),
   } as const;
+}
+
+/** A path this process cannot write, and the errno that says why. */
+export interface WriteDenied {
+  path: string;
+  code: 'EACCES' | 'EPERM' | 'EROFS';
+}
+
+const DENIED_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Whether this process may write `path`, or, when it does not exist yet, the nearest folder above it
+ * that does (where it would be created): null when it may. EPERM is an immutable file (`chattr +i`),
+ * EROFS a read-only mount; root passes permission bits, and may indeed write.
+ *
+ * @example
+ * writeDenied('/srv/patmatch') // { path: '/srv/patmatch', code: 'EACCES' } for a folder of another user
+ */
+export function writeDenied(path: string): WriteDenied | null {
+  let existing = resolve(path);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    return DENIED_CODES.has(code) ? { path: existing, code: code as WriteDenied['code'] } : null;
+  }
+}
+
+/**
+ * The error for a path patmatch must write but cannot, naming it, the reason and the way out.
+ *
+ * @example
+ * throw notWritableError({ path: '/srv/patmatch', code: 'EROFS' });
+ * // /srv/patmatch is not writable (EROFS: read-only file system); … or use another home with --home <dir> (env PATMATCH_HOME)
+ */
+export function notWritableError(denied: { path: string; code: string }, way = 'use another home with --home <dir> (env PATMATCH_HOME)'): PatmatchError {
+  const why = WHY[denied.code] ?? denied.code;
+  return new PatmatchError('not_ready', `${denied.path} is not writable (${why}); make it writable, or ${way}`, { ...denied });
+}
+
+const WHY: Record<string, string> = {
+  EACCES: 'EACCES: permission denied',
+  EPERM: 'EPERM: the file is immutable',
+  EROFS: 'EROFS: read-only file system',
+  SQLITE_READONLY: 'SQLITE_READONLY: SQLite opened it read-only',
+};
+
+/**
+ * Throws `notWritableError` for the first of `paths` this process cannot write (see `writeDenied`).
+ * Commands that write call it before their work, so a read-only home fails at once and plainly.
+ *
+ * @example
+ * assertWritable(home, homeLayout(home).store);
+ */
+export function assertWritable(...paths: string[]): void {
+  for (const path of paths) {
+    const denied = writeDenied(path);
+    if (denied) throw notWritableError(denied);
+  }
 }

@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PatmatchError } from '../domain/errors.js';
+import { homeLayout } from './home.js';
 import { openStore, type PatentStore } from './index.js';
-import { samplePatent as patent, tempStore, type TempStore } from './test-support.js';
+import { makeReadOnly, samplePatent as patent, tempStore, type TempStore } from './test-support.js';
 
 describe('patent store', () => {
   let temp: TempStore;
@@ -195,5 +198,61 @@ describe('patent store', () => {
     store = temp.store = openStore(home);
     assert.equal(store.count(), 1);
     assert.equal(store.getByApplicationNumber('1020160000001')!.title, '발명 1020160000001');
+  });
+});
+
+describe('a home that cannot be written', () => {
+  let temp: TempStore;
+  beforeEach(async () => {
+    temp = await tempStore();
+    temp.store.upsertPatents([patent('1020160000001')], 'x');
+    temp.store.close();
+  });
+  afterEach(() => temp.cleanup());
+
+  /** The message names the path, says it is not writable and why, and points at --home. */
+  const notWritable = (path: string) => (error: unknown) => {
+    assert.ok(error instanceof PatmatchError);
+    const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(error.message, new RegExp(`^${escaped} is not writable \\((EACCES|EPERM|EROFS): [^)]+\\); make it writable, or use another home with --home <dir>`));
+    return true;
+  };
+
+  test('a read-only home folder is named as not writable, to writers and (SQLite writes beside the store) readers', async (t) => {
+    const readOnly = await makeReadOnly(temp.home);
+    if ('skip' in readOnly) return t.skip(readOnly.skip);
+    try {
+      assert.throws(() => openStore(temp.home, { writes: true }), notWritable(temp.home));
+      assert.throws(() => openStore(temp.home), notWritable(temp.home));
+    } finally {
+      await readOnly.undo();
+    }
+  });
+
+  test('a read-only store file is named to writers, which would fail at their first write; readers still read', async (t) => {
+    const { store: file } = homeLayout(temp.home);
+    const readOnly = await makeReadOnly(file);
+    if ('skip' in readOnly) return t.skip(readOnly.skip);
+    try {
+      assert.throws(() => openStore(temp.home, { writes: true }), notWritable(file));
+      const reader = openStore(temp.home);
+      assert.equal(reader.count(), 1);
+      reader.close();
+    } finally {
+      await readOnly.undo();
+    }
+  });
+
+  test('a home to be created in a read-only folder names that folder', async (t) => {
+    const locked = join(temp.dir, 'locked');
+    await mkdir(locked);
+    const readOnly = await makeReadOnly(locked);
+    if ('skip' in readOnly) return t.skip(readOnly.skip);
+    try {
+      assert.throws(() => openStore(join(locked, 'home'), { writes: true }), notWritable(locked));
+      assert.throws(() => openStore(join(locked, 'home')), notWritable(locked));
+    } finally {
+      await readOnly.undo();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { TECH_6T } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeDate, normalizeIpc } from '../domain/normalize/index.js';
 import { migrate } from './schema.js';
-import { homeLayout } from './home.js';
+import { assertWritable, homeLayout, notWritableError, writeDenied } from './home.js';
 import { recoverReplacedDir } from '../util/atomic.js';
 
 /** A patent as stored: its stable row id, the revision of its last change and the source of that change. */
@@ -199,17 +199,30 @@ export function indexFollowsStore(indexed: { store: string | null; revision: num
   return (indexed.store === null || indexed.store === store.storeId) && indexed.revision <= store.currentRevision;
 }
 
+/** Options of `openStore`. */
+export interface StoreOptions {
+  /**
+   * The caller writes: refuse at once, naming the path, when the home folder or the store file is
+   * not writable. A read-only store file would otherwise open read-only and fail at the first write.
+   */
+  writes: boolean;
+}
+
+export const defaultStoreOptions: StoreOptions = { writes: false };
+
 /**
  * Opens (creating when needed) the store in `home`: the folder, `patmatch.db` in WAL mode and the
- * `patents` schema.
+ * `patents` schema. A home that cannot be written is reported as such (see `notWritableError`).
  *
  * @example
- * const store = openStore(resolveHome(opts.home));
+ * const store = openStore(resolveHome(opts.home), { writes: true });
  */
-export function openStore(home: string): PatentStore {
+export function openStore(home: string, options: Partial<StoreOptions> = {}): PatentStore {
+  const settings: StoreOptions = { ...defaultStoreOptions, ...options };
   const layout = homeLayout(home);
   let db: Database.Database | undefined;
   try {
+    if (settings.writes) assertWritable(home, layout.store);
     mkdirSync(home, { recursive: true });
     // Folders replaced whole (vectors, the trained model) come back if a replacement was cut short.
     recoverReplacedDir(layout.vectors);
@@ -223,10 +236,22 @@ export function openStore(home: string): PatentStore {
   } catch (error) {
     db?.close();
     if (error instanceof PatmatchError) throw error;
+    // Even a reader needs the folder writable: SQLite creates the -wal and -shm files beside the
+    // store, and fails with only "unable to open database file" when it cannot.
+    const denied = writeDenied(home) ?? writeDenied(layout.store) ?? deniedBy(error, layout.store);
+    if (denied) throw notWritableError(denied);
     const reason = error instanceof Error ? error.message : String(error);
     throw new PatmatchError('not_ready', `${layout.store} cannot be opened as a patmatch store (${reason}); check --home ${home}`);
   }
   return new SqlitePatentStore(db);
+}
+
+/** The path and code of a write refused by the file system or by SQLite, from the error itself. */
+function deniedBy(error: unknown, store: string): { path: string; code: string } | null {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return { path: typeof path === 'string' ? path : store, code };
+  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) return { path: store, code: 'SQLITE_READONLY' };
+  return null;
 }
 
 class SqlitePatentStore implements PatentStore {

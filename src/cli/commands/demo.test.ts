@@ -1,6 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -72,6 +74,35 @@ describe('patmatch demo', () => {
       assert.equal(login.status, 200, 'the demo demander can log in');
     } finally {
       assert.equal(await demo.stop(), 0);
+    }
+  });
+
+  test('refuses a wrong --port, --host or --smtp, or a port in use, before any step', async () => {
+    const fresh = join(root, 'never-created');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as AddressInfo).port;
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [['--port', '70000'], {}, /--port: 70000 is not a port number/],
+      [['--port', 'eighty'], {}, /--port: "eighty" is not a whole number/],
+      [[], { PORT: '-1' }, /--port: -1 is not a port number/],
+      [['--port', '0', '--host', ' '], {}, /--host: is empty/],
+      [['--port', '0', '--smtp', 'ftp://mail.example'], {}, /--smtp: "ftp:\/\/mail\.example" must start with smtp:\/\/ or smtps:\/\//],
+      [['--port', String(takenPort)], {}, new RegExp(`--port ${takenPort}: 127\\.0\\.0\\.1:${takenPort} is already in use`)],
+    ];
+    try {
+      for (const [flags, env, reason] of cases) {
+        const failed = await spawnServingCli(['--home', fresh, 'demo', ...flags], { ...process.env, PATMATCH_SHARED_DATA: shared, ...env }).then(
+          (demo) => demo.stop().then(() => assert.fail(`demo ${flags.join(' ')} served`)),
+          (error: Error) => error.message,
+        );
+        assert.match(failed, /exited with code 2 before serving/, flags.join(' '));
+        assert.match(failed, reason);
+        assert.doesNotMatch(failed, /Ingesting/, `demo ${flags.join(' ')} stops before the first step`);
+        assert.equal(existsSync(fresh), false, 'nothing was written');
+      }
+    } finally {
+      taken.close();
     }
   });
 

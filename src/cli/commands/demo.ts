@@ -7,6 +7,8 @@ import { homeLayout } from '../../store/home.js';
 import { openStore } from '../../store/index.js';
 import { resolveHome, sharedDataDir } from '../context.js';
 import { main } from '../main.js';
+import { checkCanListen } from '../serve/index.js';
+import { checkServeFlags } from './serve.js';
 
 /** Accounts the demo creates so the match workflow can be tried at once (sample data only). */
 export const demoAccounts: ReadonlyArray<{ email: string; password: string; role: Role; organization?: string }> = [
@@ -19,7 +21,8 @@ export const demoAccounts: ReadonlyArray<{ email: string; password: string; role
  * `patmatch demo` (what `npm run demo` runs): ingests the shared KIPRIS sample data, the synthetic
  * evaluation indices and manager directory, trains the default model if the home has none, brings
  * the indexes up to date, creates demo accounts, then serves the API and dashboard. Every step is
- * the real command, so a second run only does what is missing.
+ * the real command, so a second run only does what is missing. The serve flags are checked, and the
+ * port tried, before the first step.
  *
  * @example
  * patmatch demo --port 8080   # then open http://127.0.0.1:8080/
@@ -32,6 +35,8 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to bind (env HOST)')
     .option('--smtp <url>', 'send notification emails through this SMTP server instead of logging them')
     .action(async (flags: { port?: string; host?: string; smtp?: string }, command: Command) => {
+      // What serve would refuse at the end is refused before minutes of ingest and training.
+      await checkCanListen(checkServeFlags(flags));
       const home = resolveHome(command.optsWithGlobals<{ home?: string }>().home);
       const shared = sharedDataDir();
       const kipris = join(shared, 'kipris');
@@ -60,7 +65,7 @@ async function runStep(home: string, title: string, args: string[]): Promise<voi
 }
 
 async function createDemoAccounts(home: string): Promise<void> {
-  const store = openStore(home);
+  const store = openStore(home, { writes: true });
   try {
     migrateMatch(store.db);
     const accounts = new Accounts(store.db);

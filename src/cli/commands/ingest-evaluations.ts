@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--source <label>', 'source label for rows with an empty source column (default: the file name)')
     .action(async (file: string, flags: { source?: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
-      const store = openStore(resolveHome(globals.home));
+      const store = openStore(resolveHome(globals.home), { writes: true });
       const bar = startProgress('evaluations', statSync(file, { throwIfNoEntry: false })?.size ?? 1);
       let done = 0;
       try {

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .action(async (file: string, _flags: unknown, command: Command) => {
       const { home, json } = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const managers = await readManagersCsv(file);
-      const store = openStore(resolveHome(home));
+      const store = openStore(resolveHome(home), { writes: true });
       try {
         migrateMatch(store.db);
         const directory = new ManagerDirectory(store.db);

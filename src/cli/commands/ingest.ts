@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit code 0 when every file was read (rejected records are listed, not fatal); 2 when a file could not be read.')
     .action(async (paths: string[], flags: { map?: Record<string, string> }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
-      const store = openStore(resolveHome(globals.home));
+      const store = openStore(resolveHome(globals.home), { writes: true });
       const bar = startProgress('ingest', 1);
       let summary: IngestSummary;
       try {

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { defaultServerOptions } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
+import { checkSmtpUrl } from '../../match/mailer.js';
 import { addMatchServeOptions, type MatchServeFlags } from '../../match/serve.js';
+import { logUncaughtErrors } from '../../util/log.js';
 import { resolveHome } from '../context.js';
 import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
-import { serveHome, superviseServers, type ServeSettings } from '../serve/index.js';
+import { exitCodeOf } from '../main.js';
+import { logServeError, serveHome, superviseServers, type ServeSettings } from '../serve/index.js';
 
 interface ServeFlags extends MatchServeFlags {
   port?: string;
@@ -39,29 +42,62 @@ export function register(program: Command): void {
     .option('--no-request-log', 'no log line per request (benchmarks)')
     .option('--reload-interval <seconds>', 'look this often for indexes rebuilt by `patmatch index` and switch to them (0 = never)', '5')
     .action(async (flags: ServeFlags, command: Command) => {
-      const port = parseInteger('--port', flags.port ?? process.env.PORT) ?? 8080;
-      if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
-      if (!flags.host.trim()) throw new PatmatchError('invalid_input', '--host: is empty (is HOST set to an empty value?); give an address such as 127.0.0.1');
-      if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl);
-      const settings: ServeSettings = {
-        home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
-        port,
-        host: flags.host,
-        kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
-        rateLimitPerMinute: parseInteger('--rate-limit', flags.rateLimit, 0) ?? 0,
-        webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
-        ...efSearchOption(flags.efSearch),
-        smtp: flags.smtp,
-        publicUrl: flags.publicUrl,
-        mailFrom: flags.mailFrom,
-        workers: parseInteger('--workers', flags.workers, 1) ?? 1,
-        searchCache: flags.searchCache,
-        requestLog: flags.requestLog,
-        reloadIntervalMs: parseReloadInterval(flags.reloadInterval),
-      };
-      if (settings.workers > 1) await superviseServers(settings);
-      else await serveHome(settings, { sendsMail: true, announces: true });
+      logUncaughtErrors();
+      try {
+        const { port, host } = checkServeFlags(flags);
+        const settings: ServeSettings = {
+          home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
+          port,
+          host,
+          kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
+          rateLimitPerMinute: parseInteger('--rate-limit', flags.rateLimit, 0) ?? 0,
+          webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
+          ...efSearchOption(flags.efSearch),
+          smtp: flags.smtp,
+          publicUrl: flags.publicUrl,
+          mailFrom: flags.mailFrom,
+          workers: parseInteger('--workers', flags.workers, 1) ?? 1,
+          searchCache: flags.searchCache,
+          requestLog: flags.requestLog,
+          reloadIntervalMs: parseReloadInterval(flags.reloadInterval),
+        };
+        if (settings.workers > 1) await superviseServers(settings);
+        else await serveHome(settings, { sendsMail: true, announces: true });
+      } catch (error) {
+        // serve's stderr is a log stream, so its failures are JSON lines too, with main's exit codes.
+        logServeError('cannot serve: ', error);
+        process.exitCode = exitCodeOf(error);
+      }
     });
+}
+
+/** The flags that say where and how `serve` is reached, as given (`PORT`, `HOST` and `PATMATCH_SMTP` fill in the missing ones). */
+export interface ServeAddressFlags {
+  port?: string;
+  host?: string;
+  publicUrl?: string;
+  smtp?: string;
+}
+
+/**
+ * Checks what `serve` checks before it opens anything, and returns where it will listen: a port
+ * 0–65535 (`--port`, else `PORT`, else 8080), a non-empty host (`--host`, else `HOST`, else
+ * 127.0.0.1), an http(s) `--public-url` and an smtp(s) `--smtp`. `demo` calls it before its first
+ * step, so a wrong flag fails at once rather than after minutes of ingest and training.
+ *
+ * @example
+ * checkServeFlags({ port: '3000' }); // { port: 3000, host: '127.0.0.1' }
+ * checkServeFlags({ port: '70000' }); // throws '--port: 70000 is not a port number (0–65535)'
+ */
+export function checkServeFlags(flags: ServeAddressFlags, env: NodeJS.ProcessEnv = process.env): { port: number; host: string } {
+  const port = parseInteger('--port', flags.port ?? env.PORT) ?? 8080;
+  if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
+  const host = flags.host ?? env.HOST ?? '127.0.0.1';
+  if (!host.trim()) throw new PatmatchError('invalid_input', '--host: is empty (is HOST set to an empty value?); give an address such as 127.0.0.1');
+  if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl);
+  const smtp = flags.smtp ?? env.PATMATCH_SMTP;
+  if (smtp !== undefined) checkSmtpUrl(smtp);
+  return { port, host };
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SUBWORD_TOKENIZER_FILE } from '../../text/subword/index.js';
 import { PatmatchError } from '../../domain/errors.js';
-import { homeLayout } from '../../store/home.js';
+import { homeLayout, notWritableError, writeDenied } from '../../store/home.js';
 import { createAnalyzer } from '../../text/index.js';
 import { defaultTrainingSources, readTrainingData, type TrainingSources } from '../../train/datasets.js';
 import { defaultTrainOptions, trainStaticModel } from '../../train/index.js';
@@ -51,8 +51,11 @@ export function register(program: Command): void {
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const home = resolveHome(globals.home);
-      // Checked before minutes of training: the folder is replaced whole at the end.
-      if (flags.out) assertReplaceableModelDir(resolve(flags.out));
+      // Checked before minutes of training: the folder is replaced whole at the end, beside itself.
+      const out = flags.out ? resolve(flags.out) : homeLayout(home).defaultModel;
+      if (flags.out) assertReplaceableModelDir(out);
+      const denied = writeDenied(dirname(out)) ?? writeDenied(out);
+      if (denied) throw notWritableError(denied, flags.out ? 'choose another --out' : undefined);
       const data = await readTrainingData(home, trainingSources(flags));
       const analyzer = await createAnalyzer();
       const bar = startProgress('training', 1);
@@ -72,7 +75,6 @@ export function register(program: Command): void {
         },
       });
       bar.stop();
-      const out = flags.out ? resolve(flags.out) : homeLayout(home).defaultModel;
       const best = model.history.find((h) => h.epoch === model.bestEpoch)?.devSpearman ?? null;
       await replaceDirAtomic(out, (dir) => writeStaticModel(dir, model, { 'STS dev Spearman (model selection)': best }));
       const summary = { model: out, seconds: Math.round(model.seconds), bestEpoch: model.bestEpoch, devSpearman: best, examples: model.examples };

@@ -32,7 +32,7 @@ export function register(program: Command): void {
       if (!(ROLES as readonly string[]).includes(flags.role)) {
         throw new PatmatchError('invalid_input', `--role: "${flags.role}" is not one of ${ROLES.join(', ')}`);
       }
-      const store = openStore(resolveHome(home));
+      const store = openStore(resolveHome(home), { writes: true });
       try {
         migrateMatch(store.db);
         const accounts = new Accounts(store.db);

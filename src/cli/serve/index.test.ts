@@ -9,7 +9,7 @@ import { buildTestHome, type TestHome } from '../../api/test-support/home.js';
 import { writeCharModel } from '../../embed/test-support/index.js';
 import { buildIndexes } from '../../index/build/index.js';
 import { openStore } from '../../store/index.js';
-import { spawnServingCli } from '../spawn.js';
+import { logRecords, spawnServingCli } from '../spawn.js';
 
 let testHome: TestHome;
 
@@ -40,6 +40,7 @@ async function searchStatus(url: string): Promise<number> {
 
 test('serve --workers 2 answers from two processes, replaces one that dies, and stops them all on SIGTERM', async () => {
   const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--workers', '2', '--rate-limit', '0']);
+  let workers: number[] = [];
   try {
     // With --port 0 the cluster primary picks the port when the first worker listens; if that worker
     // died before the second listened, the handle would close and the second would get a new port.
@@ -48,7 +49,7 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
     assert.equal(listening(), 2, cli.stderr());
     const statuses = await Promise.all(Array.from({ length: 8 }, () => searchStatus(cli.url)));
     assert.deepEqual(statuses, new Array(8).fill(200));
-    const workers = workerPids(cli.pid);
+    workers = workerPids(cli.pid);
     assert.equal(workers.length, 2);
     process.kill(workers[0]!, 'SIGKILL');
     for (let waited = 0; !/"msg":"worker exited".*"replaced":true/.test(cli.stderr()) && waited < 10_000; waited += 100) {
@@ -77,15 +78,28 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
     assert.equal(await cli.stop(), 0);
   }
   assert.match(cli.stderr(), /"msg":"shutting down workers"/);
+  // Every line is a JSON log line: the supervisor's and the workers' on stderr, requests on stdout.
+  const lines = logRecords(cli.stderr());
+  const started = lines.find((line) => line.msg.startsWith('serving '))!;
+  assert.deepEqual([started.level, started.url, started.workers], ['info', cli.url, 2]);
+  assert.ok(workers.includes(started.pid as number), 'worker 0 announces the address');
+  const exited = lines.find((line) => line.msg === 'worker exited')!;
+  assert.deepEqual([exited.level, exited.signal, exited.replaced], ['warn', 'SIGKILL', true]);
+  assert.ok(logRecords(cli.stdout()).some((line) => line.msg === 'incoming request'));
 });
 
 test('serve --workers 2 on a home with no patents exits 1 with the reason, not a restart loop', async () => {
   const empty = await mkdtemp(join(tmpdir(), 'patmatch-empty-'));
   try {
-    await assert.rejects(
-      spawnServingCli(['--home', empty, 'serve', '--port', '0', '--workers', '2']),
-      /exited with code 1 before serving: .*No patents in/s,
+    const failed = await spawnServingCli(['--home', empty, 'serve', '--port', '0', '--workers', '2']).then(
+      () => assert.fail('serve started on a home with no patents'),
+      (error: Error) => error.message,
     );
+    const [, stderr] = /exited with code 1 before serving: (.*)$/s.exec(failed) ?? assert.fail(failed);
+    const lines = logRecords(stderr!);
+    const reason = lines.find((line) => line.level === 'error')!;
+    assert.match(reason.msg, /^worker [01] cannot serve: No patents in /);
+    assert.equal(reason.code, 'not_ready');
   } finally {
     await rm(empty, { recursive: true, force: true });
   }

@@ -1,10 +1,11 @@
 import cluster from 'node:cluster';
+import { createServer } from 'node:net';
 import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { openMatchForServe } from '../../match/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
-import { logLine } from '../../util/log.js';
+import { errorText, logLine } from '../../util/log.js';
 
 export { superviseServers } from './workers.js';
 
@@ -59,10 +60,11 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
             ? 'search vectors gone; still serving the ones opened before'
             : 'search index reload failed; still serving the previous one',
           { pid: process.pid, error: String(error) },
+          'warn',
         ),
     },
   );
-  const store = openStore(home);
+  const store = openStore(home, { writes: true });
   const match = await openMatchForServe(
     { smtp: settings.smtp, publicUrl: settings.publicUrl, mailFrom: settings.mailFrom },
     { home, db: store.db, search: engine, sendsMail: role.sendsMail },
@@ -90,16 +92,61 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     // A cluster worker stays alive while its channel to the supervisor is open.
     if (cluster.isWorker) process.disconnect();
   });
-  const running = await startServer(app, { port: settings.port, host: settings.host }).catch(async (error: NodeJS.ErrnoException) => {
+  const running = await startServer(app, { port: settings.port, host: settings.host }).catch(async (error: unknown) => {
     // Closing the app closes the engine, the store and the mail sender, whose timers kept the process alive.
     await app.close();
-    const where = `${settings.host}:${settings.port}`;
-    if (error.code === 'EADDRINUSE') throw new PatmatchError('invalid_input', `--port ${settings.port}: ${where} is already in use; stop the other server or choose another port`);
-    if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EACCES') {
-      throw new PatmatchError('invalid_input', `cannot listen on ${where} (${error.code}); check --host and --port`);
-    }
-    throw error;
+    throw listenError(error, settings);
   });
   match.listening(running.url);
-  if (role.announces) process.stderr.write(`patmatch: serving ${home} at ${running.url}/ (Ctrl-C to stop)\n`);
+  if (role.announces) {
+    const { port } = new URL(running.url);
+    logLine(`serving ${home} at ${running.url}/ (Ctrl-C to stop)`, { url: running.url, port: Number(port), home, workers: settings.workers, pid: process.pid });
+  }
+}
+
+/**
+ * Why `host:port` cannot be listened on, as the error to report: a port in use or an address that
+ * cannot be bound names them; anything else is returned as it is.
+ *
+ * @example
+ * throw listenError(error, { host: '127.0.0.1', port: 8080 }); // --port 8080: 127.0.0.1:8080 is already in use; …
+ */
+export function listenError(error: unknown, { host, port }: { host: string; port: number }): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new PatmatchError('invalid_input', `--port ${port}: ${where} is already in use; stop the other server or choose another port`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+    return new PatmatchError('invalid_input', `cannot listen on ${where} (${code}); check --host and --port`);
+  }
+  return error;
+}
+
+/**
+ * Listens on `host:port` for a moment and lets go, so a command that serves only after minutes of
+ * work (`demo`) finds a port in use or an address it cannot bind before it starts. Throws what
+ * `serveHome` would (see `listenError`).
+ *
+ * @example
+ * await checkCanListen({ host: '127.0.0.1', port: 8080 });
+ */
+export async function checkCanListen(where: { host: string; port: number }): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(listenError(error, where)));
+    server.listen({ port: where.port, host: where.host }, resolve);
+  });
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Logs why serving failed as one error line: the message, with the error code of an expected
+ * failure or the stack of an unexpected one.
+ *
+ * @example
+ * logServeError('worker 1 cannot serve: ', error, { slot: 1 });
+ */
+export function logServeError(what: string, error: unknown, fields: Record<string, unknown> = {}): void {
+  const detail = error instanceof PatmatchError ? { code: error.code } : { error: errorText(error) };
+  const reason = error instanceof Error ? error.message : String(error);
+  logLine(`${what}${reason}`, { pid: process.pid, ...fields, ...detail }, 'error');
 }

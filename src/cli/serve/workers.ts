@@ -56,7 +56,7 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
     for (const worker of slots.keys()) worker.process.kill('SIGTERM');
     setTimeout(() => {
       for (const worker of slots.keys()) {
-        log('worker did not stop in time; killing it', { pid: worker.process.pid, stopTimeoutMs });
+        log('worker did not stop in time; killing it', { pid: worker.process.pid, stopTimeoutMs }, 'error');
         worker.process.kill('SIGKILL');
       }
     }, stopTimeoutMs).unref();
@@ -79,7 +79,7 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
       const { slot, listening, restart } = slots.get(worker)!;
       slots.delete(worker);
       if (!stopping) {
-        log('worker exited', { slot, pid: worker.process.pid, code, signal, replaced: listening || restart });
+        log('worker exited', { slot, pid: worker.process.pid, code, signal, replaced: listening || restart }, 'warn');
         if (listening) start(slot, true);
         else if (restart) {
           // A replacement that cannot start (index being rebuilt, model moved) must not take the
@@ -87,7 +87,7 @@ export function superviseServers(settings: ServeSettings): Promise<void> {
           const failed = (failures.get(slot) ?? 0) + 1;
           failures.set(slot, failed);
           const delayMs = Math.min(60_000, 1000 * 2 ** (failed - 1));
-          log('worker replacement failed; retrying', { slot, failures: failed, delayMs });
+          log('worker replacement failed; retrying', { slot, failures: failed, delayMs }, 'warn');
           retries.set(
             slot,
             setTimeout(() => {

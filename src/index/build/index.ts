@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { homeLayout } from '../../store/home.js';
+import { assertWritable, homeLayout } from '../../store/home.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../../store/index.js';
 import { updateLexicalIndex } from '../lexical/index.js';
 import { buildVectors, readManifest, readManifestToRebuild, type VectorsBuildReport } from '../vectors/index.js';
@@ -48,6 +48,7 @@ export interface BuildIndexesReport {
 export async function buildIndexes(home: string, options: Partial<BuildIndexesOptions> = {}): Promise<BuildIndexesReport> {
   const settings = { ...defaults, ...options };
   const layout = homeLayout(home);
+  assertWritable(home, layout.lexical, layout.vectors);
   const store = openStore(home);
   try {
     const lexical = await indexLexical(store, layout.lexical, settings);
