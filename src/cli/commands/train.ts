@@ -36,7 +36,7 @@ interface TrainFlags {
 export const TRAIN_LIMITS = {
   epochs: { min: 1, max: 1000 },
   dim: { min: 8, max: 2048 },
-  // In-batch negatives need a second pair; a batch is one matrix product of batch × batch.
+  // In-batch negatives need a second pair in the batch.
   batchSize: { min: 2, max: 4096 },
   learningRate: { above: 0, max: 10 },
   seed: SEED_RANGE,
