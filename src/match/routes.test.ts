@@ -374,6 +374,65 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.match(long.body.detail, /^demand, name: /);
   });
 
+  test('the OpenAPI document describes every path parameter as its route checks it, and a bad one gets the documented problem', async () => {
+    const { body: document } = await call(null, 'GET', '/api/openapi.json');
+    type Parameter = { name: string; in: string; required?: boolean; schema: { pattern?: string; enum?: string[] } };
+    const probes = ['1', '42', '0', '007', '-1', 'abc', '0x10', '1e1', '1.5', '999999999999999', '1000000000000000', '1020160138184', '3020160138184'];
+    let probed = 0;
+    for (const [template, operations] of Object.entries<Record<string, { parameters?: Parameter[]; responses: Record<string, unknown> }>>(document.paths)) {
+      const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      for (const [method, operation] of Object.entries(operations)) {
+        const inPath = (operation.parameters ?? []).filter((p) => p.in === 'path');
+        assert.deepEqual(inPath.map((p) => p.name).sort(), [...names].sort(), `${method} ${template} documents its path parameters`);
+        for (const parameter of inPath) {
+          const { pattern, enum: values } = parameter.schema;
+          assert.equal(parameter.required, true, `${method} ${template} {${parameter.name}} is required`);
+          assert.ok(pattern !== undefined || values !== undefined, `${method} ${template} {${parameter.name}} says which values it takes, not just "a string"`);
+          if (names.length !== 1) continue;
+          // What the document accepts must be what the route accepts: a refusal names the parameter.
+          // Anonymous calls, so an accepted value only reaches a 401 and changes nothing.
+          for (const value of [...probes, ...(values ?? []), 'XX']) {
+            const documented = values ? values.includes(value) : new RegExp(pattern!).test(value);
+            const reply = await call(null, method.toUpperCase(), template.replace(`{${parameter.name}}`, encodeURIComponent(value)), method === 'post' ? {} : undefined);
+            const refused = reply.status === 400 && new RegExp(`(^|[ .])${parameter.name}: `).test(reply.body.detail);
+            assert.equal(refused, !documented, `${method} ${template} with ${parameter.name} = ${JSON.stringify(value)}: ${reply.status} ${reply.body.detail ?? ''}`);
+            probed++;
+          }
+        }
+      }
+    }
+    assert.ok(probed > 100, `${probed} probes`);
+    for (const template of ['/api/demands/{id}', '/api/matches/{id}', '/api/admin/outbox/{id}/retry', '/api/patents/{applicationNumber}', '/api/classes/{tech6t}/distribution']) {
+      assert.ok(document.paths[template], `${template} is documented`);
+    }
+
+    const bad = await call(tokens.manager, 'GET', '/api/matches/0x10');
+    const promised = document.paths['/api/matches/{id}'].get.responses['400'];
+    assert.deepEqual(promised, { description: promised.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.headers.get('content-type')!, /^application\/problem\+json/);
+    for (const field of document.components.schemas.Problem.required) assert.ok(field in bad.body, `the problem has ${field}`);
+    assert.deepEqual(bad.body, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: 'invalid_input',
+      detail: 'match id, id: must be a positive whole number of at most 15 digits',
+      instance: '/api/matches/0x10',
+    });
+  });
+
+  test('the OpenAPI document describes the outbox query from the schema the route checks it with', async () => {
+    const { body: document } = await call(null, 'GET', '/api/openapi.json');
+    const [state, ...others] = document.paths['/api/admin/outbox'].get.parameters;
+    assert.deepEqual(others, []);
+    assert.deepEqual(state, { schema: { type: 'string', enum: ['pending', 'sending', 'sent', 'failed'] }, in: 'query', name: 'state', required: false });
+    for (const value of state.schema.enum) assert.equal((await call(tokens.admin, 'GET', `/api/admin/outbox?state=${value}`)).status, 200, value);
+    const lost = await call(tokens.admin, 'GET', '/api/admin/outbox?state=lost');
+    assert.equal(lost.status, 400);
+    assert.match(lost.body.detail, /^outbox query, state: /);
+  });
+
   test('form login: accepted only from this server\'s pages, and redirects only to a path on this server', async () => {
     const fields = { email: 'buyer@corp.example', password: 'correct horse battery' };
     // Another site posting the form would log the victim into the attacker's account.

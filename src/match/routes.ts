@@ -45,9 +45,17 @@ declare module 'fastify' {
   }
 }
 
-const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive id') });
+/**
+ * A positive id in a path, in digits only: a coercing number schema would read `0x10` as 16 and
+ * `1e1` as 10. Fifteen digits stay below 2^53.
+ */
+const pathId = z.string().regex(/^[1-9]\d{0,14}$/, 'must be a positive whole number of at most 15 digits').transform(Number);
+const idParams = (what: string) => z.object({ id: pathId.describe(`The ${what}`) });
+const demandIdParams = idParams('demand id');
+const matchIdParams = idParams('match id');
+const outboxIdParams = idParams('outbox email id');
 const loginInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), next: z.string().optional() });
-const linkParams = z.object({ id: z.coerce.number().int().positive(), action: z.enum(LINK_ACTIONS) });
+const linkParams = z.object({ id: pathId, action: z.enum(LINK_ACTIONS) });
 const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
 const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
 const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'failed']).optional() });
@@ -57,7 +65,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * The OpenAPI description of a JSON route: its success status and the problems it can answer. The
  * success schema only says "an object" (it must not drop fields when Fastify serialises with it);
- * request bodies are checked with zod in the handlers and documented by `documentedBody`.
+ * request input is checked with zod in the handlers and documented by `documented`.
  */
 function described(tag: string, summary: string, status: 200 | 201 | 204 = 200) {
   const success = status === 204 ? { description: 'No content', type: 'null' } : { description: 'The answer', type: 'object', additionalProperties: true };
@@ -65,14 +73,33 @@ function described(tag: string, summary: string, status: 200 | 201 | 204 = 200) 
   return { tags: [tag], summary, response: { [status]: success, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } };
 }
 
+/** The zod schemas a handler checks its input with, to describe in the OpenAPI document. */
+interface DocumentedInput {
+  /** Path parameters, e.g. `{ id }` of `/api/matches/:id`. */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Media types the body may come in (default JSON). */
+  contentTypes?: readonly string[];
+}
+
 /**
- * Route config that documents a zod-checked body in the OpenAPI document, as JSON Schema generated
- * from the same zod schema. It is added in `swaggerTransform`, which only the document sees: in
- * the route's `schema.body` Fastify would validate every body a second time, with Ajv's messages.
+ * Route config that documents zod-checked input (path, query string, body) in the OpenAPI
+ * document, as JSON Schema generated from the same zod schemas the handler parses with. It is
+ * added in `swaggerTransform`, which only the document sees: in the route's `schema` Fastify would
+ * validate every request a second time, with Ajv's messages.
+ *
+ * @example
+ * app.get('/api/matches/:id', { schema: described('match', 'One match'), config: documented({ params: matchIdParams }) }, handler);
  */
-function documentedBody(schema: z.ZodType, contentTypes: readonly string[] = ['application/json']): { swaggerTransform: SwaggerTransform } {
-  const body = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
-  return { swaggerTransform: ({ schema: routeSchema, url }) => ({ schema: { ...routeSchema, body, consumes: contentTypes }, url }) };
+function documented(input: DocumentedInput): { swaggerTransform: SwaggerTransform } {
+  const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
+  const added = {
+    ...(input.params && { params: jsonSchema(input.params) }),
+    ...(input.query && { querystring: jsonSchema(input.query) }),
+    ...(input.body && { body: jsonSchema(input.body), consumes: input.contentTypes ?? ['application/json'] }),
+  };
+  return { swaggerTransform: ({ schema: routeSchema, url }) => ({ schema: { ...routeSchema, ...added }, url }) };
 }
 
 function requireUser(request: FastifyRequest): User {
@@ -183,7 +210,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
         schema: described('auth', 'Log in; sets the httpOnly session cookie and returns the CSRF token'),
         // Route config (not a preHandler) so that it replaces, rather than races, a server-wide limiter.
         config: {
-          ...documentedBody(loginInput, ['application/json', 'application/x-www-form-urlencoded']),
+          ...documented({ body: loginInput, contentTypes: ['application/json', 'application/x-www-form-urlencoded'] }),
           rateLimit: {
             max: settings.loginLimit.max,
             timeWindow: settings.loginLimit.timeWindowMs,
@@ -224,7 +251,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       return reply.code(201).send({ token: accounts.createApiToken(user.id) });
     });
 
-    app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201), config: documentedBody(matchBodies.demand) }, async (request, reply) => {
+    app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201), config: documented({ body: matchBodies.demand }) }, async (request, reply) => {
       const user = requireUser(request);
       if (user.role === 'manager') throw new PatmatchError('forbidden', 'managers answer demands; log in as a demander to register one');
       return reply.code(201).send(await service.createDemand(user, request.body));
@@ -232,48 +259,48 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     app.get('/api/demands', { schema: described('match', 'Your demands') }, async (request) => ({
       demands: service.listDemands(requireUser(request)),
     }));
-    app.get('/api/demands/:id', { schema: described('match', 'A demand with its matches and timelines') }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'demand id');
+    app.get('/api/demands/:id', { schema: described('match', 'A demand with its matches and timelines'), config: documented({ params: demandIdParams }) }, async (request) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return service.getDemand(requireUser(request), id);
     });
-    app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documentedBody(matchBodies.matches) }, async (request, reply) => {
-      const { id } = parseInput(idParams, request.params, 'demand id');
+    app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
     });
 
     app.get('/api/matches', { schema: described('match', "A manager's inbox: their organisation's match requests") }, async (request) => ({
       matches: service.listManagedMatches(requireUser(request)),
     }));
-    app.get('/api/matches/:id', { schema: described('match', 'One match with its timeline') }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'match id');
+    app.get('/api/matches/:id', { schema: described('match', 'One match with its timeline'), config: documented({ params: matchIdParams }) }, async (request) => {
+      const { id } = parseInput(matchIdParams, request.params, 'match id');
       return service.getMatch(requireUser(request), id);
     });
-    app.post('/api/matches/:id/status', { schema: described('match', 'Change the status of a match'), config: documentedBody(matchBodies.status) }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'match id');
+    app.post('/api/matches/:id/status', { schema: described('match', 'Change the status of a match'), config: documented({ params: matchIdParams, body: matchBodies.status }) }, async (request) => {
+      const { id } = parseInput(matchIdParams, request.params, 'match id');
       return service.changeStatus({ user: requireUser(request) }, id, request.body);
     });
-    app.post('/api/matches/:id/messages', { schema: described('match', 'Add a message to the timeline'), config: documentedBody(matchBodies.message) }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'match id');
+    app.post('/api/matches/:id/messages', { schema: described('match', 'Add a message to the timeline'), config: documented({ params: matchIdParams, body: matchBodies.message }) }, async (request) => {
+      const { id } = parseInput(matchIdParams, request.params, 'match id');
       return service.postMessage({ user: requireUser(request) }, id, request.body);
     });
 
     app.get('/api/admin/queue', { schema: described('admin', 'Matches without a known manager') }, async (request) => ({
       matches: service.adminQueue(requireUser(request)),
     }));
-    app.post('/api/admin/matches/:id/manager', { schema: described('admin', 'Route a queued match to a manager'), config: documentedBody(matchBodies.manager) }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'match id');
+    app.post('/api/admin/matches/:id/manager', { schema: described('admin', 'Route a queued match to a manager'), config: documented({ params: matchIdParams, body: matchBodies.manager }) }, async (request) => {
+      const { id } = parseInput(matchIdParams, request.params, 'match id');
       return service.assignManager(requireUser(request), id, request.body);
     });
     const requireAdmin = (request: FastifyRequest): void => {
       if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
     };
-    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)') }, async (request) => {
+    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)'), config: documented({ query: outboxQuery }) }, async (request) => {
       requireAdmin(request);
       const { state } = parseInput(outboxQuery, request.query, 'outbox query');
       return { emails: service.outbox.list(state as OutboxState | undefined) };
     });
-    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed email again') }, async (request) => {
-      const { id } = parseInput(idParams, request.params, 'outbox id');
+    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
+      const { id } = parseInput(outboxIdParams, request.params, 'outbox id');
       return service.retryEmail(requireUser(request), id);
     });
 

@@ -326,7 +326,7 @@ function validateOptions(o: TrainOptions): void {
     ['dim', Number.isInteger(o.dim) && o.dim >= 2 && o.dim <= 4096, 'an integer from 2 to 4096'],
     ['epochs', Number.isInteger(o.epochs) && o.epochs >= 0 && o.epochs <= 1000, 'an integer from 0 to 1000'],
     ['batchSize', Number.isInteger(o.batchSize) && o.batchSize >= 2 && o.batchSize <= 4096, 'an integer from 2 to 4096'],
-    ['learningRate', o.learningRate > 0 && o.learningRate < 10, 'a number between 0 and 10'],
+    ['learningRate', o.learningRate > 0 && o.learningRate <= 10, 'a number above 0 and at most 10'],
     ['seed', Number.isInteger(o.seed), 'an integer'],
   ];
   for (const [name, ok, expected] of rules) {

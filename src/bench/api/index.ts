@@ -6,13 +6,12 @@
 import autocannon from 'autocannon';
 import type { Command } from 'commander';
 import { resolveHome } from '../../cli/context.js';
-import { parseInRange, rangeHelp, type IntegerRange } from '../../cli/options.js';
+import { parseInRange, rangeHelp, SEARCH_RANGES, WORKERS_RANGE, type IntegerRange } from '../../cli/options.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { spawnServingCli, type ServingCli } from '../../cli/spawn.js';
 import { readManifest } from '../../index/vectors/index.js';
 import { homeLayout } from '../../store/home.js';
 import type { SearchMode } from '../../domain/index.js';
-import { SEARCH_LIMITS } from '../../search/engine.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 
 /** Options of `runApiBench`; everything but `home` has a default. */
@@ -190,9 +189,8 @@ export const API_BENCH_LIMITS = {
   connections: { min: 1, max: 1000 },
   durationSeconds: { min: 1, max: 3600 },
   queryCount: { min: 1, max: 100_000 },
-  top: { min: 1, max: SEARCH_LIMITS.maxTop },
-  // Each worker holds its own copy of the indexes (about 0.5 GB at 1.6M patents).
-  workers: { min: 1, max: 64 },
+  top: SEARCH_RANGES.top,
+  workers: WORKERS_RANGE,
   warmupSeconds: { min: 0, max: 3600 },
 } as const satisfies Record<string, IntegerRange>;
 

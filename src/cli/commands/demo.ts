@@ -8,7 +8,8 @@ import { openStore } from '../../store/index.js';
 import { resolveHome, sharedDataDir } from '../context.js';
 import { main } from '../main.js';
 import { checkCanListen } from '../serve/index.js';
-import { checkServeFlags } from './serve.js';
+import { rangeHelp } from '../options.js';
+import { checkServeFlags, SERVE_LIMITS } from './serve.js';
 
 /** Accounts the demo creates so the match workflow can be tried at once (sample data only). */
 export const demoAccounts: ReadonlyArray<{ email: string; password: string; role: Role; organization?: string }> = [
@@ -31,7 +32,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Ingest the shared sample data, train the model and index if missing, then serve the dashboard')
-    .option('--port <n>', 'port to listen on (env PORT, default 8080)')
+    .option('--port <n>', rangeHelp('port to listen on (env PORT, default 8080)', SERVE_LIMITS.port))
     .option('--host <address>', 'address to bind (env HOST)')
     .option('--smtp <url>', 'send notification emails through this SMTP server instead of logging them')
     .action(async (flags: { port?: string; host?: string; smtp?: string }, command: Command) => {

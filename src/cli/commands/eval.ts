@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { evaluateHomeRetrieval, evaluateStsFile, type RetrievalReport } from '../../eval/index.js';
 import { resolveHome } from '../context.js';
-import { parseInteger } from '../options.js';
+import { parseInRange, rangeHelp, SEARCH_RANGES, SEED_RANGE, type IntegerRange } from '../options.js';
 import { startProgress } from '../progress.js';
 
 interface ModelFlags {
@@ -10,9 +10,18 @@ interface ModelFlags {
   model?: string;
 }
 
+/** Limits of the numeric flags of `eval retrieval`. */
+export const RETRIEVAL_EVAL_LIMITS = {
+  // Per task, and each query is searched in every mode; 10,000 is far more than a stable figure needs.
+  queries: { min: 1, max: 10_000 },
+  seed: SEED_RANGE,
+  k: SEARCH_RANGES.k,
+} as const satisfies Record<string, IntegerRange>;
+
 /** `patmatch eval sts <file>` and `patmatch eval retrieval`. */
 export function register(program: Command): void {
   const evalCommand = program.command('eval').description('Measure embedding and search quality');
+  const limits = RETRIEVAL_EVAL_LIMITS;
 
   withModelFlags(
     evalCommand
@@ -35,19 +44,22 @@ export function register(program: Command): void {
       .description('nDCG@10 (same IPC main group), cross-lingual and typo Recall@10 of each search mode over the ingested corpus'),
   )
     .option('--source <path>', 'draw queries only from patents ingested from this file or folder')
-    .option('--queries <n>', 'queries per task (sampled with --seed)', '300')
-    .option('--seed <n>', 'random seed of query sampling and typos', '42')
-    .option('--k <n>', 'stage-1 candidates', '1000')
+    .option('--queries <n>', rangeHelp('queries per task (sampled with --seed)', limits.queries), '300')
+    .option('--seed <n>', rangeHelp('random seed of query sampling and typos', limits.seed), '42')
+    .option('--k <n>', rangeHelp('stage-1 candidates', limits.k), '1000')
     .action(async (flags: ModelFlags & { source?: string; queries?: string; seed?: string; k?: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
+      const maxQueries = parseInRange('--queries', flags.queries, limits.queries);
+      const seed = parseInRange('--seed', flags.seed, limits.seed);
+      const k = parseInRange('--k', flags.k, limits.k);
       const bar = startProgress('evaluating', 1);
       const report = await evaluateHomeRetrieval(resolveHome(globals.home), {
         embedder: flags.embedder,
         model: flags.model,
         source: flags.source,
-        maxQueries: parseInteger('--queries', flags.queries),
-        seed: parseInteger('--seed', flags.seed),
-        k: parseInteger('--k', flags.k),
+        maxQueries,
+        seed,
+        k,
         onProgress: (done, total) => {
           bar.setTotal(total);
           bar.update(done);

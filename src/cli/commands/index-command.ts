@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { buildIndexes, DEFAULT_INDEX_BATCH } from '../../index/build/index.js';
 import { resolveHome } from '../context.js';
-import { parseInteger } from '../options.js';
+import { parseInRange, rangeHelp, type IntegerRange } from '../options.js';
 import { startStagedProgress } from '../progress.js';
+
+/** `index --batch-size`: patents embedded at once, whose texts and vectors are held together in memory. */
+export const INDEX_BATCH_RANGE: IntegerRange = { min: 1, max: 100_000 };
 
 /** `patmatch index`: brings the BM25 index and the vectors up to date with the store. */
 export function register(program: Command): void {
@@ -11,14 +14,14 @@ export function register(program: Command): void {
     .description('Build or update the lexical index and, with a model, the vector indexes')
     .option('--embedder <spec>', 'static:<dir> or onnx:<dir|hub-id> (default: the trained model in the home, if any)')
     .option('--full', 'rebuild everything, not only what changed')
-    .option('--batch-size <n>', 'patents per embedding batch', String(DEFAULT_INDEX_BATCH))
+    .option('--batch-size <n>', rangeHelp('patents per embedding batch', INDEX_BATCH_RANGE), String(DEFAULT_INDEX_BATCH))
     .action(async (flags: { embedder?: string; full?: boolean; batchSize: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const progress = startStagedProgress();
       const report = await buildIndexes(resolveHome(globals.home), {
         embedder: flags.embedder,
         full: flags.full ?? false,
-        batchSize: parseInteger('--batch-size', flags.batchSize, 1, 100_000),
+        batchSize: parseInRange('--batch-size', flags.batchSize, INDEX_BATCH_RANGE),
         onProgress: progress.onProgress,
       }).finally(progress.stop);
       if (globals.json) {

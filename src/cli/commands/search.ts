@@ -3,7 +3,7 @@ import type { SearchResult } from '../../domain/index.js';
 import { openSearchEngine } from '../../search/index.js';
 import type { SearchOptions } from '../../search/types.js';
 import { resolveHome } from '../context.js';
-import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
+import { efSearchOption, parseInRange, rangeHelp, SEARCH_RANGES, withEfSearch } from '../options.js';
 
 interface SearchFlags {
   mode?: string;
@@ -25,7 +25,8 @@ export function register(program: Command): void {
       .description('Recommend patents for a demand (a technology name or a paragraph describing it)')
       .argument('<text>', 'the demand'),
   ).action(async (text: string, flags: SearchFlags, command: Command) => {
-    await withEngine(command, (engine) => engine.search(text, toOptions(flags)));
+    const options = toOptions(flags);
+    await withEngine(command, (engine) => engine.search(text, options));
   });
 
   withSearchFlags(
@@ -34,16 +35,17 @@ export function register(program: Command): void {
       .description('Patents similar to a stored one (its title and abstract as the demand)')
       .argument('<applicationNumber>', 'e.g. 10-2016-0138184'),
   ).action(async (applicationNumber: string, flags: SearchFlags, command: Command) => {
-    await withEngine(command, (engine) => engine.similar(applicationNumber, toOptions(flags)));
+    const options = toOptions(flags);
+    await withEngine(command, (engine) => engine.similar(applicationNumber, options));
   });
 }
 
 function withSearchFlags(command: Command): Command {
   return withEfSearch(command)
     .option('--mode <mode>', 'seed | dense | hybrid | lexical (default seed, lexical when no model is indexed)')
-    .option('--top <n>', 'hits per page, 1–100', '10')
-    .option('--page <n>', 'page number', '1')
-    .option('--k <n>', 'stage-1 candidates', '1000')
+    .option('--top <n>', rangeHelp('hits per page', SEARCH_RANGES.top), '10')
+    .option('--page <n>', rangeHelp('page number', SEARCH_RANGES.page), '1')
+    .option('--k <n>', rangeHelp('stage-1 candidates', SEARCH_RANGES.k), '1000')
     .option('--ipc <prefix>', 'only patents with an IPC code starting with this, e.g. "H01G 11"')
     .option('--from <date>', 'application date on or after (YYYY-MM-DD)')
     .option('--to <date>', 'application date on or before (YYYY-MM-DD)')
@@ -51,12 +53,13 @@ function withSearchFlags(command: Command): Command {
     .option('--status <status>', 'registration status, e.g. 등록');
 }
 
+/** The search options of the flags, checked before the engine (and its indexes) is opened. */
 function toOptions(flags: SearchFlags): Partial<SearchOptions> {
   return {
     mode: flags.mode as SearchOptions['mode'] | undefined,
-    top: parseInteger('--top', flags.top),
-    page: parseInteger('--page', flags.page),
-    k: parseInteger('--k', flags.k),
+    top: parseInRange('--top', flags.top, SEARCH_RANGES.top),
+    page: parseInRange('--page', flags.page, SEARCH_RANGES.page),
+    k: parseInRange('--k', flags.k, SEARCH_RANGES.k),
     filters: { ipc: flags.ipc, from: flags.from, to: flags.to, applicant: flags.applicant, status: flags.status },
   };
 }

@@ -5,7 +5,7 @@ import { checkSmtpUrl } from '../../match/mailer.js';
 import { addMatchServeOptions, type MatchServeFlags } from '../../match/serve.js';
 import { logUncaughtErrors } from '../../util/log.js';
 import { resolveHome } from '../context.js';
-import { efSearchOption, parseInteger, withEfSearch } from '../options.js';
+import { efSearchOption, parseInRange, parseInteger, rangeHelp, WORKERS_RANGE, withEfSearch, type IntegerRange } from '../options.js';
 import { exitCodeOf } from '../main.js';
 import { logServeError, serveHome, superviseServers, type ServeSettings } from '../serve/index.js';
 
@@ -22,6 +22,16 @@ interface ServeFlags extends MatchServeFlags {
   reloadInterval: string;
 }
 
+/** Limits of the numeric flags of `serve`; `--port` (of `demo` too) is checked by {@link checkServeFlags}. */
+export const SERVE_LIMITS = {
+  port: { min: 0, max: 65_535 },
+  // 1,000,000 a minute per client is already more than one server answers.
+  rateLimit: { min: 0, max: 1_000_000 },
+  workers: WORKERS_RANGE,
+  // A day: timers cannot wait longer than about 24.8 days, and Node runs a longer one after 1 ms.
+  reloadIntervalSeconds: { min: 0, max: 86_400 },
+} as const satisfies Record<string, IntegerRange>;
+
 /**
  * `patmatch serve`: the JSON API and the dashboard on one port until SIGINT/SIGTERM.
  *
@@ -32,15 +42,23 @@ interface ServeFlags extends MatchServeFlags {
 export function register(program: Command): void {
   withEfSearch(addMatchServeOptions(program.command('serve')))
     .description('Serve the HTTP API and the dashboard (stops gracefully on Ctrl-C / SIGTERM)')
-    .option('--port <n>', 'port to listen on (env PORT, default 8080; 0 = any free port)')
+    .option('--port <n>', rangeHelp('port to listen on (env PORT, default 8080; 0 = any free port)', SERVE_LIMITS.port))
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--kipris-url <template>', 'KIPRIS detail page URL with {applicationNumber} (env PATMATCH_KIPRIS_URL)')
-    .option('--rate-limit <n>', 'requests per minute per client (and per worker), 0 = unlimited', '300')
+    .option('--rate-limit <n>', rangeHelp('requests per minute per client (and per worker), 0 = unlimited', SERVE_LIMITS.rateLimit), '300')
     .option('--web-root <dir>', 'folder of the built dashboard (default dist/web)')
-    .option('--workers <n>', 'server processes sharing the port, each with its own copy of the indexes (env PATMATCH_WORKERS)', process.env.PATMATCH_WORKERS ?? '1')
+    .option(
+      '--workers <n>',
+      rangeHelp('server processes sharing the port, each with its own copy of the indexes (env PATMATCH_WORKERS)', SERVE_LIMITS.workers),
+      process.env.PATMATCH_WORKERS ?? '1',
+    )
     .option('--no-search-cache', 'run every search, even a repeated one (benchmarks)')
     .option('--no-request-log', 'no log line per request (benchmarks)')
-    .option('--reload-interval <seconds>', 'look this often for indexes rebuilt by `patmatch index` and switch to them (0 = never)', '5')
+    .option(
+      '--reload-interval <seconds>',
+      rangeHelp('look this often for indexes rebuilt by `patmatch index` and switch to them (0 = never)', SERVE_LIMITS.reloadIntervalSeconds),
+      '5',
+    )
     .action(async (flags: ServeFlags, command: Command) => {
       logUncaughtErrors();
       try {
@@ -50,13 +68,13 @@ export function register(program: Command): void {
           port,
           host,
           kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
-          rateLimitPerMinute: parseInteger('--rate-limit', flags.rateLimit, 0) ?? 0,
+          rateLimitPerMinute: parseInRange('--rate-limit', flags.rateLimit, SERVE_LIMITS.rateLimit) ?? 0,
           webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
           ...efSearchOption(flags.efSearch),
           smtp: flags.smtp,
           publicUrl: flags.publicUrl,
           mailFrom: flags.mailFrom,
-          workers: parseInteger('--workers', flags.workers, 1) ?? 1,
+          workers: parseInRange('--workers', flags.workers, SERVE_LIMITS.workers) ?? 1,
           searchCache: flags.searchCache,
           requestLog: flags.requestLog,
           reloadIntervalMs: parseReloadInterval(flags.reloadInterval),
@@ -91,7 +109,8 @@ export interface ServeAddressFlags {
  */
 export function checkServeFlags(flags: ServeAddressFlags, env: NodeJS.ProcessEnv = process.env): { port: number; host: string } {
   const port = parseInteger('--port', flags.port ?? env.PORT) ?? 8080;
-  if (port < 0 || port > 65535) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (0–65535)`);
+  const { min, max } = SERVE_LIMITS.port;
+  if (port < min || port > max) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (${min}–${max})`);
   const host = flags.host ?? env.HOST ?? '127.0.0.1';
   if (!host.trim()) throw new PatmatchError('invalid_input', '--host: is empty (is HOST set to an empty value?); give an address such as 127.0.0.1');
   if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl);
@@ -119,9 +138,6 @@ export function checkPublicUrl(value: string): void {
   }
 }
 
-/** A day: timers cannot wait longer than about 24.8 days, and Node runs a longer one after 1 ms. */
-const MAX_RELOAD_INTERVAL_S = 86_400;
-
 /**
  * `--reload-interval <seconds>` in milliseconds: 0 (never) up to a day.
  *
@@ -129,9 +145,5 @@ const MAX_RELOAD_INTERVAL_S = 86_400;
  * parseReloadInterval('5') // 5000
  */
 export function parseReloadInterval(value: string): number {
-  const seconds = parseInteger('--reload-interval', value, 0)!;
-  if (seconds > MAX_RELOAD_INTERVAL_S) {
-    throw new PatmatchError('invalid_input', `--reload-interval: ${seconds} s is longer than a day (${MAX_RELOAD_INTERVAL_S} s)`);
-  }
-  return seconds * 1000;
+  return parseInRange('--reload-interval', value, SERVE_LIMITS.reloadIntervalSeconds)! * 1000;
 }

@@ -10,7 +10,7 @@ import { defaultTrainOptions, trainStaticModel } from '../../train/index.js';
 import { writeStaticModel } from '../../train/model-files.js';
 import { replaceDirAtomic } from '../../util/atomic.js';
 import { resolveHome, sharedDataDir } from '../context.js';
-import { parseInteger } from '../options.js';
+import { parseDecimalInRange, parseInRange, rangeHelp, SEED_RANGE, type DecimalRange, type IntegerRange } from '../options.js';
 import { startProgress } from '../progress.js';
 
 interface TrainFlags {
@@ -28,8 +28,23 @@ interface TrainFlags {
   phonetic?: boolean;
 }
 
+/**
+ * Limits of the numeric flags of `train`, within what `trainStaticModel` accepts. The table has up
+ * to about 142,000 rows (60,000 words, 65,536 n-gram and 16,384 phonetic buckets) of `--dim`
+ * floats, kept twice (weights and Adagrad sums): at 2048 that is 2.3 GB.
+ */
+export const TRAIN_LIMITS = {
+  epochs: { min: 1, max: 1000 },
+  dim: { min: 8, max: 2048 },
+  // In-batch negatives need a second pair in the batch.
+  batchSize: { min: 2, max: 4096 },
+  learningRate: { above: 0, max: 10 },
+  seed: SEED_RANGE,
+} as const satisfies Record<string, IntegerRange | DecimalRange>;
+
 /** `patmatch train`: trains the static embedding model into `<home>/models/default`. */
 export function register(program: Command): void {
+  const limits = TRAIN_LIMITS;
   program
     .command('train')
     .description('Train a static Korean sentence-embedding model on the ingested patents, KorSTS and KorNLI')
@@ -40,16 +55,23 @@ export function register(program: Command): void {
     .option('--dev <file>', 'STS pairs used only to pick the best epoch (default: shared korsts/sts-dev.tsv)')
     .option('--no-dev', 'keep the last epoch instead of the best on dev')
     .option('--out <dir>', 'model folder (default: <home>/models/default, used by index and search)')
-    .option('--epochs <n>', 'passes over the data', String(defaultTrainOptions.epochs))
-    .option('--dim <n>', 'vector dimension', String(defaultTrainOptions.dim))
-    .option('--batch-size <n>', 'pairs per batch (in-batch negatives)', String(defaultTrainOptions.batchSize))
-    .option('--learning-rate <x>', 'Adagrad learning rate', String(defaultTrainOptions.learningRate))
+    .option('--epochs <n>', rangeHelp('passes over the data', limits.epochs), String(defaultTrainOptions.epochs))
+    .option('--dim <n>', rangeHelp('vector dimension', limits.dim), String(defaultTrainOptions.dim))
+    .option('--batch-size <n>', rangeHelp('pairs per batch (in-batch negatives)', limits.batchSize), String(defaultTrainOptions.batchSize))
+    .option('--learning-rate <x>', rangeHelp('Adagrad learning rate', limits.learningRate), String(defaultTrainOptions.learningRate))
     .option('--phonetic', 'add features shared by English words and their Korean transcriptions (sensor ~ 센서): better English queries, lower Korean STS')
     .option('--ipc-pairs', 'also pair titles with abstracts of other patents in the same IPC main group')
     .option('--no-hard-negatives', 'train title ↔ abstract pairs without BM25-mined hard negatives')
-    .option('--seed <n>', 'random seed (same seed and data → same model)', String(defaultTrainOptions.seed))
+    .option('--seed <n>', rangeHelp('random seed (same seed and data → same model)', limits.seed), String(defaultTrainOptions.seed))
     .action(async (flags: TrainFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
+      const hyperparameters = {
+        epochs: parseInRange('--epochs', flags.epochs, limits.epochs),
+        dim: parseInRange('--dim', flags.dim, limits.dim),
+        batchSize: parseInRange('--batch-size', flags.batchSize, limits.batchSize),
+        learningRate: parseDecimalInRange('--learning-rate', flags.learningRate, limits.learningRate),
+        seed: parseInRange('--seed', flags.seed, limits.seed),
+      };
       const home = resolveHome(globals.home);
       // Checked before minutes of training: the folder is replaced whole at the end, beside itself.
       const out = flags.out ? resolve(flags.out) : homeLayout(home).defaultModel;
@@ -61,11 +83,7 @@ export function register(program: Command): void {
       const bar = startProgress('training', 1);
       const model = await trainStaticModel(data, {
         morphemes: (text) => analyzer.morphemes(text).map((m) => m.surface),
-        epochs: parseInteger('--epochs', flags.epochs),
-        dim: parseInteger('--dim', flags.dim),
-        batchSize: parseInteger('--batch-size', flags.batchSize),
-        learningRate: parsePositive('--learning-rate', flags.learningRate),
-        seed: parseInteger('--seed', flags.seed),
+        ...hyperparameters,
         ipcPairs: flags.ipcPairs,
         hardNegatives: flags.hardNegatives,
         phonetic: flags.phonetic,
@@ -120,11 +138,4 @@ function sharedData(): string {
   } catch (error) {
     throw new PatmatchError('not_found', `${(error as Error).message} Or pass --sts/--nli/--dev (or --no-sts --no-nli --no-dev).`);
   }
-}
-
-function parsePositive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!(number > 0 && Number.isFinite(number))) throw new PatmatchError('invalid_input', `${flag}: "${value}" is not a positive number`);
-  return number;
 }
