@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '../store/index.js';
 import { makeReadOnly, samplePatent, tempStore } from '../store/test-support.js';
 import { sharedDataDir } from './context.js';
 import { runCli } from './spawn.js';
@@ -31,6 +35,29 @@ test('commands that write say plainly that a read-only home is not writable, and
     }
   } finally {
     if ('undo' in readOnly) await readOnly.undo();
+    await temp.cleanup();
+  }
+});
+
+test('a home that access() calls read-only but the process may write (capabilities) is written, not refused', async (t) => {
+  // access(2) checks a user other than root without its capabilities: with CAP_DAC_OVERRIDE, nobody
+  // writes root's folders although access() answers EACCES.
+  if (process.getuid?.() !== 0) return t.skip('needs root, to run a command as nobody with CAP_DAC_OVERRIDE');
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+dac_override', '--ambient-caps=+dac_override', '--'];
+  const temp = await tempStore();
+  temp.store.close();
+  try {
+    await chmod(temp.dir, 0o755);
+    const probe = join(temp.home, 'probe');
+    const tried = spawnSync(asNobody[0]!, [...asNobody.slice(1), 'sh', '-c', `touch ${probe}`]);
+    if (tried.error || tried.status !== 0) return t.skip(`no setpriv with an ambient capability here (${tried.error?.message ?? String(tried.stderr)})`);
+    const file = join(sharedDataDir(), 'kipris', 'plus-xml', '120050011639-1.xml');
+    const { code, stderr } = await runCli(['--home', temp.home, 'ingest', file], { ...process.env, HOME: tmpdir() }, asNobody);
+    assert.equal(code, 0, stderr);
+    const store = openStore(temp.home);
+    assert.ok(store.count() > 0);
+    store.close();
+  } finally {
     await temp.cleanup();
   }
 });

@@ -66,13 +66,17 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
 
 /**
  * Runs the CLI (this build of it, as `spawnServingCli` does) to the end and returns its exit code
- * and output.
+ * and output. `via` is a command that runs it (`setpriv … --`), to run it as another user.
  *
  * @example
  * const { code, stderr } = await runCli(['--home', home, 'ingest', file]);
  */
-export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, env);
+export async function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  via: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env, via);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -81,10 +85,11 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = p
   return { code, stdout, stderr };
 }
 
-function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv) {
+function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, via: readonly string[] = []) {
   const self = fileURLToPath(import.meta.url);
   const entry = join(dirname(self), `bin${extname(self)}`);
-  return spawn(process.execPath, [...loaderFlags(process.execArgv), entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...rest] = [...via, process.execPath, ...loaderFlags(process.execArgv), entry, ...args];
+  return spawn(command!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**

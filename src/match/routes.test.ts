@@ -368,6 +368,12 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.deepEqual([demandSchema.properties.name.maxLength, demandSchema.properties.top.maximum], [200, 100]);
     assert.deepEqual(demandSchema.properties.mode.enum, ['seed', 'dense', 'hybrid', 'lexical']);
     assert.ok(document.paths['/api/auth/login'].post.requestBody.content['application/x-www-form-urlencoded'], 'the login form is documented');
+    // OpenAPI 3.0 patterns are ECMA-262 regular expressions without flags: there \p{Cc} is the
+    // letters p, C, c and braces, so a client validating the documented pattern refused "compact".
+    const patterns = JSON.stringify(document.paths).match(/"pattern":"(?:[^"\\]|\\.)*"/g) ?? [];
+    for (const pattern of patterns) assert.doesNotMatch(pattern, /\\p\{/, `${pattern}: no Unicode property escape`);
+    assert.ok(new RegExp(demandSchema.properties.name.pattern).test('compact pouch cell'));
+    assert.ok(!new RegExp(demandSchema.properties.name.pattern).test('two\nlines'));
     // Only zod checks bodies: a documented limit is enforced with zod's message, not Ajv's.
     const long = await call(tokens.demander, 'POST', '/api/demands', { ...QUERY, name: 'x'.repeat(201) });
     assert.equal(long.status, 400);

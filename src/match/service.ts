@@ -81,8 +81,10 @@ export interface DemandView {
 /** Who changes a match: a logged-in user, the manager holding a signed link, or patmatch itself. */
 export type Actor = { user: User } | { link: LinkClaim } | { system: string };
 
-// Control characters: none in one-line fields; a description may keep tabs and line breaks.
-const oneLine = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, 'must be one line without control characters');
+// Control characters: none in one-line fields; a description may keep tabs and line breaks. The
+// ranges are Unicode's Cc, spelt out: the OpenAPI document shows the pattern, and OpenAPI's regular
+// expressions have no u flag, without which \p{Cc} would mean the letters p, C, c and braces.
+const oneLine = (max: number) => z.string().trim().max(max).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must be one line without control characters');
 const demandInput = z.object({
   name: oneLine(200).min(1, 'is empty'),
   description: z

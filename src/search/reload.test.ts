@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildTestHome, type TestHome } from '../api/test-support/home.js';
 import { writeCharModel } from '../embed/test-support/index.js';
@@ -151,6 +151,20 @@ describe('reloading engine', () => {
     const { from, to } = reloads.at(-1)!;
     assert.notEqual(from.split(' + ')[0], to.split(' + ')[0], 'another lexical file');
     assert.equal(from.split(' + ')[1], to.split(' + ')[1], 'the same vectors');
+  });
+
+  test('vectors/ renamed aside by a rebuild, before the new folder comes in, is not reported gone', async () => {
+    const vectors = join(testHome.home, 'vectors');
+    const aside = join(testHome.home, '.vectors.old'); // where replaceDirAtomic puts the old folder
+    await rename(vectors, aside);
+    try {
+      assert.equal(await engine.reload(), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await rename(aside, vectors);
+    }
+    assert.equal(await engine.reload(), false);
+    assert.deepEqual(errors, []);
   });
 
   test('deleting vectors/ keeps the engine and its vectors, reported once through onError', async () => {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { PatmatchError } from '../domain/errors.js';
 import { readManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
+import { isDirBeingReplaced } from '../util/atomic.js';
 import type { SearchEngine } from './types.js';
 
 /**
@@ -93,6 +94,9 @@ export async function openReloadingEngine(
     const { version, vectors } = await onDisk();
     if (version === current.version || closed) return false;
     if (!vectors && current.engine.model !== null) {
+      // `index` replacing the whole folder renames the old one aside a moment before the new one
+      // comes in: not gone.
+      if (isDirBeingReplaced(layout.vectors)) return false;
       if (version !== goneReported) {
         goneReported = version;
         settings.onError(

@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
 
@@ -36,7 +37,10 @@ const DENIED_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
 /**
  * Whether this process may write `path`, or, when it does not exist yet, the nearest folder above it
  * that does (where it would be created): null when it may. EPERM is an immutable file (`chattr +i`),
- * EROFS a read-only mount; root passes permission bits, and may indeed write.
+ * EROFS a read-only mount; root passes permission bits, and may indeed write. When access(2) says
+ * no, a real write is tried before believing it (a file opened for writing, a probe file created in
+ * a folder): access() checks a user other than root without its capabilities (CAP_DAC_OVERRIDE),
+ * and some network file systems answer it from permission bits the server does not apply.
  *
  * @example
  * writeDenied('/srv/patmatch') // { path: '/srv/patmatch', code: 'EACCES' } for a folder of another user
@@ -49,7 +53,26 @@ export function writeDenied(path: string): WriteDenied | null {
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    return DENIED_CODES.has(code) ? { path: existing, code: code as WriteDenied['code'] } : null;
+    if (!DENIED_CODES.has(code)) return null;
+    const denied = tryWrite(existing);
+    return denied === null ? null : { path: existing, code: denied };
+  }
+}
+
+/** The errno of a real write to `path` that was refused, or null when it went through. Changes nothing but a folder's time. */
+function tryWrite(path: string): WriteDenied['code'] | null {
+  try {
+    if (statSync(path).isDirectory()) {
+      const probe = join(path, `.patmatch-write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+      closeSync(openSync(probe, 'wx'));
+      rmSync(probe, { force: true });
+    } else {
+      closeSync(openSync(path, 'r+'));
+    }
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    return DENIED_CODES.has(code) ? (code as WriteDenied['code']) : null;
   }
 }
 

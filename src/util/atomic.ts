@@ -112,6 +112,17 @@ export function recoverReplacedDir(path: string): void {
   }
 }
 
+/**
+ * Whether `replaceDirAtomic` is between its two renames for `path` (or was cut short there, to be put
+ * back by `recoverReplacedDir`): the old folder renamed aside and the new one not yet in place.
+ *
+ * @example
+ * if (isDirBeingReplaced('.patmatch/vectors')) return; // the new folder is there in a moment
+ */
+export function isDirBeingReplaced(path: string): boolean {
+  return !existsSync(path) && existsSync(siblingsOf(path).old);
+}
+
 /** A fresh temporary file name beside `path` (its folder created), for writes that end in a rename or link. */
 async function temporarySibling(path: string): Promise<{ dir: string; tmp: string }> {
   const dir = dirname(path);

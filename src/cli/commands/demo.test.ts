@@ -106,9 +106,15 @@ describe('patmatch demo', () => {
     }
   });
 
-  test('a second run changes nothing that is already there and serves again', async () => {
-    const demo = await startDemo(home, shared);
+  test('a second run changes nothing that is already there and serves again, saying where in plain text', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    const demo = await spawnServingCli(['--home', home, 'demo', '--port', String(port)], { ...process.env, PATMATCH_SHARED_DATA: shared });
     try {
+      assert.equal(demo.url, `http://127.0.0.1:${port}`);
+      assert.match(demo.stderr(), new RegExp(`^patmatch demo: Serving the API and dashboard at http://127\\.0\\.0\\.1:${port}/ \\(Ctrl-C to stop`, 'm'));
       assert.doesNotMatch(demo.stderr(), /Training/);
       assert.match(demo.stdout(), /read \d+ · inserted 0 · updated 0 /, 'patents are not ingested twice');
       assert.match(demo.stdout(), /Managers: 0 added, 0 updated, 200 unchanged/);

@@ -37,7 +37,8 @@ export function register(program: Command): void {
     .option('--smtp <url>', 'send notification emails through this SMTP server instead of logging them')
     .action(async (flags: { port?: string; host?: string; smtp?: string }, command: Command) => {
       // What serve would refuse at the end is refused before minutes of ingest and training.
-      await checkCanListen(checkServeFlags(flags));
+      const where = checkServeFlags(flags);
+      await checkCanListen(where);
       const home = resolveHome(command.optsWithGlobals<{ home?: string }>().home);
       const shared = sharedDataDir();
       const kipris = join(shared, 'kipris');
@@ -54,7 +55,7 @@ export function register(program: Command): void {
       await step('Bringing the lexical and vector indexes up to date', ['index']);
       await createDemoAccounts(home);
       const serve = ['serve', ...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : [])];
-      await step('Serving the API and dashboard', [...serve, ...(flags.smtp ? ['--smtp', flags.smtp] : [])]);
+      await step(`Serving the API and dashboard ${servingAt(where)}`, [...serve, ...(flags.smtp ? ['--smtp', flags.smtp] : [])]);
     });
 }
 
@@ -79,6 +80,15 @@ async function createDemoAccounts(home: string): Promise<void> {
   announce(
     `Demo accounts (password patmatch-demo): ${demoAccounts.map((a) => `${a.role} ${a.email}`).join(', ')}`,
   );
+}
+
+/**
+ * Where the demo serves, for a person at the terminal: serve's own start-up line is a JSON log line
+ * (as all its lines are), which hides the address among its fields.
+ */
+function servingAt({ host, port }: { host: string; port: number }): string {
+  if (port === 0) return 'on a free port (its address is the `url` of the JSON log line below; Ctrl-C to stop)';
+  return `at http://${host.includes(':') ? `[${host}]` : host}:${port}/ (Ctrl-C to stop; the server's log lines below are JSON)`;
 }
 
 function announce(message: string): void {

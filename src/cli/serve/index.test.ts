@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,6 +103,24 @@ test('serve --workers 2 on a home with no patents exits 1 with the reason, not a
     assert.equal(reason.code, 'not_ready');
   } finally {
     await rm(empty, { recursive: true, force: true });
+  }
+});
+
+test('serve --workers 2 on a port in use exits 1 with the reason, logged as a JSON error line', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  try {
+    const failed = await spawnServingCli(['--home', testHome.home, 'serve', '--port', String(port), '--workers', '2']).then(
+      (cli) => cli.stop().then(() => assert.fail('serve started on a port in use')),
+      (error: Error) => error.message,
+    );
+    const [, stderr] = /exited with code 1 before serving: (.*)$/s.exec(failed) ?? assert.fail(failed);
+    const reason = logRecords(stderr!).find((line) => line.level === 'error') ?? assert.fail(`no error line: ${stderr}`);
+    assert.match(reason.msg, new RegExp(`^worker [01] cannot serve: --port ${port}: 127\\.0\\.0\\.1:${port} is already in use`));
+    assert.equal(reason.code, 'invalid_input');
+  } finally {
+    taken.close();
   }
 });
 

@@ -87,16 +87,20 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     await closeAll();
     throw error;
   });
+  let listened = false;
   app.addHook('onClose', async () => {
     await closeAll();
-    // A cluster worker stays alive while its channel to the supervisor is open.
-    if (cluster.isWorker) process.disconnect();
+    // A cluster worker stays alive while its channel to the supervisor is open. One that could not
+    // listen keeps it: on a disconnect the cluster module exits at once with code 0, before the
+    // worker has logged why it failed and exited with 1.
+    if (cluster.isWorker && listened) process.disconnect();
   });
   const running = await startServer(app, { port: settings.port, host: settings.host }).catch(async (error: unknown) => {
     // Closing the app closes the engine, the store and the mail sender, whose timers kept the process alive.
     await app.close();
     throw listenError(error, settings);
   });
+  listened = true;
   match.listening(running.url);
   if (role.announces) {
     const { port } = new URL(running.url);

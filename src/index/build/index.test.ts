@@ -12,7 +12,7 @@ import { openSearchEngine } from '../../search/index.js';
 import { homeLayout } from '../../store/home.js';
 import { openStore } from '../../store/index.js';
 import { samplePatent } from '../../store/test-support.js';
-import { openLexicalIndex, type LexicalIndex } from '../lexical/index.js';
+import { lockIndexUpdate, openLexicalIndex, type LexicalIndex } from '../lexical/index.js';
 import { buildIndexes } from './index.js';
 
 const OLD = [
@@ -68,6 +68,28 @@ describe('indexes follow the database they were built from', () => {
     } finally {
       await engine.close();
     }
+  });
+
+  test('one index at a time, vectors included: the lock is held while the vectors are written', async () => {
+    const whileEmbedding: string[] = [];
+    await buildIndexes(home, {
+      embedder,
+      full: true,
+      onProgress: (stage) => {
+        if (stage !== 'embedding') return;
+        // What a second `patmatch index` does first; the vectors folder is replaced whole, so two
+        // writing it at once would throw each other's half-built folder away.
+        try {
+          lockIndexUpdate(homeLayout(home).lexical, 0).release();
+          whileEmbedding.push('a second index got the lock');
+        } catch (error) {
+          whileEmbedding.push((error as Error).message);
+        }
+      },
+    });
+    assert.ok(whileEmbedding.length > 0);
+    for (const outcome of whileEmbedding) assert.match(outcome, /lexical\.db is being updated by another process/);
+    lockIndexUpdate(homeLayout(home).lexical, 0).release(); // released at the end
   });
 });
 

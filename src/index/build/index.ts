@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { assertWritable, homeLayout } from '../../store/home.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../../store/index.js';
-import { updateLexicalIndex } from '../lexical/index.js';
+import { lockIndexUpdate, updateLexicalIndex } from '../lexical/index.js';
 import { buildVectors, readManifest, readManifestToRebuild, type VectorsBuildReport } from '../vectors/index.js';
 
 /** Options of `buildIndexes`. */
@@ -40,7 +40,9 @@ export interface BuildIndexesReport {
  * an embedder is given or a trained model exists. Only patents changed since the last run are
  * (re)indexed, unless the model changed or `full` is set. Safe to interrupt: each index records the
  * store revision it reflects only after its data is durable, and an index rebuilt whole (`full`, another
- * store, analyser or model) is built aside and replaces the old one only when complete.
+ * store, analyser or model) is built aside and replaces the old one only when complete. One run at a
+ * time per home, vectors included: a second waits up to 5 s for the first (`lockIndexUpdate`), then
+ * fails with `not_ready`.
  *
  * @example
  * await buildIndexes('.patmatch', { embedder: 'static:./models/ko' });
@@ -49,8 +51,12 @@ export async function buildIndexes(home: string, options: Partial<BuildIndexesOp
   const settings = { ...defaults, ...options };
   const layout = homeLayout(home);
   assertWritable(home, layout.lexical, layout.vectors);
-  const store = openStore(home);
+  // One `index` at a time, over both indexes: two writing the vectors would replace each other's
+  // half-built folder.
+  const lock = lockIndexUpdate(layout.lexical);
+  let store: PatentStore | undefined;
   try {
+    store = openStore(home);
     const lexical = await indexLexical(store, layout.lexical, settings);
     const embedder = settings.embedder ?? (await homeEmbedder(home));
     const vectors = embedder
@@ -63,7 +69,8 @@ export async function buildIndexes(home: string, options: Partial<BuildIndexesOp
       : null;
     return { patents: store.count(), lexical, vectors };
   } finally {
-    store.close();
+    store?.close();
+    lock.release();
   }
 }
 
@@ -91,6 +98,7 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
     {
       full: settings.full && settings.lexical,
       keep: (lexical) => !settings.lexical || indexFollowsStore({ store: lexical.indexedStore, revision: lexical.indexedRevision }, store),
+      locked: true,
     },
   );
 }

@@ -126,11 +126,13 @@ export interface LexicalUpdateOptions {
   keep(index: LexicalIndex): boolean;
   /** How long to wait for another process updating the same index before giving up. */
   lockTimeoutMs: number;
+  /** The caller holds `lockIndexUpdate(path)` already (`buildIndexes` holds it while it writes the vectors too). */
+  locked: boolean;
   /** Options of the index, the analyser above all. */
   index: Partial<LexicalIndexOptions>;
 }
 
-const DEFAULT_UPDATE_OPTIONS: LexicalUpdateOptions = { full: false, keep: () => true, lockTimeoutMs: 5000, index: {} };
+const DEFAULT_UPDATE_OPTIONS: LexicalUpdateOptions = { full: false, keep: () => true, lockTimeoutMs: 5000, locked: false, index: {} };
 
 /** SQLite's files beside a database, named after its path. */
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
@@ -159,7 +161,7 @@ export async function updateLexicalIndex<T>(
   const settings = { ...DEFAULT_UPDATE_OPTIONS, ...options };
   const indexSettings = await resolveOptions(settings.index);
   const building = `${path}.building`;
-  const lock = lockFile(`${path}.lock`, path, settings.lockTimeoutMs);
+  const lock = settings.locked ? { release() {} } : lockIndexUpdate(path, settings.lockTimeoutMs);
   try {
     removeDatabase(building);
     const current = settings.full || !existsSync(path) ? undefined : openDatabase(path, 'shared', indexSettings.analyzer);
@@ -228,10 +230,18 @@ function swapIn(building: string, path: string): void {
 }
 
 /**
- * Holds an exclusive SQLite lock on the empty file `lockPath` until released. The system drops the
- * lock when the process dies, so a killed `index` never leaves the index locked.
+ * Takes the lock of one update of the index at `indexPath` at a time (an exclusive SQLite lock on
+ * the empty file `<indexPath>.lock`), waiting up to `timeoutMs` for another process to let go,
+ * until released. The system drops the lock when the process dies, so a killed `index` never
+ * leaves the index locked. `updateLexicalIndex` takes it; `buildIndexes` holds it over the whole
+ * run, vectors included.
+ *
+ * @example
+ * const lock = lockIndexUpdate('.patmatch/lexical.db');
+ * try { … } finally { lock.release(); }
  */
-function lockFile(lockPath: string, indexPath: string, timeoutMs: number): { release(): void } {
+export function lockIndexUpdate(indexPath: string, timeoutMs = DEFAULT_UPDATE_OPTIONS.lockTimeoutMs): { release(): void } {
+  const lockPath = `${indexPath}.lock`;
   mkdirSync(dirname(lockPath), { recursive: true });
   const db = new Database(lockPath, { timeout: timeoutMs });
   try {
