@@ -3,9 +3,25 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withTempDir } from '../../index/test-support.js';
-import { encodeSafetensors, parseSafetensors, SafetensorsFile, tensorToFloat32, tensorToInt32 } from './safetensors.js';
+import { encodeSafetensors, SafetensorsFile, type SafetensorsTensor, tensorToFloat32, tensorToInt32 } from './safetensors.js';
 
-test('round trip of F32, F16 and I64 tensors', () => {
+/** Every tensor of the file `bytes`, written as `<temp dir>/<name>` and read back through SafetensorsFile. */
+async function parseSafetensors(bytes: Uint8Array, name: string): Promise<Map<string, SafetensorsTensor>> {
+  const tensors = new Map<string, SafetensorsTensor>();
+  await withTempDir(async (dir) => {
+    const path = join(dir, name);
+    await writeFile(path, bytes);
+    const file = await SafetensorsFile.open(path);
+    try {
+      for (const tensor of file.tensors.keys()) tensors.set(tensor, await file.read(tensor));
+    } finally {
+      await file.close();
+    }
+  });
+  return tensors;
+}
+
+test('round trip of F32, F16 and I64 tensors', async () => {
   const floats = Float32Array.of(0, 1, -2.5, 0.125, 65504, 1e-7, 1 / 3);
   const file = encodeSafetensors({
     a: { dtype: 'F32', shape: [7], values: floats },
@@ -14,7 +30,7 @@ test('round trip of F32, F16 and I64 tensors', () => {
   });
   const headerLength = Number(new DataView(file.buffer).getBigUint64(0, true));
   assert.equal(headerLength % 8, 0);
-  const tensors = parseSafetensors(file, 'test');
+  const tensors = await parseSafetensors(file, 'test');
   assert.deepEqual(tensorToFloat32(tensors.get('a')!), floats);
   // float16 keeps 11 significant bits: exact for the first five, nearest half for the others
   assert.deepEqual([...tensorToFloat32(tensors.get('b')!)].slice(0, 5), [0, 1, -2.5, 0.125, 65504]);
@@ -24,22 +40,22 @@ test('round trip of F32, F16 and I64 tensors', () => {
   assert.deepEqual(tensors.get('c')!.shape, [2, 2]);
 });
 
-test('BF16 values are the high half of float32', () => {
+test('BF16 values are the high half of float32', async () => {
   const header = new TextEncoder().encode(JSON.stringify({ x: { dtype: 'BF16', shape: [2], data_offsets: [0, 4] } }));
   const file = new Uint8Array(8 + header.length + 4);
   new DataView(file.buffer).setBigUint64(0, BigInt(header.length), true);
   file.set(header, 8);
   file.set([0x80, 0x3f, 0x20, 0xc0], 8 + header.length); // 1.0, -2.5
-  assert.deepEqual([...tensorToFloat32(parseSafetensors(file, 'bf16').get('x')!)], [1, -2.5]);
+  assert.deepEqual([...tensorToFloat32((await parseSafetensors(file, 'bf16')).get('x')!)], [1, -2.5]);
 });
 
-test('truncated or lying files are rejected with the reason', () => {
+test('truncated or lying files are rejected with the reason', async () => {
   const file = encodeSafetensors({ m: { dtype: 'F32', shape: [2, 2], values: Float32Array.of(1, 2, 3, 4) } });
-  assert.throws(() => parseSafetensors(file.subarray(0, 4), 'm.safetensors'), /m\.safetensors: not a valid safetensors file \(shorter/);
-  assert.throws(() => parseSafetensors(file.subarray(0, file.length - 1), 'm.safetensors'), /tensor m: data_offsets 0\.\.16 outside/);
+  await assert.rejects(parseSafetensors(file.subarray(0, 4), 'm.safetensors'), /m\.safetensors: not a valid safetensors file \(shorter/);
+  await assert.rejects(parseSafetensors(file.subarray(0, file.length - 1), 'm.safetensors'), /tensor m: data_offsets 0\.\.16 outside/);
   const huge = file.slice();
   new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
-  assert.throws(() => parseSafetensors(huge, 'm.safetensors'), /header length/);
+  await assert.rejects(parseSafetensors(huge, 'm.safetensors'), /header length/);
   const lying = (entry: unknown) => {
     const header = new TextEncoder().encode(JSON.stringify({ m: entry }));
     const out = new Uint8Array(8 + header.length + 16);
@@ -47,10 +63,10 @@ test('truncated or lying files are rejected with the reason', () => {
     out.set(header, 8);
     return out;
   };
-  assert.throws(() => parseSafetensors(lying({ dtype: 'F32', shape: [3, 2], data_offsets: [0, 16] }), 'x'), /do not hold shape \[3, 2\]/);
-  assert.throws(() => parseSafetensors(lying({ dtype: 'Q4', shape: [1], data_offsets: [0, 1] }), 'x'), /unsupported dtype Q4/);
-  assert.throws(() => parseSafetensors(lying({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }), 'x'), /bad shape/);
-  assert.throws(() => parseSafetensors(lying([1, 2]), 'x'), /unsupported dtype/);
+  await assert.rejects(parseSafetensors(lying({ dtype: 'F32', shape: [3, 2], data_offsets: [0, 16] }), 'x'), /do not hold shape \[3, 2\]/);
+  await assert.rejects(parseSafetensors(lying({ dtype: 'Q4', shape: [1], data_offsets: [0, 1] }), 'x'), /unsupported dtype Q4/);
+  await assert.rejects(parseSafetensors(lying({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] }), 'x'), /bad shape/);
+  await assert.rejects(parseSafetensors(lying([1, 2]), 'x'), /unsupported dtype/);
 });
 
 test('SafetensorsFile reads the header only, then converts a tensor chunk by chunk to the same values as in memory', async () => {
@@ -65,7 +81,7 @@ test('SafetensorsFile reads the header only, then converts a tensor chunk by chu
     });
     const path = join(dir, 'm.safetensors');
     await writeFile(path, file);
-    const inMemory = parseSafetensors(file, path);
+    const inMemory = await parseSafetensors(file, 'm.safetensors');
     const opened = await SafetensorsFile.open(path);
     try {
       assert.deepEqual([...opened.tensors.keys()], ['odd', 'f32', 'bf16', 'big']);

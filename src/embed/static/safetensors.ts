@@ -14,22 +14,6 @@ export interface SafetensorsTensor {
 const BYTES_PER_ELEMENT: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8 };
 const MAX_HEADER_BYTES = 100_000_000;
 
-/**
- * Parses a safetensors file (8-byte little-endian header length, JSON header, raw data) without
- * copying the data. Every offset and shape is checked, so a truncated or hostile file gives an error
- * naming `source` and the tensor instead of garbage vectors. (No maintained npm package reads the format.)
- *
- * @example
- * const tensors = parseSafetensors(await readFile('model.safetensors'), 'model.safetensors');
- * const matrix = tensorToFloat32(tensors.get('embeddings')!);
- */
-export function parseSafetensors(file: Uint8Array, source: string): Map<string, SafetensorsTensor> {
-  const headerLength = readHeaderLength(file.subarray(0, 8), file.byteLength, source);
-  const data = file.subarray(8 + headerLength);
-  const entries = parseHeader(file.subarray(8, 8 + headerLength), data.byteLength, source);
-  return new Map([...entries].map(([name, { dtype, shape, begin, end }]) => [name, { dtype, shape, bytes: data.subarray(begin, end) }]));
-}
-
 /** A tensor of a safetensors file not yet read: type, shape and where its bytes lie after the header. */
 export interface SafetensorsEntry {
   readonly dtype: SafetensorsDtype;
@@ -44,7 +28,8 @@ const CHUNK_BYTES = 8 * 2 ** 20;
 /**
  * A safetensors file opened for reading one tensor at a time: only the header is read at open, so
  * a big matrix can be converted chunk by chunk straight into its final array (the whole file and a
- * float32 copy of it are never in memory at once). Checks as {@link parseSafetensors}.
+ * float32 copy of it are never in memory at once). Every offset and shape is checked, so a truncated or hostile file gives an error
+ * naming the file and the tensor instead of garbage vectors. (No maintained npm package reads the format.)
  *
  * @example
  * const file = await SafetensorsFile.open('model.safetensors');

@@ -97,7 +97,7 @@ const COLUMN_FILTER: Record<LexicalField, string> = {
 /**
  * Opens the lexical index stored in the SQLite file at `path`, creating it when there is none.
  * Documents are stored as space-joined analyser terms in an FTS5 table, so FTS5 tokens are exactly
- * our terms. Opening never changes an existing index: one built by another analyser (other
+ * our terms. Opening never changes an existing index's documents: one built by another analyser (other
  * dictionary or options) or schema, or a file that is no index, is refused with `not_ready`, and
  * `patmatch index` (`updateLexicalIndex`) rebuilds it aside.
  *
