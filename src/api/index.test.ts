@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { logRecords, spawnServingCli } from '../cli/spawn.js';
+import { logRecords, runCli, spawnServingCli } from '../cli/spawn.js';
 import { PatmatchError } from '../domain/errors.js';
 import { openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
@@ -332,6 +332,22 @@ describe('patmatch serve', () => {
       assert.match(line!.msg, new RegExp(`^cannot serve: --port ${taken}: 127\\.0\\.0\\.1:${taken} is already in use`));
     } finally {
       assert.equal(await first.stop(), 0);
+    }
+  });
+
+  test("serve's command-line errors (an unknown option, a bad value) are JSON error lines too", async () => {
+    for (const [args, reason] of [
+      [['--bogus'], /unknown option '--bogus'/],
+      [['--port', 'x'], /--port/],
+    ] as const) {
+      const { code, stdout, stderr } = await runCli(['--home', testHome.home, 'serve', ...args]);
+      assert.equal(code, 2, stderr);
+      assert.equal(stdout, '');
+      const [line, ...rest] = logRecords(stderr);
+      assert.deepEqual(rest, []);
+      assert.equal(line!.level, 'error');
+      assert.equal(line!.code, 'invalid_input');
+      assert.match(line!.msg, reason);
     }
   });
 

@@ -3,7 +3,7 @@ import { defaultServerOptions } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { checkSmtpUrl } from '../../match/mailer.js';
 import { addMatchServeOptions, type MatchServeFlags } from '../../match/serve.js';
-import { logUncaughtErrors } from '../../util/log.js';
+import { logLine, logUncaughtErrors } from '../../util/log.js';
 import { resolveHome } from '../context.js';
 import { efSearchOption, parseInRange, parseInteger, rangeHelp, WORKERS_RANGE, withEfSearch, type IntegerRange } from '../options.js';
 import { exitCodeOf } from '../main.js';
@@ -42,6 +42,8 @@ export const SERVE_LIMITS = {
 export function register(program: Command): void {
   withEfSearch(addMatchServeOptions(program.command('serve')))
     .description('Serve the HTTP API and the dashboard (stops gracefully on Ctrl-C / SIGTERM)')
+    // Everything serve writes is a JSON log line, commander's own complaints included.
+    .configureOutput({ outputError: (text) => logLine(text.trim().replace(/^error: /, ''), { pid: process.pid, code: 'invalid_input' }, 'error') })
     .option('--port <n>', rangeHelp('port to listen on (env PORT, default 8080; 0 = any free port)', SERVE_LIMITS.port))
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--kipris-url <template>', 'KIPRIS detail page URL with {applicationNumber} (env PATMATCH_KIPRIS_URL)')
