@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PatmatchError } from '../domain/errors.js';
+import { errorText } from '../util/log.js';
 import { commands } from './commands/index.js';
 
 /** Global options every command sees. */
@@ -31,8 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof PatmatchError) {
       process.stderr.write(`patmatch: ${error.message}\n`);
     } else {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      process.stderr.write(`patmatch: unexpected error: ${message}\n`);
+      process.stderr.write(`patmatch: unexpected error: ${errorText(error)}\n`);
     }
     return exitCodeOf(error);
   }

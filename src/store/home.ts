@@ -77,6 +77,21 @@ function tryWrite(path: string): WriteDenied['code'] | null {
 }
 
 /**
+ * The path and code of a write that `error` (from the file system or from SQLite) says was refused,
+ * or null when it says something else; `fallback` is the path when the error names none.
+ *
+ * @example
+ * deniedBy(sqliteError, layout.store) // { path: '.patmatch/patmatch.db', code: 'SQLITE_READONLY' }
+ */
+export function deniedBy(error: unknown, fallback: string): { path: string; code: string } | null {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string') return null;
+  if (DENIED_CODES.has(code)) return { path: typeof path === 'string' ? path : fallback, code };
+  if (code.startsWith('SQLITE_READONLY')) return { path: fallback, code: 'SQLITE_READONLY' };
+  return null;
+}
+
+/**
  * The error for a path patmatch must write but cannot, naming it, the reason and the way out.
  *
  * @example

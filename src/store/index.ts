@@ -11,7 +11,7 @@ import { TECH_6T } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeDate, normalizeIpc } from '../domain/normalize/index.js';
 import { migrate } from './schema.js';
-import { assertWritable, homeLayout, notWritableError, writeDenied } from './home.js';
+import { assertWritable, deniedBy, homeLayout, notWritableError, writeDenied } from './home.js';
 import { recoverReplacedDir } from '../util/atomic.js';
 
 /** A patent as stored: its stable row id, the revision of its last change and the source of that change. */
@@ -244,14 +244,6 @@ export function openStore(home: string, options: Partial<StoreOptions> = {}): Pa
     throw new PatmatchError('not_ready', `${layout.store} cannot be opened as a patmatch store (${reason}); check --home ${home}`);
   }
   return new SqlitePatentStore(db);
-}
-
-/** The path and code of a write refused by the file system or by SQLite, from the error itself. */
-function deniedBy(error: unknown, store: string): { path: string; code: string } | null {
-  const { code, path } = error as { code?: unknown; path?: unknown };
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return { path: typeof path === 'string' ? path : store, code };
-  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) return { path: store, code: 'SQLITE_READONLY' };
-  return null;
 }
 
 class SqlitePatentStore implements PatentStore {
