@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { buildTestHome, type TestHome } from '../api/test-support/home.js';
 import { writeCharModel } from '../embed/test-support/index.js';
 import { PatmatchError } from '../domain/errors.js';
@@ -67,8 +68,8 @@ describe('reloading engine', () => {
     assert.equal(engine.model, null);
     assert.ok((await engine.search('그래핀 전극')).hits.length > 0);
     assert.equal(reloads.length, 1);
-    assert.match(reloads[0]!.from, /^lexical\.db \d+:\d+$/);
-    assert.match(reloads[0]!.to, /^lexical\.db \d+:\d+$/);
+    assert.match(reloads[0]!.from, /^lexical\.db build [0-9a-f-]{36}$/);
+    assert.match(reloads[0]!.to, /^lexical\.db build [0-9a-f-]{36}$/);
     assert.notEqual(reloads[0]!.to, reloads[0]!.from);
     assert.equal(opened[0]!.closed, true, 'the engine of the old file is closed');
     assert.equal(await engine.reload(), false);
@@ -82,7 +83,7 @@ describe('reloading engine', () => {
     assert.match(engine.model ?? '', /^static:char-model@/);
     assert.equal((await engine.search('그래핀 전극', { mode: 'seed' })).mode, 'seed');
     assert.equal(reloads.at(-1)!.from, reloads.at(-2)!.to);
-    assert.match(reloads.at(-1)!.to, /^lexical\.db \d+:\d+ \+ vectors static:char-model@/);
+    assert.match(reloads.at(-1)!.to, /^lexical\.db build [0-9a-f-]{36} \+ vectors static:char-model@/);
     assert.equal(opened.at(-2)!.closed, true, 'the lexical-only engine is closed');
     assert.equal(await engine.reload(), false);
   });
@@ -128,8 +129,8 @@ describe('reloading engine', () => {
     assert.equal(errors.length, 0, 'reload() reports to its caller; onError is for the timer');
   });
 
-  test('a lexical index swapped in alone is picked up, with the same vectors', async () => {
-    // A rebuilt index in which one patent has words the store does not have, to tell the files apart.
+  /** Rebuilds lexical.db alone, whole, with words the store does not have in its first patent's text. */
+  const rebuildLexical = async () => {
     const store = openStore(testHome.home);
     const patents = [...store.iterate()].flat();
     await updateLexicalIndex(
@@ -142,6 +143,24 @@ describe('reloading engine', () => {
       { full: true },
     );
     store.close();
+    return patents;
+  };
+
+  /** Puts a byte-for-byte copy of lexical.db, a new file (another inode), in its place, as a file system without stable inode numbers would show it. */
+  const copyLexicalInPlace = async () => {
+    const path = join(testHome.home, 'lexical.db');
+    const db = new Database(path);
+    db.pragma('wal_checkpoint(TRUNCATE)'); // the copy is of the file alone, so all of the index must be in it
+    db.close();
+    const inode = (await stat(path)).ino;
+    await copyFile(path, `${path}.copy`);
+    await rename(`${path}.copy`, path);
+    assert.notEqual((await stat(path)).ino, inode, 'another inode');
+  };
+
+  test('a lexical index swapped in alone is picked up, with the same vectors', async () => {
+    // A rebuilt index in which one patent has words the store does not have, to tell the files apart.
+    const patents = await rebuildLexical();
     const unicorn = async () => (await engine.search('무지개 유니콘', { mode: 'lexical' })).hits.map((hit) => hit.applicationNumber);
     assert.deepEqual(await unicorn(), [], 'the open engine still searches the old file');
     const before = opened.at(-1)!;
@@ -184,5 +203,38 @@ describe('reloading engine', () => {
     await buildIndexes(testHome.home, { embedder: `static:${modelDir}` });
     assert.equal(await engine.reload(), true);
     assert.match(engine.model ?? '', /^static:char-model@/);
+  });
+
+  test('an index from before build ids is followed by its inode until index gives it one', async () => {
+    const path = join(testHome.home, 'lexical.db');
+    const db = new Database(path);
+    db.exec(`DELETE FROM lexical_meta WHERE name = 'build_id'`);
+    db.close();
+    assert.equal(await engine.reload(), true, 'switching from the build id to the inode is a reload, once');
+    assert.match(reloads.at(-1)!.to, /^lexical\.db \d+:\d+ \+ vectors /);
+    assert.equal(await engine.reload(), false);
+    await copyLexicalInPlace();
+    assert.equal(await engine.reload(), true, 'another inode is another build');
+
+    assert.equal((await buildIndexes(testHome.home)).lexical.rebuilt, false);
+    assert.equal(await engine.reload(), true);
+    assert.match(reloads.at(-1)!.to, /^lexical\.db build [0-9a-f-]{36} \+ vectors /);
+    assert.equal(await engine.reload(), false);
+  });
+
+  test('lexical.db copied to another inode is the same build; one rebuilt whole is a new one', async () => {
+    const serving = opened.at(-1)!;
+    const reported = errors.length;
+    await copyLexicalInPlace();
+    assert.equal(await engine.reload(), false, 'the same build id in another file');
+    assert.equal(serving.closed, false);
+    assert.ok((await engine.search('그래핀 전극', { mode: 'lexical' })).hits.length > 0);
+
+    const patents = await rebuildLexical();
+    assert.equal(await engine.reload(), true);
+    const { from, to } = reloads.at(-1)!;
+    assert.notEqual(from.split(' + ')[0], to.split(' + ')[0]);
+    assert.deepEqual((await engine.search('무지개 유니콘', { mode: 'lexical' })).hits.map((hit) => hit.applicationNumber), [patents[0]!.applicationNumber]);
+    assert.equal(errors.length, reported);
   });
 });

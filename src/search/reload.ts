@@ -1,5 +1,7 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PatmatchError } from '../domain/errors.js';
+import { readLexicalBuildId } from '../index/lexical/index.js';
 import { readManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import { isDirBeingReplaced } from '../util/atomic.js';
@@ -56,12 +58,8 @@ export async function openReloadingEngine(
   const settings = { ...defaultReloadOptions, ...options };
   const layout = homeLayout(home);
   // Read before opening: an index written in between shows as a change and is picked up next time.
-  // A lexical index rebuilt whole is a new file renamed over the old one, so its inode changes.
   const onDisk = async (): Promise<{ version: string; vectors: boolean }> => {
-    const lexical = await stat(layout.lexical).then(
-      (file) => `lexical.db ${file.dev}:${file.ino}`,
-      (error: NodeJS.ErrnoException) => `lexical.db ${error.code ?? 'unreadable'}`,
-    );
+    const lexical = await lexicalVersion(layout.lexical);
     const manifest = await readManifest(layout.vectors).catch((error: Error) => ({ unreadable: error.message }));
     if (!manifest) return { version: lexical, vectors: false };
     const vectors = 'unreadable' in manifest ? `unreadable: ${manifest.unreadable}` : `${manifest.model}#${manifest.revision}@${manifest.builtAt}`;
@@ -150,4 +148,26 @@ export async function openReloadingEngine(
       await closeWhenIdle(current);
     },
   };
+}
+
+/**
+ * The build of the lexical index on disk. A rebuild is a new file, with a new build id, renamed over
+ * the old one; updates in place keep the id, and the open engine sees them. The id is read from the
+ * path because the engine's open file is the old one. An index from before build ids, or one whose
+ * id cannot be read, is followed by its inode (as before build ids), which a rebuild changes too.
+ */
+async function lexicalVersion(path: string): Promise<string> {
+  let file: Stats;
+  try {
+    file = await stat(path);
+  } catch (error) {
+    return `lexical.db ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`;
+  }
+  let buildId: string | null = null;
+  try {
+    buildId = readLexicalBuildId(path);
+  } catch {
+    // Not readable as an index now: its inode tells a rebuild.
+  }
+  return buildId ? `lexical.db build ${buildId}` : `lexical.db ${file.dev}:${file.ino}`;
 }

@@ -141,7 +141,7 @@ test('serve switches to the vectors `patmatch index` writes while it runs, and k
       model = (await health()).model;
     }
     assert.match(model ?? '', /^static:char-model@/, cli.stderr());
-    assert.match(cli.stderr(), /"msg":"search index reloaded".*"from":"lexical\.db \d+:\d+","to":"lexical\.db \d+:\d+ \+ vectors static:char-model@/);
+    assert.match(cli.stderr(), /"msg":"search index reloaded".*"from":"lexical\.db build [0-9a-f-]{36}","to":"lexical\.db build [0-9a-f-]{36} \+ vectors static:char-model@/);
     const seed = async (query: string) => {
       const search = await fetch(`${cli.url}/api/search?mode=seed&q=${encodeURIComponent(query)}&top=1`);
       return (await search.json()) as { mode: string };

@@ -1,13 +1,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { PatmatchError } from '../../domain/errors.js';
 import { createAnalyzer } from '../../text/index.js';
 import { readSamplePatents, type SamplePatent } from '../../text/test-support/sample-patents.js';
-import { normalizeByMax, openLexicalIndex, updateLexicalIndex, type LexicalIndex } from './index.js';
+import { normalizeByMax, openLexicalIndex, readLexicalBuildId, updateLexicalIndex, type LexicalIndex } from './index.js';
 
 /** Patents indexed by the shared-index tests: enough for realistic IDF, few enough to build in seconds. */
 const SAMPLE_SIZE = 400;
@@ -219,6 +220,52 @@ describe('lexical index storage', () => {
     const rebuilt = await openLexicalIndex(path);
     assert.equal(rebuilt.count(), 0);
     rebuilt.close();
+  });
+
+  test('every new file of an index gets a build id; updates in place keep it, and give one to an index that has none', async () => {
+    const path = join(dir, 'build-id.db');
+    assert.throws(() => readLexicalBuildId(path), { code: 'SQLITE_CANTOPEN' });
+    assert.equal(existsSync(path), false, 'reading the id created no file');
+    const created = await openLexicalIndex(path);
+    created.close();
+    const first = readLexicalBuildId(path);
+    assert.match(first ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    await updateLexicalIndex(path, async (index) => index.upsert([graphene]));
+    assert.equal(readLexicalBuildId(path), first, 'kept in place');
+
+    await updateLexicalIndex(path, async (index) => index.upsert([graphene]), { full: true });
+    const rebuilt = readLexicalBuildId(path);
+    assert.ok(rebuilt && rebuilt !== first, 'a rebuild is a new build');
+
+    const db = new Database(path);
+    db.exec(`DELETE FROM lexical_meta WHERE name = 'build_id'`); // as an index from before build ids
+    db.close();
+    assert.equal(readLexicalBuildId(path), null);
+    const reader = await openLexicalIndex(path);
+    reader.close();
+    assert.equal(readLexicalBuildId(path), null, 'opening to search writes no id');
+    await updateLexicalIndex(path, async (index) => index.count());
+    const given = readLexicalBuildId(path);
+    assert.ok(given && given !== rebuilt);
+    await updateLexicalIndex(path, async (index) => index.count());
+    assert.equal(readLexicalBuildId(path), given);
+  });
+
+  test('the build id is read beside a writer, and a file that is no index has none to read', async () => {
+    const path = join(dir, 'build-id-busy.db');
+    const writer = await openLexicalIndex(path);
+    const id = readLexicalBuildId(path);
+    const db = new Database(path);
+    db.exec('BEGIN IMMEDIATE');
+    db.exec(`INSERT INTO lexical_meta (name, value) VALUES ('other', 'x')`);
+    assert.equal(readLexicalBuildId(path), id, 'not blocked by a write in progress');
+    db.exec('ROLLBACK');
+    db.close();
+    writer.close();
+
+    const garbage = join(dir, 'build-id-garbage.db');
+    await writeFile(garbage, 'this is not sqlite'.repeat(100));
+    assert.throws(() => readLexicalBuildId(garbage), { code: 'SQLITE_NOTADB' });
   });
 
   test('one update of an index at a time; the lock goes with the update', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -87,6 +88,9 @@ const MIGRATIONS = [
    CREATE TABLE lexical_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
 ];
 
+/** Records a build id unless the index has one. */
+const INSERT_BUILD_ID = `INSERT INTO lexical_meta (name, value) VALUES ('build_id', ?) ON CONFLICT(name) DO NOTHING`;
+
 /** FTS5 column filter of each field. */
 const COLUMN_FILTER: Record<LexicalField, string> = {
   title: '{title title_en} : ',
@@ -139,7 +143,8 @@ const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 /**
  * Runs `work` on the lexical index at `path` for `patmatch index`. A current index is updated in
- * place, so searches see each batch as it commits. Otherwise (`full`, `keep` says no, or the file is
+ * place, so searches see each batch as it commits; it keeps its build id (`readLexicalBuildId`), or
+ * gets one if it is from before build ids. Otherwise (`full`, `keep` says no, or the file is
  * missing, no index, or built by another analyser or schema) `work` fills a new index in
  * `<path>.building`, which is renamed over `path` only when `work` resolved: readers never see a
  * partial index, those that had the old file open keep searching it whole until they close it, and
@@ -168,7 +173,11 @@ export async function updateLexicalIndex<T>(
     if (current && 'db' in current) {
       const index = indexOver(current.db, indexSettings);
       try {
-        if (settings.keep(index)) return await work(index, false);
+        if (settings.keep(index)) {
+          // An index from before build ids gets one, so that serve stops following its inode.
+          current.db.prepare(INSERT_BUILD_ID).run(randomUUID());
+          return await work(index, false);
+        }
       } finally {
         index.close();
       }
@@ -431,13 +440,37 @@ function openDatabase(
   }
 }
 
-/** Schema and analyser of a new index, in one transaction: another process opening it sees both or neither. */
+/**
+ * Schema, analyser and build id of a new index, in one transaction: another process opening it sees
+ * all or none.
+ */
 function initialise(db: Database.Database, analyzer: KoreanAnalyzer): void {
   const insertMeta = `INSERT INTO lexical_meta (name, value) VALUES ('analyzer', ?), ('indexed_revision', '0') ON CONFLICT(name) DO NOTHING`;
   db.transaction(() => {
     migrate(db, 'lexical', MIGRATIONS);
     db.prepare(insertMeta).run(analyzer.signature);
+    db.prepare(INSERT_BUILD_ID).run(randomUUID());
   }).immediate();
+}
+
+/**
+ * The build id of the lexical index in the file now at `path`: a random id given to every file an
+ * index is created in (so to every rebuild), and kept by updates in place; null for an index
+ * written before build ids until `updateLexicalIndex` next updates it in place. Read through a
+ * short-lived read-only connection, which is safe while `index` writes. Throws when the file is
+ * missing or holds no lexical index.
+ *
+ * @example
+ * readLexicalBuildId('.patmatch/lexical.db'); // '2f1c0e52-8d5b-4c1e-9a57-0b3c6f4d2e11'
+ */
+export function readLexicalBuildId(path: string): string | null {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 1000 });
+  try {
+    const id = db.prepare(`SELECT value FROM lexical_meta WHERE name = 'build_id'`).pluck().get() as string | undefined;
+    return id ?? null;
+  } finally {
+    db.close();
+  }
 }
 
 /** Why an existing index must be rebuilt before it can be used, or undefined when it is current. */
