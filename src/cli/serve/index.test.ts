@@ -43,8 +43,7 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
   const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--workers', '2', '--rate-limit', '0']);
   let workers: number[] = [];
   try {
-    // With --port 0 the cluster primary picks the port when the first worker listens; if that worker
-    // died before the second listened, the handle would close and the second would get a new port.
+    // A worker killed before it listens is a failed first start, which stops them all.
     const listening = () => cli.stderr().match(/"msg":"worker listening"/g)?.length ?? 0;
     for (let waited = 0; listening() < 2 && waited < 120_000; waited += 200) await sleep(200);
     assert.equal(listening(), 2, cli.stderr());
@@ -87,6 +86,30 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
   const exited = lines.find((line) => line.msg === 'worker exited')!;
   assert.deepEqual([exited.level, exited.signal, exited.replaced], ['warn', 'SIGKILL', true]);
   assert.ok(logRecords(cli.stdout()).some((line) => line.msg === 'incoming request'));
+});
+
+test('serve --port 0 --workers 2 keeps the port it announced when every worker dies and is replaced', async () => {
+  const cli = await spawnServingCli(['--home', testHome.home, 'serve', '--port', '0', '--workers', '2', '--rate-limit', '0']);
+  try {
+    const announced = Number(new URL(cli.url).port);
+    assert.ok(announced > 0, cli.url);
+    const listening = (restart: boolean) => {
+      const stderr = cli.stderr();
+      return logRecords(stderr.slice(0, stderr.lastIndexOf('\n') + 1)).filter((line) => line.msg === 'worker listening' && line.restart === restart);
+    };
+    for (let waited = 0; listening(false).length < 2 && waited < 120_000; waited += 200) await sleep(200);
+    assert.deepEqual(listening(false).map((line) => line.port), [announced, announced], cli.stderr());
+    const workers = workerPids(cli.pid);
+    assert.equal(workers.length, 2);
+    // With no worker left, node:cluster closes the port; the replacements must listen on the same one.
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    for (let waited = 0; listening(true).length < 2 && waited < 120_000; waited += 200) await sleep(200);
+    assert.deepEqual(listening(true).map((line) => line.port), [announced, announced], cli.stderr());
+    // No request went to the killed workers, so no kept-alive connection to them fails first.
+    assert.equal(await searchStatus(cli.url), 200, `the announced ${cli.url} answers after the replacements\n${cli.stderr()}`);
+  } finally {
+    assert.equal(await cli.stop(), 0);
+  }
 });
 
 test('serve --workers 2 on a home with no patents exits 1 with the reason, not a restart loop', async () => {

@@ -1,12 +1,13 @@
 import cluster from 'node:cluster';
-import { createServer } from 'node:net';
 import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { openMatchForServe } from '../../match/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
 import { errorText, logLine } from '../../util/log.js';
+import { listenError } from './listen.js';
 
+export { checkCanListen, holdPort, listenError, type HeldPort } from './listen.js';
 export { superviseServers } from './workers.js';
 
 /** Everything `patmatch serve` needs, parsed from its flags (plain data: it is sent to worker processes). */
@@ -37,6 +38,8 @@ export interface ServeSettings {
 export interface ServeRole {
   sendsMail: boolean;
   announces: boolean;
+  /** Awaited just before listening: a worker waits for its supervisor to let go of the port it holds (see `claimPort`). */
+  beforeListen?: () => Promise<void>;
 }
 
 /**
@@ -95,7 +98,11 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     // worker has logged why it failed and exited with 1.
     if (cluster.isWorker && listened) process.disconnect();
   });
-  const running = await startServer(app, { port: settings.port, host: settings.host }).catch(async (error: unknown) => {
+  const listen = async () => {
+    await role.beforeListen?.();
+    return startServer(app, { port: settings.port, host: settings.host });
+  };
+  const running = await listen().catch(async (error: unknown) => {
     // Closing the app closes the engine, the store and the mail sender, whose timers kept the process alive.
     await app.close();
     throw listenError(error, settings);
@@ -106,40 +113,6 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     const { port } = new URL(running.url);
     logLine(`serving ${home} at ${running.url}/ (Ctrl-C to stop)`, { url: running.url, port: Number(port), home, workers: settings.workers, pid: process.pid });
   }
-}
-
-/**
- * Why `host:port` cannot be listened on, as the error to report: a port in use or an address that
- * cannot be bound names them; anything else is returned as it is.
- *
- * @example
- * throw listenError(error, { host: '127.0.0.1', port: 8080 }); // --port 8080: 127.0.0.1:8080 is already in use; …
- */
-export function listenError(error: unknown, { host, port }: { host: string; port: number }): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new PatmatchError('invalid_input', `--port ${port}: ${where} is already in use; stop the other server or choose another port`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-    return new PatmatchError('invalid_input', `cannot listen on ${where} (${code}); check --host and --port`);
-  }
-  return error;
-}
-
-/**
- * Listens on `host:port` for a moment and lets go, so a command that serves only after minutes of
- * work (`demo`) finds a port in use or an address it cannot bind before it starts. Throws what
- * `serveHome` would (see `listenError`).
- *
- * @example
- * await checkCanListen({ host: '127.0.0.1', port: 8080 });
- */
-export async function checkCanListen(where: { host: string; port: number }): Promise<void> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(listenError(error, where)));
-    server.listen({ port: where.port, host: where.host }, resolve);
-  });
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /**
