@@ -12,6 +12,7 @@ import { readNliTriplets, readStsPairs, readTrainingData } from './datasets.js';
 import { encode } from './encoder.js';
 import { trainStaticModel, type TrainingData, type TrainOptions, glossedTerms } from './index.js';
 import { writeStaticModel } from './model-files.js';
+import { isCrossLingualHoldout } from '../eval/holdout.js';
 
 const PATENTS = [
   { applicationNumber: '1020160138184', title: '슈퍼커패시터용 그래핀 전극의 제조방법', titleEn: 'METHOD OF GRAPHENE ELECTRODE FOR SUPERCAPACITOR', abstract: '본 발명은 그래핀 전극에 관한 것이다. 스프레이로 그래핀 용액을 분사한다.' },
@@ -102,6 +103,36 @@ describe('trainStaticModel', () => {
       const [english, korean] = await embedder.embed(['graphene', '그래핀'], { kind: 'query' });
       assert.ok(english!.reduce((sum, x, k) => sum + x * korean![k]!, 0) > 0.2, 'an English word meets its transcription untrained');
       assert.ok((await readFile(join(dir, 'README.md'), 'utf8')).includes('consonant-skeleton'));
+    });
+  });
+
+  test('English lexicon: English words of the titles take the row of their Korean translation; off, they keep their own', async () => {
+    const titles = [
+      ['그래핀 전극', 'GRAPHENE ELECTRODE'],
+      ['그래핀 센서', 'GRAPHENE SENSOR'],
+      ['습도 센서', 'HUMIDITY SENSOR'],
+      ['전극 코팅', 'ELECTRODE COATING'],
+    ];
+    // Application numbers outside the cross-lingual hold-out, whose English titles training drops.
+    const numbers = Array.from({ length: 40 }, (_, i) => `10201600${String(i).padStart(5, '0')}`).filter((n) => !isCrossLingualHoldout(n));
+    const patents = titles.map(([title, titleEn], i) => ({ applicationNumber: numbers[i]!, title: title!, titleEn: titleEn!, abstract: `${title}에 관한 것이다.` }));
+    const data = { ...(await tinyData()), patents, dev: undefined };
+    const aligned = await trainStaticModel(data, { ...TINY, epochs: 1 });
+    const plain = await trainStaticModel(data, { ...TINY, epochs: 1, englishLexicon: false });
+    const row = (model: typeof aligned, word: string) => {
+      const id = model.spec.vocab.indexOf(word);
+      assert.ok(id >= 0, word);
+      return [...model.table.data.subarray(id * model.table.dim, (id + 1) * model.table.dim)];
+    };
+    assert.deepEqual(aligned.lexicon.map((e) => `${e.english}→${e.korean}`).sort(), ['electrode→전극', 'graphene→그래핀', 'sensor→센서']);
+    assert.equal(aligned.examples.englishLexicon, 3);
+    assert.deepEqual(row(aligned, 'graphene'), row(aligned, '그래핀'));
+    assert.deepEqual(row(aligned, 'humidity'), row(plain, 'humidity'), 'a word seen once keeps its row');
+    assert.deepEqual(plain.lexicon, []);
+    assert.notDeepEqual(row(plain, 'graphene'), row(plain, '그래핀'));
+    await withTempDir(async (dir) => {
+      await writeStaticModel(dir, aligned, {});
+      assert.match(await readFile(join(dir, 'README.md'), 'utf8'), /3 English words took the row of the Korean morpheme they\ntranslate .*graphene → 그래핀/s);
     });
   });
 

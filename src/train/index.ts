@@ -8,6 +8,7 @@ import { spearman } from '../eval/metrics.js';
 import { buildSubwordSpec, createSubwordTokenizer, PHONETIC_BUCKETS, type SubwordOptions, type SubwordSpec } from '../text/subword/index.js';
 import { backward, commonComponent, createAdagrad, encode, removeDirection, type EmbeddingTable, type RowGradients } from './encoder.js';
 import { mineHardNegatives } from './hard-negatives.js';
+import { alignEnglishRows, mineEnglishLexicon, type LexiconEntry } from './lexicon.js';
 import { coSent, multipleNegativesRanking } from './losses.js';
 import { createRandom, type Random } from './random.js';
 import type { NliTriplet, StsPair } from './datasets.js';
@@ -56,6 +57,11 @@ export interface TrainOptions {
    * (`sensor`, `센서`): better English queries, worse Korean STS (see the README).
    */
   phonetic: boolean;
+  /**
+   * After training, give English words the row of the Korean morpheme they translate, by a lexicon
+   * mined from the Korean ↔ English titles and the glosses of abstracts (see lexicon.ts).
+   */
+  englishLexicon: boolean;
   seed: number;
   subword: Partial<SubwordOptions>;
   /** Reuse this tokeniser instead of building one from the corpus. */
@@ -88,6 +94,7 @@ export const defaultTrainOptions: Omit<TrainOptions, 'morphemes'> = {
   ipcPairs: false,
   hardNegatives: true,
   phonetic: false,
+  englishLexicon: true,
   seed: 42,
   subword: {},
 };
@@ -104,6 +111,8 @@ export interface TrainedModel {
   bestEpoch: number;
   /** Whether the common component of sentence vectors was removed from the table (kept only if dev improved). */
   commonComponentRemoved: boolean;
+  /** English words that took the row of their Korean translation (empty when `englishLexicon` is off). */
+  lexicon: LexiconEntry[];
   seconds: number;
 }
 
@@ -147,7 +156,8 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
   const { table, rowScale } = initTable(spec, tokenizer.vocabSize, corpus.map(tok), o, rng);
   const optimizer = createAdagrad(table, o.learningRate, rowScale);
   const sentencesOf = patents.map((p) => splitSentences(p.abstract).map(tok).filter((ids) => ids.length > 0));
-  const glossary = patents.flatMap((p) => glossedTerms(p.abstract)).map(({ korean, english }): [number[], number[]] => [tok(english), tok(korean)]);
+  const glossedPairs = patents.flatMap((p) => glossedTerms(p.abstract));
+  const glossary = glossedPairs.map(({ korean, english }): [number[], number[]] => [tok(english), tok(korean)]);
   const nli = data.nli.map((t) => ({ anchor: tok(t.anchor), positive: tok(t.positive), negative: t.negative === null ? null : tok(t.negative) }));
   const sts = data.sts.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
   const dev = data.dev?.map((p) => ({ left: tok(p.sentence1), right: tok(p.sentence2), label: p.score }));
@@ -238,6 +248,9 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
   }
   table.data.set(best.data);
   const commonRemoved = removeCommonComponentIfBetter(table, corpus.map(tok), dev);
+  const titlePairs = patents.flatMap((p) => (p.titleEn ? [{ english: p.titleEn, korean: p.title }] : []));
+  const lexicon = o.englishLexicon ? mineEnglishLexicon([...titlePairs, ...glossedPairs], spec, tok) : [];
+  alignEnglishRows(table, lexicon);
   const { morphemes: _morphemes, onProgress: _onProgress, tokenizer: _tokenizer, ...recorded } = o;
   return {
     spec,
@@ -250,10 +263,12 @@ export async function trainStaticModel(data: TrainingData, options: Partial<Trai
       hardNegatives: hardNegatives.filter((candidates) => candidates.length > 0).length,
       stsPairs: sts.length,
       nliTriplets: nli.length,
+      englishLexicon: lexicon.length,
     },
     history,
     bestEpoch: best.epoch,
     commonComponentRemoved: commonRemoved,
+    lexicon,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -7,6 +7,7 @@ import { encodeSafetensors } from '../embed/static/safetensors.js';
 import { saveSubwordTokenizer } from '../text/subword/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { TrainedModel } from './index.js';
+import { defaultLexiconOptions } from './lexicon.js';
 
 /** Metrics measured after training, shown in the model card. */
 export type ModelMetrics = Record<string, number | string | null>;
@@ -74,6 +75,7 @@ ${rows(examples)}
 Initialisation: random rows scaled by IDF (so the untrained model ranks like TF-IDF). Optimiser: sparse Adagrad
 with steps relative to each row's initial scale. Epoch kept: ${model.bestEpoch} (best STS dev Spearman; epoch 0 = untrained).
 Common component of sentence vectors removed (baked into the rows): ${model.commonComponentRemoved ? 'yes' : 'no (did not help on dev)'}.
+${lexiconNote(model)}
 
 ## Hyper-parameters
 
@@ -93,4 +95,17 @@ ${history.map((h) => `| ${h.epoch} | ${Number.isNaN(h.loss) ? '–' : h.loss.toF
 |---|---|
 ${rows(metrics)}
 `;
+}
+
+function lexiconNote({ lexicon, options }: TrainedModel): string {
+  if (!options.englishLexicon) return 'English lexicon: off.';
+  const sample = lexicon
+    .slice()
+    .sort((a, b) => b.count - a.count || a.englishId - b.englishId)
+    .slice(0, 12)
+    .map(({ english, korean }) => `${english} → ${korean}`)
+    .join(', ');
+  return `English lexicon: after training, ${lexicon.length} English words took the row of the Korean morpheme they
+translate (mutual best Dice coefficient ≥ ${defaultLexiconOptions.minDice} over the Korean ↔ English titles and
+the English glosses of abstracts such as 폴리염화비닐(PVC), together in ≥ ${defaultLexiconOptions.minCount} of them)${sample ? `, such as ${sample}` : ''}.`;
 }

@@ -26,6 +26,7 @@ interface TrainFlags {
   ipcPairs?: boolean;
   hardNegatives: boolean;
   phonetic?: boolean;
+  englishLexicon: boolean;
 }
 
 /**
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', rangeHelp('pairs per batch (in-batch negatives)', limits.batchSize), String(defaultTrainOptions.batchSize))
     .option('--learning-rate <x>', rangeHelp('Adagrad learning rate', limits.learningRate), String(defaultTrainOptions.learningRate))
     .option('--phonetic', 'add features shared by English words and their Korean transcriptions (sensor ~ 센서): better English queries, lower Korean STS')
+    .option('--no-english-lexicon', 'keep the trained rows of English words instead of giving them the row of the Korean word they translate (mined from titles and glosses)')
     .option('--ipc-pairs', 'also pair titles with abstracts of other patents in the same IPC main group')
     .option('--no-hard-negatives', 'train title ↔ abstract pairs without BM25-mined hard negatives')
     .option('--seed <n>', rangeHelp('random seed (same seed and data → same model)', limits.seed), String(defaultTrainOptions.seed))
@@ -87,6 +89,7 @@ export function register(program: Command): void {
         ipcPairs: flags.ipcPairs,
         hardNegatives: flags.hardNegatives,
         phonetic: flags.phonetic,
+        englishLexicon: flags.englishLexicon,
         onProgress: ({ epoch, epochs, step, steps, loss, devSpearman }) => {
           bar.setTotal(epochs * steps);
           bar.update((epoch - 1) * steps + step, { epoch, loss: loss.toFixed(3), ...(devSpearman === undefined ? {} : { dev: devSpearman.toFixed(4) }) });
