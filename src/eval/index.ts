@@ -11,7 +11,7 @@ import { basename, isAbsolute, resolve, sep } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder } from '../embed/index.js';
 import type { Embedder } from '../embed/types.js';
-import { openLexicalIndex } from '../index/lexical/index.js';
+import { hasLexicalIndex, openLexicalIndex } from '../index/lexical/index.js';
 import { createSearchEngine, openSearchEngine } from '../search/index.js';
 import type { SearchEngine } from '../search/types.js';
 import { homeLayout } from '../store/home.js';
@@ -84,7 +84,7 @@ export interface HomeRetrievalOptions extends Partial<Omit<RetrievalOptions, 'on
  */
 export async function evaluateHomeRetrieval(home: string, options: HomeRetrievalOptions): Promise<RetrievalReport> {
   const layout = homeLayout(home);
-  if (!existsSync(layout.store) || !existsSync(layout.lexical)) {
+  if (!existsSync(layout.store) || !hasLexicalIndex(layout.lexical)) {
     throw new PatmatchError('not_ready', `No indexed patents in ${home}: run \`patmatch ingest <files>\` and \`patmatch index\` first`);
   }
   const store = openStore(home);

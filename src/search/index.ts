@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder, type Embedder } from '../embed/index.js';
-import { openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
+import { hasLexicalIndex, openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
 import { openVectors, readManifest, type DenseVectors, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../store/index.js';
@@ -27,7 +27,7 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
   if (!existsSync(layout.store)) {
     throw new PatmatchError('not_ready', `No patents in ${home}: run \`patmatch ingest <files>\` first`);
   }
-  if (!existsSync(layout.lexical)) {
+  if (!hasLexicalIndex(layout.lexical)) {
     throw new PatmatchError('not_ready', `No index in ${home}: run \`patmatch index\` first`);
   }
   const store = openStore(home);

@@ -151,10 +151,11 @@ export async function openReloadingEngine(
 }
 
 /**
- * The build of the lexical index on disk. A rebuild is a new file, with a new build id, renamed over
- * the old one; updates in place keep the id, and the open engine sees them. The id is read from the
- * path because the engine's open file is the old one. An index from before build ids, or one whose
- * id cannot be read, is followed by its inode (as before build ids), which a rebuild changes too.
+ * The build of the lexical index on disk. A rebuild is a new generation file, with a new build id,
+ * that the link at the path is moved to; updates in place keep the id, and the open engine sees
+ * them. The id is read through the path because the engine's open file is the old one. An index from
+ * before build ids, or one whose id cannot be read, is followed by the inode of the file the path
+ * names (as before build ids), which a rebuild changes too.
  */
 async function lexicalVersion(path: string): Promise<string> {
   let file: Stats;

@@ -30,6 +30,7 @@ export function register(program: Command): void {
       }
       const lines = [
         `lexical: ${report.lexical.indexed} patents indexed in ${report.lexical.seconds.toFixed(1)} s (${report.lexical.rebuilt ? 'built anew and swapped in, ' : ''}${report.patents} in store)`,
+        ...(report.lexical.rebuiltBecause ? [`  built anew because ${report.lexical.rebuiltBecause}`] : []),
         report.vectors
           ? `vectors: ${report.vectors.embedded} patents embedded with ${report.vectors.model} in ${report.vectors.seconds.toFixed(1)} s (${report.vectors.count} indexed)`
           : 'vectors: none (no model: pass --embedder or run `patmatch train`); search runs on lexical scores',

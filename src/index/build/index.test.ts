@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,7 @@ describe('indexes follow the database they were built from', () => {
 
     const report = await buildIndexes(home, { embedder });
     assert.deepEqual([report.lexical.indexed, report.lexical.rebuilt], [1, true]);
+    assert.equal(report.lexical.rebuiltBecause, `${homeLayout(home).lexical}: it was built from another patent database (or the store went back to an older copy)`);
     assert.equal(report.vectors?.embedded, 1);
     assert.equal(report.vectors?.count, 1);
     const engine = await openSearchEngine(home);
@@ -135,6 +136,7 @@ describe('a lexical index rebuilt whole is built aside and swapped in', () => {
     const full = await buildIndexes(home, { full: true });
     assert.notEqual(statSync(path).ino, inode, 'swapped in');
     assert.deepEqual([update.lexical.indexed, update.lexical.rebuilt, full.lexical.indexed, full.lexical.rebuilt], [1, false, total + 1, true]);
+    assert.deepEqual([update.lexical.rebuiltBecause, full.lexical.rebuiltBecause], [null, 'a full rebuild was asked for']);
   });
 
   test('during --full, readers see the old index whole, and one that opened it before keeps it after the swap', async () => {
@@ -181,6 +183,24 @@ describe('a lexical index rebuilt whole is built aside and swapped in', () => {
     assert.deepEqual([after.count(), await titleKeys(after, '양자 암호'), await titleKeys(after, '리튬 음극재')], [count, keys, []]);
     after.close();
     assert.equal((await buildIndexes(home)).lexical.indexed, 1, 'the next run updates the old index from its revision');
+  });
+
+  test('a lexical.db that links to no index file: search says so, and index rebuilds it and says why', async () => {
+    const target = readlinkSync(path);
+    await rm(join(home, target));
+    await assert.rejects(openSearchEngine(home), {
+      code: 'not_ready',
+      message: `${path} cannot be searched: it is a link to ${target}, which does not exist; run \`patmatch index\` to rebuild it`,
+    });
+    const report = await buildIndexes(home);
+    assert.deepEqual(
+      [report.lexical.rebuilt, report.lexical.rebuiltBecause, report.lexical.indexed],
+      [true, `${path}: it is a link to ${target}, which does not exist`, report.patents],
+    );
+    assert.notEqual(readlinkSync(path), target);
+    const index = await openLexicalIndex(path);
+    assert.equal(index.count(), report.patents);
+    index.close();
   });
 
   test('a .building file left by a killed run is removed by the next run, never used', async () => {

@@ -29,8 +29,11 @@ const defaults: BuildIndexesOptions = { lexical: true, full: false, batchSize: D
 /** What `buildIndexes` did. */
 export interface BuildIndexesReport {
   patents: number;
-  /** `rebuilt`: the index was built anew aside and swapped in (`--full`, another store or analyser), not updated in place. */
-  lexical: { indexed: number; revision: number; seconds: number; rebuilt: boolean };
+  /**
+   * `rebuilt`: the index was built anew aside and swapped in (`--full`, another store or analyser, no
+   * index), not updated in place; `rebuiltBecause` says why, naming the file (null when updated in place).
+   */
+  lexical: { indexed: number; revision: number; seconds: number; rebuilt: boolean; rebuiltBecause: string | null };
   /** Null when no embedder was given and no trained model exists: search then runs on lexical scores. */
   vectors: VectorsBuildReport | null;
 }
@@ -78,8 +81,8 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
   const started = performance.now();
   return updateLexicalIndex(
     path,
-    async (lexical, rebuilt) => {
-      if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0, rebuilt };
+    async (lexical, rebuilt, rebuiltBecause) => {
+      if (!settings.lexical) return { indexed: 0, revision: lexical.indexedRevision, seconds: 0, rebuilt, rebuiltBecause };
       const from = lexical.indexedRevision;
       if (rebuilt) lexical.setIndexedRevision(from, store.storeId);
       const total = store.count(from);
@@ -93,11 +96,14 @@ async function indexLexical(store: PatentStore, path: string, settings: BuildInd
         indexed += batch.length;
         settings.onProgress?.('lexical', indexed, total);
       }
-      return { indexed, revision: lexical.indexedRevision, seconds: (performance.now() - started) / 1000, rebuilt };
+      return { indexed, revision: lexical.indexedRevision, seconds: (performance.now() - started) / 1000, rebuilt, rebuiltBecause };
     },
     {
       full: settings.full && settings.lexical,
-      keep: (lexical) => !settings.lexical || indexFollowsStore({ store: lexical.indexedStore, revision: lexical.indexedRevision }, store),
+      keep: (lexical) =>
+        !settings.lexical ||
+        indexFollowsStore({ store: lexical.indexedStore, revision: lexical.indexedRevision }, store) ||
+        'it was built from another patent database (or the store went back to an older copy)',
       locked: true,
     },
   );

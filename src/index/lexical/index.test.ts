@@ -1,14 +1,28 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PatmatchError } from '../../domain/errors.js';
 import { createAnalyzer } from '../../text/index.js';
 import { readSamplePatents, type SamplePatent } from '../../text/test-support/sample-patents.js';
-import { normalizeByMax, openLexicalIndex, readLexicalBuildId, updateLexicalIndex, type LexicalIndex } from './index.js';
+import {
+  lockIndexUpdate,
+  normalizeByMax,
+  openLexicalIndex,
+  readLexicalBuildId,
+  updateLexicalIndex,
+  type LexicalDocument,
+  type LexicalIndex,
+} from './index.js';
+
+const KILLED_REBUILD = fileURLToPath(new URL('./test-support/killed-rebuild.ts', import.meta.url));
 
 /** Patents indexed by the shared-index tests: enough for realistic IDF, few enough to build in seconds. */
 const SAMPLE_SIZE = 400;
@@ -283,6 +297,234 @@ describe('lexical index storage', () => {
     const path = join(dir, 'garbage.db');
     await writeFile(path, 'this is not sqlite'.repeat(100));
     await assert.rejects(openLexicalIndex(path), { name: 'PatmatchError', code: 'not_ready' });
+  });
+});
+
+describe('lexical.db is a link to the generation file of its current build', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const graphene = { key: 7, title: '그래핀 전극의 제조방법', titleEn: 'GRAPHENE ELECTRODE', abstract: '그래핀을 이용한 전극' };
+  const quantum = { key: 8, title: '양자 암호 통신 장치', titleEn: null, abstract: '양자 키 분배를 이용한 통신' };
+  const lithium = { key: 9, title: '리튬 이차전지 양극재', titleEn: null, abstract: '리튬 전지의 양극' };
+
+  /** A fresh folder's index path. */
+  const indexIn = async (name: string) => {
+    await mkdir(join(dir, name));
+    return join(dir, name, 'lexical.db');
+  };
+  /** Writes exactly `docs` into the index, rebuilt whole, or updated in place without `full`. */
+  const write = (path: string, docs: LexicalDocument[], full = true) =>
+    updateLexicalIndex(path, async (index, rebuilding, why) => (await index.upsert(docs), { rebuilding, why }), { full });
+  /** The keys in the file a connection has open, read with plain SQL. */
+  const keysOf = (db: Database.Database) => db.prepare('SELECT rowid FROM lexical_documents ORDER BY rowid').pluck().all();
+  /** The keys a new reader of `path` finds (not read-only, so that it takes its -wal and -shm along when it is the last). */
+  const freshKeys = (path: string) => {
+    const db = new Database(path, { fileMustExist: true });
+    try {
+      return keysOf(db);
+    } finally {
+      db.close();
+    }
+  };
+  /** The file SQLite resolved the connection's path to, after which it names its -wal and -shm. */
+  const fileOf = (db: Database.Database) => (db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main')!.file;
+  const generation = (path: string) => readlinkSync(path);
+  const files = (path: string) => readdirSync(dirname(path)).sort();
+
+  test('a whole rebuild writes a generation file named by its build id, and lexical.db becomes a relative link to it', async () => {
+    const path = await indexIn('layout');
+    assert.deepEqual(await write(path, [graphene], false), { rebuilding: true, why: `${path}: there is no index yet` });
+    assert.ok(lstatSync(path).isSymbolicLink());
+    const first = generation(path);
+    assert.deepEqual(files(path), [first, 'lexical.db', 'lexical.db.lock'].sort());
+    assert.equal(first, `lexical.${readLexicalBuildId(path)}.db`, 'relative, named by its build id');
+
+    const reader = await openLexicalIndex(path);
+    assert.equal(reader.count(), 1);
+    const [wal, shm] = [`${dirname(path)}/${first}-wal`, `${dirname(path)}/${first}-shm`];
+    const sides = [statSync(wal).ino, statSync(shm).ino];
+    assert.equal(existsSync(`${path}-wal`), false, 'the side files are named after the generation, not the link');
+
+    assert.deepEqual(await write(path, [quantum], false), { rebuilding: false, why: null });
+    assert.equal(generation(path), first, 'updated in place');
+    assert.deepEqual([statSync(wal).ino, statSync(shm).ino], sides, 'the side files of the index in use were neither deleted nor replaced');
+    assert.equal(reader.count(), 2, 'the reader sees the update through them');
+
+    assert.deepEqual(await write(path, [lithium]), { rebuilding: true, why: 'a full rebuild was asked for' });
+    const second = generation(path);
+    assert.notEqual(second, first);
+    assert.deepEqual(files(path), [second, 'lexical.db', 'lexical.db.lock'].sort(), 'the old generation and its side files deleted');
+    assert.equal(reader.count(), 2, 'its reader keeps it whole through its open files');
+    assert.deepEqual(freshKeys(path), [9]);
+    assert.equal(second, `lexical.${readLexicalBuildId(path)}.db`);
+    reader.close();
+  });
+
+  test('a reader of the old generation keeps it whole, under side files of its own, while the link moves and the new index is updated in place', async () => {
+    const path = await indexIn('early');
+    await write(path, [graphene]);
+    // Opened by the path the link resolved to, as a process that opens lexical.db just before the swap does.
+    const early = new Database(realpathSync(path));
+    assert.deepEqual(keysOf(early), [7]);
+    await write(path, [quantum]);
+    const reader = new Database(path);
+    try {
+      assert.deepEqual(keysOf(reader), [8]);
+      assert.notEqual(`${fileOf(early)}-wal`, `${fileOf(reader)}-wal`, 'the old generation\'s -wal is not the new index\'s');
+      await write(path, [lithium], false);
+      assert.deepEqual(keysOf(reader), [8, 9], 'the update in place committed to the new index');
+      reader.pragma('wal_checkpoint(TRUNCATE)'); // and its pages are copied into the new file
+      assert.deepEqual(keysOf(early), [7], 'the old reader still reads the old index');
+      assert.equal(early.pragma('integrity_check', { simple: true }), 'ok');
+      assert.deepEqual(freshKeys(path), [8, 9], 'a new reader sees the update');
+    } finally {
+      early.close();
+      reader.close();
+    }
+    assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort());
+  });
+
+  test('a process that opened the old generation as the link moved, and reads it only after, never reads the new index\'s log', async () => {
+    const path = await indexIn('late');
+    await write(path, [graphene]);
+    // Opened by the path the link resolved to just before the swap; its first read, which opens the
+    // -wal and -shm, comes after. No other connection of this process has that file open, as in a
+    // process of its own (SQLite shares them between a process's connections to one file).
+    const late = new Database(realpathSync(path));
+    const seen = () => {
+      try {
+        return keysOf(late);
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    let reader: Database.Database | undefined;
+    try {
+      await write(path, [quantum]);
+      const afterSwap = seen();
+      reader = new Database(path); // a reader of the new index, which keeps its log from being checkpointed away
+      assert.deepEqual(keysOf(reader), [8]);
+      await write(path, [lithium], false);
+      const afterUpdate = seen();
+      assert.deepEqual(keysOf(reader), [8, 9]);
+      // SQLite makes no -wal for a file whose name is gone: the process is refused (patmatch's readers
+      // then open the link again) instead of reading the old file through side files that the new
+      // index also takes for its own, which would show it the new index's pages.
+      assert.deepEqual([afterSwap, afterUpdate], ['SQLITE_IOERR_FSTAT', 'SQLITE_IOERR_FSTAT']);
+    } finally {
+      late.close();
+      reader?.close();
+    }
+  });
+
+  test('an index in a regular file, as before generation files, is updated in place, and its first rebuild turns it into a link', async () => {
+    const path = await indexIn('regular');
+    const old = await openLexicalIndex(path); // a regular file, as index wrote it before generation files
+    await old.upsert([graphene]);
+    const id = readLexicalBuildId(path);
+    const inode = statSync(path).ino;
+    assert.ok(existsSync(`${path}-wal`) && existsSync(`${path}-shm`));
+
+    assert.deepEqual(await write(path, [quantum], false), { rebuilding: false, why: null });
+    assert.ok(lstatSync(path).isFile(), 'still a regular file');
+    assert.deepEqual([statSync(path).ino, readLexicalBuildId(path), old.count()], [inode, id, 2]);
+
+    await write(path, [lithium]);
+    assert.ok(lstatSync(path).isSymbolicLink());
+    assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort(), 'the regular file\'s -wal and -shm are gone');
+    assert.notEqual(readLexicalBuildId(path), id);
+    assert.equal(old.count(), 2, 'a reader of the regular file keeps it whole');
+    assert.deepEqual(freshKeys(path), [9]);
+    await write(path, [graphene], false);
+    assert.deepEqual(freshKeys(path), [7, 9], 'the link is updated in place after that');
+    old.close();
+    assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort());
+  });
+
+  test('a link to a missing generation, or to a file that is no generation of the index, is no index: refused by readers, rebuilt by index', async () => {
+    const path = await indexIn('dangling');
+    const missing = `lexical.${randomUUID()}.db`;
+    await symlink(missing, path);
+    await assert.rejects(openLexicalIndex(path), (error: unknown) => {
+      assert.ok(error instanceof PatmatchError && error.code === 'not_ready');
+      assert.equal(error.message, `${path} cannot be searched: it is a link to ${missing}, which does not exist; run \`patmatch index\` to rebuild it`);
+      return true;
+    });
+    assert.deepEqual(files(path), ['lexical.db'], 'opening it created no file behind the link');
+    assert.deepEqual(await write(path, [graphene], false), { rebuilding: true, why: `${path}: it is a link to ${missing}, which does not exist` });
+    assert.deepEqual(freshKeys(path), [7]);
+    assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort());
+
+    // A link to another folder's index, even a valid one, is never updated or deleted by this one.
+    const foreignDir = join(dir, 'elsewhere');
+    await mkdir(foreignDir);
+    const foreign = join(foreignDir, `lexical.${randomUUID()}.db`);
+    const other = await openLexicalIndex(foreign);
+    await other.upsert([quantum]);
+    other.close();
+    const before = readFileSync(foreign);
+    const home = await indexIn('foreign');
+    const target = join('..', 'elsewhere', foreign.split('/').at(-1)!);
+    await symlink(target, home);
+    await assert.rejects(openLexicalIndex(home), {
+      code: 'not_ready',
+      message: `${home} cannot be searched: it is a link to ${target}, which is not a generation of this index (lexical.<build id>.db beside it); run \`patmatch index\` to rebuild it`,
+    });
+    assert.deepEqual(await write(home, [lithium], false), {
+      rebuilding: true,
+      why: `${home}: it is a link to ${target}, which is not a generation of this index (lexical.<build id>.db beside it)`,
+    });
+    assert.deepEqual(freshKeys(home), [9]);
+    assert.match(generation(home), /^lexical\.[0-9a-f-]{36}\.db$/);
+    assert.deepEqual(readFileSync(foreign), before, 'the other index is untouched');
+  });
+
+  test('what killed rebuilds left is deleted by the next run, under the lock, and never used', async () => {
+    const path = await indexIn('leftovers');
+    await write(path, [graphene]);
+    const current = generation(path);
+    const folder = dirname(path);
+
+    // A rebuild killed as it built: a real process SIGKILLed in its work.
+    const child = spawn(process.execPath, ['--import', 'tsx', KILLED_REBUILD, path], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    assert.equal(signal, 'SIGKILL');
+    const killed = files(path).filter((name) => /^lexical\.[0-9a-f-]{36}\.db$/.test(name) && name !== current);
+    assert.equal(killed.length, 1, 'the killed build left its generation');
+    assert.deepEqual([generation(path), freshKeys(path)], [current, [7]], 'the link still names the old index');
+
+    // One killed after its link was made, before it was renamed over lexical.db; a side file a process
+    // racing a swap started; the .building file of patmatch versions before generation files.
+    const ghost = `lexical.${randomUUID()}.db`;
+    const index = await openLexicalIndex(join(folder, ghost));
+    await index.upsert([quantum]);
+    index.setIndexedRevision(1_000_000);
+    index.close();
+    await symlink(ghost, `${path}.next`);
+    const orphan = `lexical.${randomUUID()}.db-shm`;
+    await writeFile(join(folder, orphan), '');
+    await writeFile(`${path}.building`, 'a half-built index');
+    const unrelated = ['lexical.notes.db', `other.${randomUUID()}.db`, 'lexical.db.bak'];
+    for (const name of unrelated) await writeFile(join(folder, name), 'not ours');
+    const planted = files(path);
+
+    const lock = lockIndexUpdate(path, 0);
+    try {
+      await assert.rejects(write(path, [], false), /lexical\.db is being updated by another process/);
+      assert.deepEqual(files(path), planted, 'nothing is deleted while another index holds the lock');
+    } finally {
+      lock.release();
+    }
+
+    const update = await updateLexicalIndex(path, async (open, rebuilding) => ({ rebuilding, revision: open.indexedRevision, keys: open.count() }));
+    assert.deepEqual(update, { rebuilding: false, revision: 0, keys: 1 }, 'the old index, updated in place');
+    assert.deepEqual(files(path), [current, 'lexical.db', 'lexical.db.bak', 'lexical.db.lock', 'lexical.notes.db', unrelated[1]!].sort());
   });
 });
 

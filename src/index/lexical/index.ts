@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PatmatchError } from '../../domain/errors.js';
 import { migrate, schemaVersion } from '../../store/schema.js';
@@ -99,11 +111,13 @@ const COLUMN_FILTER: Record<LexicalField, string> = {
 };
 
 /**
- * Opens the lexical index stored in the SQLite file at `path`, creating it when there is none.
- * Documents are stored as space-joined analyser terms in an FTS5 table, so FTS5 tokens are exactly
- * our terms. Opening never changes an existing index's documents: one built by another analyser (other
- * dictionary or options) or schema, or a file that is no index, is refused with `not_ready`, and
- * `patmatch index` (`updateLexicalIndex`) rebuilds it aside.
+ * Opens the lexical index stored in the SQLite file at `path`, creating it when there is none. A
+ * link at `path`, as `patmatch index` makes (`updateLexicalIndex`), is followed to its generation
+ * file; one to no generation of the index is refused with `not_ready`. Documents are stored as
+ * space-joined analyser terms in an FTS5 table, so FTS5 tokens are exactly our terms. Opening never
+ * changes an existing index's documents: one built by another analyser (other dictionary or
+ * options) or schema, or a file that is no index, is refused with `not_ready`, and `patmatch index`
+ * (`updateLexicalIndex`) rebuilds it aside.
  *
  * @example
  * const index = await openLexicalIndex('.patmatch/lexical.db', { weights: { title: 2, titleEn: 1, abstract: 1 } });
@@ -121,13 +135,16 @@ export async function openLexicalIndex(path: string, options: Partial<LexicalInd
  * How `updateLexicalIndex` chooses between updating an index in place and rebuilding it.
  *
  * @example
- * const options: Partial<LexicalUpdateOptions> = { full: false, keep: (index) => index.indexedStore === store.storeId };
+ * const options: Partial<LexicalUpdateOptions> = { full: false, keep: (index) => index.indexedStore === store.storeId || 'it was built from another store' };
  */
 export interface LexicalUpdateOptions {
   /** Rebuild even when the index could be updated in place (`index --full`). */
   full: boolean;
-  /** Whether an index that opened fine may be updated in place; false rebuilds it (another store's). */
-  keep(index: LexicalIndex): boolean;
+  /**
+   * Whether an index that opened fine may be updated in place: true, or false or why not (said of
+   * the file, as in `it was built from another store`), which rebuilds it.
+   */
+  keep(index: LexicalIndex): boolean | string;
   /** How long to wait for another process updating the same index before giving up. */
   lockTimeoutMs: number;
   /** The caller holds `lockIndexUpdate(path)` already (`buildIndexes` holds it while it writes the vectors too). */
@@ -141,48 +158,64 @@ const DEFAULT_UPDATE_OPTIONS: LexicalUpdateOptions = { full: false, keep: () => 
 /** SQLite's files beside a database, named after its path. */
 const SIDE_FILES = ['-wal', '-shm', '-journal'];
 
+/** errno of symlink(2) on a file system without symbolic links. */
+const NO_SYMLINKS: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
 /**
  * Runs `work` on the lexical index at `path` for `patmatch index`. A current index is updated in
  * place, so searches see each batch as it commits; it keeps its build id (`readLexicalBuildId`), or
- * gets one if it is from before build ids. Otherwise (`full`, `keep` says no, or the file is
- * missing, no index, or built by another analyser or schema) `work` fills a new index in
- * `<path>.building`, which is renamed over `path` only when `work` resolved: readers never see a
- * partial index, those that had the old file open keep searching it whole until they close it, and
- * a failed or killed rebuild leaves the old index as it was. One update of an index runs at a time
- * (a lock held on `<path>.lock`, released by the system when the process dies); a `.building` file
- * a killed run left behind is deleted, never used.
+ * gets one if it is from before build ids. Otherwise (`full`, `keep` says no, or there is no index,
+ * a link to no index file, a file that is no index, or one built by another analyser or schema)
+ * `work` fills a new index in a generation file of its own beside `path`, `<name>.<build id>.db`,
+ * and is told why (`why`). Only when `work` resolved does `path` become a symbolic link to it, and
+ * the generation it replaces is deleted: readers never see a partial index, those that had the old
+ * file open keep searching it whole until they close it, and a failed or killed rebuild leaves the
+ * old index as it was. A regular file at `path` (an index from before generation files) is updated
+ * in place the same way, and replaced by the link at its first rebuild. One update of an index runs
+ * at a time (a lock held on `<path>.lock`, released by the system when the process dies); under the
+ * lock, what killed runs left (generation files the link does not name, a `.next` link, a
+ * `.building` file) is deleted, never used.
  *
  * @example
- * await updateLexicalIndex('.patmatch/lexical.db', async (index, rebuilding) => {
+ * await updateLexicalIndex('.patmatch/lexical.db', async (index, rebuilding, why) => {
  *   await index.upsert(docs);
  *   index.setIndexedRevision(42, store.storeId);
- * }, { full: true });
+ * }, { full: true }); // lexical.db -> lexical.5d0c1a2e-….db
  */
 export async function updateLexicalIndex<T>(
   path: string,
-  work: (index: LexicalIndex, rebuilding: boolean) => Promise<T>,
+  work: (index: LexicalIndex, rebuilding: boolean, why: string | null) => Promise<T>,
   options: Partial<LexicalUpdateOptions> = {},
 ): Promise<T> {
   const settings = { ...DEFAULT_UPDATE_OPTIONS, ...options };
   const indexSettings = await resolveOptions(settings.index);
-  const building = `${path}.building`;
   const lock = settings.locked ? { release() {} } : lockIndexUpdate(path, settings.lockTimeoutMs);
   try {
-    removeDatabase(building);
-    const current = settings.full || !existsSync(path) ? undefined : openDatabase(path, 'shared', indexSettings.analyzer);
-    if (current && 'db' in current) {
-      const index = indexOver(current.db, indexSettings);
-      try {
-        if (settings.keep(index)) {
-          // An index from before build ids gets one, so that serve stops following its inode.
-          current.db.prepare(INSERT_BUILD_ID).run(randomUUID());
-          return await work(index, false);
+    const entry = locateIndex(path);
+    removeLeftovers(path, entry);
+    let why: string;
+    if (settings.full) why = 'a full rebuild was asked for';
+    else if (entry.kind === 'missing') why = `${path}: there is no index yet`;
+    else if (entry.kind === 'broken') why = `${path}: ${entry.reason}`;
+    else {
+      const current = openDatabase(path, 'shared', indexSettings.analyzer);
+      if ('stale' in current) why = `${path}: ${current.stale}`;
+      else {
+        const index = indexOver(current.db, indexSettings);
+        try {
+          const kept = settings.keep(index);
+          if (kept === true) {
+            // An index from before build ids gets one, so that serve stops following its inode.
+            current.db.prepare(INSERT_BUILD_ID).run(randomUUID());
+            return await work(index, false, null);
+          }
+          why = `${path}: ${kept || 'it was not to be kept'}`;
+        } finally {
+          index.close();
         }
-      } finally {
-        index.close();
       }
     }
-    return await rebuildAside(path, building, indexSettings, work);
+    return await rebuildAside(path, entry, why, indexSettings, work);
   } finally {
     lock.release();
   }
@@ -190,52 +223,164 @@ export async function updateLexicalIndex<T>(
 
 async function rebuildAside<T>(
   path: string,
-  building: string,
+  previous: IndexEntry,
+  why: string,
   settings: LexicalIndexOptions,
-  work: (index: LexicalIndex, rebuilding: boolean) => Promise<T>,
+  work: (index: LexicalIndex, rebuilding: boolean, why: string | null) => Promise<T>,
 ): Promise<T> {
-  const opened = openDatabase(building, 'private', settings.analyzer);
-  if ('stale' in opened) throw new Error(`${building}: a new lexical index came out stale (${opened.stale})`);
+  const buildId = randomUUID();
+  const file = generationPath(path, buildId);
+  const opened = openDatabase(file, 'private', settings.analyzer, buildId);
+  if ('stale' in opened) throw new Error(`${file}: a new lexical index came out stale (${opened.stale})`);
   const index = indexOver(opened.db, settings);
+  let result: T;
   try {
-    const result = await work(index, true);
+    result = await work(index, true, why);
     // Readers open it in WAL mode as it is, and closing the only connection removes its -wal and -shm.
     opened.db.pragma('journal_mode = WAL');
     index.close();
-    const left = SIDE_FILES.map((suffix) => `${building}${suffix}`).find((file) => existsSync(file));
+    const left = SIDE_FILES.map((suffix) => `${file}${suffix}`).find((side) => existsSync(side));
     if (left) throw new Error(`${left} remained after the new lexical index was closed; it was not swapped in`);
-    syncPath(building);
-    swapIn(building, path);
-    return result;
+    syncPath(file);
   } catch (error) {
     index.close();
-    removeDatabase(building);
+    removeDatabase(file);
     throw error;
   }
+  swapIn(file, path, previous);
+  return result;
 }
 
 /**
- * Renames the closed, self-contained database `building` over `path`. SQLite names the -wal and -shm
- * after the path, so the old file's go first: a connection opening the new file would take the old
- * log and shared memory for its own. Connections still open on the old file keep using theirs
- * (open files outlive their names) and, as their file moved, leave the new file's alone on close.
+ * Makes `path` a symbolic link to the closed, self-contained generation file `file` (a new link
+ * renamed over it) and deletes what it replaces. SQLite resolves the link when it opens the index
+ * and names the -wal and -shm after the file it found, so each generation has its own: a process
+ * that opened the old file, even one that resolved the link just before it moved, never takes the
+ * new file's log or shared memory for its own, and no side file of the index in use is deleted.
+ * Connections still open on the old file keep reading it through their open files, which outlive
+ * their names.
  */
-function swapIn(building: string, path: string): void {
-  // Until the rename, a new connection still opens the old file: with its log copied in, it reads it
-  // whole without the -wal.
+function swapIn(file: string, path: string, previous: IndexEntry): void {
+  if (previous.kind === 'file') {
+    // The regular file's -wal and -shm are named after `path`; openers of the link use the
+    // generation's, so only the old file's connections use them. They go before the link moves:
+    // SQLite looks at the path before it opens it, so a process that saw the regular file may open
+    // the link under the regular file's side-file names, and must not find the old log there to
+    // apply to the new file. What it finds is new, empty files that nothing writes. A process that
+    // opens the old file in between reads it without its log, copied in first as far as its
+    // readers allow.
+    checkpoint(path);
+    removeSideFiles(path);
+  }
+  let linked: boolean;
   try {
-    const old = new Database(path, { fileMustExist: true, timeout: 0 });
+    linked = pointAt(file, path);
+  } catch (error) {
+    rmSync(`${path}.next`, { force: true });
+    removeDatabase(file);
+    throw error;
+  }
+  syncPath(dirname(path));
+  if (!linked) return;
+  if (previous.kind === 'file') removeSideFiles(path); // ones a process opening the old file as it went started
+  // The old generation goes before its side files: SQLite makes no -wal for a file whose name is
+  // gone, so no process can start reading it without its log from then on.
+  if (previous.kind === 'generation') removeDatabase(previous.file);
+}
+
+/**
+ * Points `path` at the generation `file` with a new link renamed over it, and says true; on a file
+ * system without symbolic links, renames `file` itself over it, as before generation files (where
+ * a process opening the old file as it goes may still share the new one's -wal), and says false.
+ */
+function pointAt(file: string, path: string): boolean {
+  const next = `${path}.next`;
+  rmSync(next, { force: true });
+  try {
+    symlinkSync(basename(file), next);
+  } catch (error) {
+    if (!NO_SYMLINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    removeSideFiles(path);
+    renameSync(file, path);
+    return false;
+  }
+  renameSync(next, path);
+  return true;
+}
+
+/** Copies the log of the database `file` into it as far as its readers allow (a passive checkpoint). */
+function checkpoint(file: string): void {
+  try {
+    const db = new Database(file, { fileMustExist: true, timeout: 0 });
     try {
-      old.pragma('wal_checkpoint(PASSIVE)');
+      db.pragma('wal_checkpoint(PASSIVE)');
     } finally {
-      old.close();
+      db.close();
     }
   } catch {
-    // No old file, or one that is no database: nothing to copy.
+    // No file, or one that is no database: nothing to copy.
   }
-  for (const suffix of SIDE_FILES) rmSync(`${path}${suffix}`, { force: true });
-  renameSync(building, path);
-  syncPath(dirname(path));
+}
+
+/** What is at the path of an index. */
+type IndexEntry =
+  | { kind: 'missing' }
+  /** A regular file: an index from before generation files, or one `openLexicalIndex` created. */
+  | { kind: 'file' }
+  /** A link to a generation file beside it, `file`. */
+  | { kind: 'generation'; file: string }
+  /** A link to nothing, or to a file that is not one of the index's generations; `reason` says which. */
+  | { kind: 'broken'; reason: string };
+
+function locateIndex(path: string): IndexEntry {
+  const entry = lstatSync(path, { throwIfNoEntry: false });
+  if (!entry) return { kind: 'missing' };
+  if (!entry.isSymbolicLink()) return { kind: 'file' };
+  const target = readlinkSync(path);
+  const resolved = resolve(dirname(path), target);
+  const name = generationName(path).exec(basename(resolved));
+  if (dirname(resolved) !== resolve(dirname(path)) || !name || name[2]) {
+    return { kind: 'broken', reason: `it is a link to ${target}, which is not a generation of this index (${basename(generationPath(path, '<build id>'))} beside it)` };
+  }
+  const file = join(dirname(path), basename(resolved));
+  const found = lstatSync(file, { throwIfNoEntry: false });
+  if (!found?.isFile()) return { kind: 'broken', reason: `it is a link to ${target}, which ${found ? 'is not a file' : 'does not exist'}` };
+  return { kind: 'generation', file };
+}
+
+/** `lexical.db` → `lexical.<buildId>.db`, beside it. */
+function generationPath(path: string, buildId: string): string {
+  const extension = extname(path);
+  return join(dirname(path), `${basename(path, extension)}.${buildId}${extension}`);
+}
+
+/** Names of the generation files of the index at `path` (group 1) and their side files (group 2 the suffix). */
+function generationName(path: string): RegExp {
+  const extension = extname(path);
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  return new RegExp(`^(${literal(basename(path, extension))}\\.${uuid}${literal(extension)})(-wal|-shm|-journal)?$`);
+}
+
+/**
+ * Deletes what killed runs left beside the index at `path`, under the update lock so never a file
+ * another `index` is writing: generation files the link does not name, with their side files, the
+ * `.next` link of a swap, the `.building` file of patmatch versions before generation files, and,
+ * when `path` is a link, side files named after it. Processes still reading an old generation keep
+ * their open files.
+ */
+function removeLeftovers(path: string, entry: IndexEntry): void {
+  removeDatabase(`${path}.building`);
+  rmSync(`${path}.next`, { force: true });
+  const current = entry.kind === 'generation' ? basename(entry.file) : undefined;
+  const generation = generationName(path);
+  for (const name of readdirSync(dirname(path))) {
+    const match = generation.exec(name);
+    if (match && match[1] !== current) rmSync(join(dirname(path), name), { force: true });
+  }
+  // Openers of a link name their side files after its target: ones named after the link are a
+  // regular file's from before it, or ones that a process opening that file as it went started.
+  if (entry.kind === 'generation' || entry.kind === 'broken') removeSideFiles(path);
 }
 
 /**
@@ -272,8 +417,14 @@ export function lockIndexUpdate(indexPath: string, timeoutMs = DEFAULT_UPDATE_OP
   };
 }
 
+/** Deletes a database, its file first (see `swapIn`), then its side files. */
 function removeDatabase(path: string): void {
-  for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+  rmSync(path, { force: true });
+  removeSideFiles(path);
+}
+
+function removeSideFiles(path: string): void {
+  for (const suffix of SIDE_FILES) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /** fsync of a file, or of a folder so that a rename in it is durable. */
@@ -400,33 +551,44 @@ function indexOver(db: Database.Database, settings: LexicalIndexOptions): Lexica
 
 /**
  * Opens the database of an index: `shared` for the index in place (WAL, readers beside one writer),
- * `private` for a new one nobody reads before it is renamed into place (no journal, no fsync: a
- * killed build's file is thrown away). A new file gets the schema and this analyser; an existing
- * one that cannot be used as it is comes back as `stale`, with the reason.
+ * `private` for a new generation nobody reads before the link names it (no journal, no fsync: a
+ * killed build's file is thrown away). A new file gets the schema, this analyser and `buildId`; an
+ * existing one that cannot be used as it is, or a link to none, comes back as `stale`, with the reason.
  */
 function openDatabase(
   path: string,
   mode: 'shared' | 'private',
   analyzer: KoreanAnalyzer,
+  buildId: string = randomUUID(),
 ): { db: Database.Database } | { stale: string } {
   mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    const prepare = (opened: Database.Database): boolean => {
+      if (mode === 'shared') {
+        opened.pragma('journal_mode = WAL');
+        opened.pragma('busy_timeout = 5000');
+      } else {
+        opened.pragma('journal_mode = OFF');
+        opened.pragma('synchronous = OFF');
+      }
+      return opened.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0;
+    };
+    let isNew: boolean;
     if (mode === 'shared') {
-      db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 5000');
+      const entry = locateIndex(path);
+      if (entry.kind === 'broken') return { stale: entry.reason };
+      [db, isNew] = openSettled(path, {}, prepare);
     } else {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
+      db = new Database(path);
+      isNew = prepare(db);
     }
-    const isNew = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0;
     const stale = isNew ? undefined : staleReason(db, path, analyzer);
     if (stale) {
       db.close();
       return { stale };
     }
-    if (isNew) initialise(db, analyzer);
+    if (isNew) initialise(db, analyzer, buildId);
     return { db };
   } catch (error) {
     db?.close();
@@ -440,37 +602,88 @@ function openDatabase(
   }
 }
 
+/** Tries of `openSettled` before it keeps what it opened, or the error. */
+const OPEN_TRIES = 3;
+
+/**
+ * Opens the database at `path` and runs `read` on it (a first read opens its -wal and -shm), again
+ * when `index` swapped what the path names meanwhile: SQLite looks at the path before it opens it,
+ * so a connection opened across a swap may hold the old generation, which SQLite refuses to read
+ * once its name is gone (SQLITE_IOERR_FSTAT), or the new file under the side-file names of the
+ * regular file it replaced. A link is opened without create, so that a generation deleted meanwhile
+ * is not made anew, empty.
+ */
+function openSettled<T>(path: string, options: Database.Options, read: (db: Database.Database) => T): [Database.Database, T] {
+  for (let tries = 1; ; tries++) {
+    const before = whatIsAt(path);
+    let db: Database.Database | undefined;
+    let outcome: { value: T } | { error: unknown };
+    try {
+      db = new Database(path, { ...options, fileMustExist: options.fileMustExist || before?.startsWith('link') });
+      outcome = { value: read(db) };
+    } catch (error) {
+      outcome = { error };
+    }
+    const after = whatIsAt(path);
+    const settled = before !== undefined && (after === before || (before === 'nothing' && after?.startsWith('file')));
+    if ((settled || tries === OPEN_TRIES) && 'value' in outcome) return [db!, outcome.value];
+    db?.close();
+    if (settled || tries === OPEN_TRIES) throw (outcome as { error: unknown }).error;
+  }
+}
+
+/** What `path` names now: a link and its target, a file and its inode, nothing, or undefined while it changes. */
+function whatIsAt(path: string): string | undefined {
+  try {
+    const entry = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!entry) return 'nothing';
+    return entry.isSymbolicLink() ? `link to ${readlinkSync(path)}` : `file ${entry.dev}:${entry.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Schema, analyser and build id of a new index, in one transaction: another process opening it sees
  * all or none.
  */
-function initialise(db: Database.Database, analyzer: KoreanAnalyzer): void {
+function initialise(db: Database.Database, analyzer: KoreanAnalyzer, buildId: string): void {
   const insertMeta = `INSERT INTO lexical_meta (name, value) VALUES ('analyzer', ?), ('indexed_revision', '0') ON CONFLICT(name) DO NOTHING`;
   db.transaction(() => {
     migrate(db, 'lexical', MIGRATIONS);
     db.prepare(insertMeta).run(analyzer.signature);
-    db.prepare(INSERT_BUILD_ID).run(randomUUID());
+    db.prepare(INSERT_BUILD_ID).run(buildId);
   }).immediate();
 }
 
 /**
- * The build id of the lexical index in the file now at `path`: a random id given to every file an
- * index is created in (so to every rebuild), and kept by updates in place; null for an index
- * written before build ids until `updateLexicalIndex` next updates it in place. Read through a
- * short-lived read-only connection, which is safe while `index` writes. Throws when the file is
- * missing or holds no lexical index.
+ * The build id of the lexical index `path` names now (the generation its link names, or the file
+ * itself): a random id given to every file an index is created in (so to every rebuild, which also
+ * names its generation file), and kept by updates in place; null for an index written before build
+ * ids until `updateLexicalIndex` next updates it in place. Read through a short-lived read-only
+ * connection, which is safe while `index` writes. Throws when the file is missing or holds no
+ * lexical index.
  *
  * @example
  * readLexicalBuildId('.patmatch/lexical.db'); // '2f1c0e52-8d5b-4c1e-9a57-0b3c6f4d2e11'
  */
 export function readLexicalBuildId(path: string): string | null {
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 1000 });
-  try {
-    const id = db.prepare(`SELECT value FROM lexical_meta WHERE name = 'build_id'`).pluck().get() as string | undefined;
-    return id ?? null;
-  } finally {
-    db.close();
-  }
+  const [db, id] = openSettled(path, { readonly: true, fileMustExist: true, timeout: 1000 }, (opened) =>
+    opened.prepare(`SELECT value FROM lexical_meta WHERE name = 'build_id'`).pluck().get() as string | undefined,
+  );
+  db.close();
+  return id ?? null;
+}
+
+/**
+ * Whether there is an index at `path` to open: a file, or a link, a broken one too, which
+ * `openLexicalIndex` then refuses with the reason.
+ *
+ * @example
+ * if (!hasLexicalIndex(homeLayout(home).lexical)) throw new PatmatchError('not_ready', 'run `patmatch index` first');
+ */
+export function hasLexicalIndex(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 /** Why an existing index must be rebuilt before it can be used, or undefined when it is current. */
