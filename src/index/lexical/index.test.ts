@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import fs, { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -445,6 +446,28 @@ describe('lexical.db is a link to the generation file of its current build', () 
     assert.deepEqual(freshKeys(path), [7, 9], 'the link is updated in place after that');
     old.close();
     assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort());
+  });
+
+  test('on a file system without symbolic links, a rebuild renames its generation file over lexical.db instead', async (t) => {
+    const path = await indexIn('no-symlinks');
+    await write(path, [graphene]);
+    const linked = generation(path);
+    t.mock.method(fs, 'symlinkSync', () => {
+      throw Object.assign(new Error('EPERM: operation not permitted, symlink'), { code: 'EPERM' });
+    });
+    syncBuiltinESMExports();
+    try {
+      assert.deepEqual(await write(path, [quantum]), { rebuilding: true, why: 'a full rebuild was asked for' });
+    } finally {
+      t.mock.restoreAll();
+      syncBuiltinESMExports();
+    }
+    assert.ok(lstatSync(path).isFile(), 'a regular file, as before generation files');
+    assert.deepEqual(freshKeys(path), [8]);
+    assert.ok(!existsSync(join(dirname(path), linked)), 'the generation the link named is deleted');
+    assert.deepEqual(files(path), ['lexical.db', 'lexical.db.lock'], 'no generation file or link left beside it');
+    assert.deepEqual(await write(path, [lithium], false), { rebuilding: false, why: null });
+    assert.deepEqual(freshKeys(path), [8, 9], 'and it is updated in place after that');
   });
 
   test('a link to a missing generation, or to a file that is no generation of the index, is no index: refused by readers, rebuilt by index', async () => {

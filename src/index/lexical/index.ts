@@ -281,8 +281,7 @@ function swapIn(file: string, path: string, previous: IndexEntry): void {
     throw error;
   }
   syncPath(dirname(path));
-  if (!linked) return;
-  if (previous.kind === 'file') removeSideFiles(path); // ones a process opening the old file as it went started
+  if (linked && previous.kind === 'file') removeSideFiles(path); // ones a process opening the old file as it went started
   // The old generation goes before its side files: SQLite makes no -wal for a file whose name is
   // gone, so no process can start reading it without its log from then on.
   if (previous.kind === 'generation') removeDatabase(previous.file);
