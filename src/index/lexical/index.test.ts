@@ -136,20 +136,27 @@ describe('lexical index over the real INU patents', () => {
   });
 });
 
-describe('lexical index storage', () => {
-  let dir: string;
+const graphene = { key: 7, title: '그래핀 전극의 제조방법', titleEn: 'GRAPHENE ELECTRODE', abstract: '그래핀을 이용한 전극' };
+const quantum = { key: 8, title: '양자 암호 통신 장치', titleEn: null, abstract: '양자 키 분배를 이용한 통신' };
+const lithium = { key: 9, title: '리튬 이차전지 양극재', titleEn: null, abstract: '리튬 전지의 양극' };
+
+/** A temporary folder for the tests of the enclosing describe, deleted after them. */
+function suiteTempDir(): () => string {
+  let dir = '';
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
+  return () => dir;
+}
 
-  const graphene = { key: 7, title: '그래핀 전극의 제조방법', titleEn: 'GRAPHENE ELECTRODE', abstract: '그래핀을 이용한 전극' };
-  const quantum = { key: 8, title: '양자 암호 통신 장치', titleEn: null, abstract: '양자 키 분배를 이용한 통신' };
+describe('lexical index storage', () => {
+  const tempDir = suiteTempDir();
 
   test('upsert replaces a document by key', async () => {
-    const index = await openLexicalIndex(join(dir, 'replace.db'));
+    const index = await openLexicalIndex(join(tempDir(), 'replace.db'));
     await index.upsert([graphene, quantum]);
     await index.upsert([{ ...graphene, title: '리튬 이차전지 양극재', titleEn: null, abstract: '리튬 전지' }]);
     assert.equal(index.count(), 2);
@@ -159,7 +166,7 @@ describe('lexical index storage', () => {
   });
 
   test('each field matches only its own columns', async () => {
-    const index = await openLexicalIndex(join(dir, 'fields.db'));
+    const index = await openLexicalIndex(join(tempDir(), 'fields.db'));
     await index.upsert([graphene, quantum]);
     const keys = async (query: string, field: 'title' | 'abstract' | 'all') =>
       (await index.search(query, field, 5)).map((hit) => hit.key);
@@ -172,7 +179,7 @@ describe('lexical index storage', () => {
   });
 
   test('a batch with an invalid document writes nothing', async () => {
-    const index = await openLexicalIndex(join(dir, 'invalid.db'));
+    const index = await openLexicalIndex(join(tempDir(), 'invalid.db'));
     await index.upsert([graphene]);
     const broken = [quantum, { key: 9, title: '제목', titleEn: null, abstract: null as unknown as string }];
     await assert.rejects(index.upsert(broken), (error: unknown) => {
@@ -185,7 +192,7 @@ describe('lexical index storage', () => {
   });
 
   test('the indexed revision persists; an index of another analyser is refused unchanged, and an update rebuilds it', async () => {
-    const path = join(dir, 'revision.db');
+    const path = join(tempDir(), 'revision.db');
     const first = await openLexicalIndex(path);
     await first.upsert([graphene, quantum]);
     first.setIndexedRevision(42);
@@ -222,7 +229,7 @@ describe('lexical index storage', () => {
   });
 
   test('an update of a current index runs in place; one of a file that is no index rebuilds it', async () => {
-    const path = join(dir, 'update.db');
+    const path = join(tempDir(), 'update.db');
     const index = await openLexicalIndex(path);
     await index.upsert([graphene]);
     index.close();
@@ -238,7 +245,7 @@ describe('lexical index storage', () => {
   });
 
   test('every new file of an index gets a build id; updates in place keep it, and give one to an index that has none', async () => {
-    const path = join(dir, 'build-id.db');
+    const path = join(tempDir(), 'build-id.db');
     assert.throws(() => readLexicalBuildId(path), { code: 'SQLITE_CANTOPEN' });
     assert.equal(existsSync(path), false, 'reading the id created no file');
     const created = await openLexicalIndex(path);
@@ -267,7 +274,7 @@ describe('lexical index storage', () => {
   });
 
   test('the build id is read beside a writer, and a file that is no index has none to read', async () => {
-    const path = join(dir, 'build-id-busy.db');
+    const path = join(tempDir(), 'build-id-busy.db');
     const writer = await openLexicalIndex(path);
     const id = readLexicalBuildId(path);
     const db = new Database(path);
@@ -278,13 +285,13 @@ describe('lexical index storage', () => {
     db.close();
     writer.close();
 
-    const garbage = join(dir, 'build-id-garbage.db');
+    const garbage = join(tempDir(), 'build-id-garbage.db');
     await writeFile(garbage, 'this is not sqlite'.repeat(100));
     assert.throws(() => readLexicalBuildId(garbage), { code: 'SQLITE_NOTADB' });
   });
 
   test('one update of an index at a time; the lock goes with the update', async () => {
-    const path = join(dir, 'locked.db');
+    const path = join(tempDir(), 'locked.db');
     const second = () => updateLexicalIndex(path, async () => 'second', { lockTimeoutMs: 0 });
     await updateLexicalIndex(path, async () => {
       await assert.rejects(second(), { name: 'PatmatchError', code: 'not_ready', message: /locked\.db is being updated by another process/ });
@@ -295,29 +302,19 @@ describe('lexical index storage', () => {
   });
 
   test('a file that is not a database is reported, not crashed on', async () => {
-    const path = join(dir, 'garbage.db');
+    const path = join(tempDir(), 'garbage.db');
     await writeFile(path, 'this is not sqlite'.repeat(100));
     await assert.rejects(openLexicalIndex(path), { name: 'PatmatchError', code: 'not_ready' });
   });
 });
 
 describe('lexical.db is a link to the generation file of its current build', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const graphene = { key: 7, title: '그래핀 전극의 제조방법', titleEn: 'GRAPHENE ELECTRODE', abstract: '그래핀을 이용한 전극' };
-  const quantum = { key: 8, title: '양자 암호 통신 장치', titleEn: null, abstract: '양자 키 분배를 이용한 통신' };
-  const lithium = { key: 9, title: '리튬 이차전지 양극재', titleEn: null, abstract: '리튬 전지의 양극' };
+  const tempDir = suiteTempDir();
 
   /** A fresh folder's index path. */
   const indexIn = async (name: string) => {
-    await mkdir(join(dir, name));
-    return join(dir, name, 'lexical.db');
+    await mkdir(join(tempDir(), name));
+    return join(tempDir(), name, 'lexical.db');
   };
   /** Writes exactly `docs` into the index, rebuilt whole, or updated in place without `full`. */
   const write = (path: string, docs: LexicalDocument[], full = true) =>
@@ -485,7 +482,7 @@ describe('lexical.db is a link to the generation file of its current build', () 
     assert.deepEqual(files(path), [generation(path), 'lexical.db', 'lexical.db.lock'].sort());
 
     // A link to another folder's index, even a valid one, is never updated or deleted by this one.
-    const foreignDir = join(dir, 'elsewhere');
+    const foreignDir = join(tempDir(), 'elsewhere');
     await mkdir(foreignDir);
     const foreign = join(foreignDir, `lexical.${randomUUID()}.db`);
     const other = await openLexicalIndex(foreign);
