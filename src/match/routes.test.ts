@@ -454,3 +454,30 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     }
   });
 });
+
+test('login is limited per client address as well as per account: trying many accounts from one place is stopped', async () => {
+  const fixture = await matchFixture({ routes: { loginLimit: { max: 3, perAddressMax: 5, timeWindowMs: 60_000 } } });
+  const app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: { max: 1000, timeWindowMs: 60_000 }, webRoot: null, plugins: [fixture.match.plugin] });
+  try {
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    let last: Response | undefined;
+    const login = async (email: string) => {
+      last = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'guess' }) });
+      return last.status;
+    };
+    const oneAccount = [];
+    for (let i = 0; i < 4; i++) oneAccount.push(await login('buyer@corp.example'));
+    assert.deepEqual(oneAccount, [401, 401, 401, 429], 'three tries per account');
+    // Every account below is tried once: only the limit per address stops them (5, the 4 above included).
+    const manyAccounts = [];
+    for (let i = 0; i < 3; i++) manyAccounts.push(await login(`user${i}@corp.example`));
+    assert.deepEqual(manyAccounts, [401, 429, 429]);
+    const problem = (await last!.json()) as { code: string; detail: string };
+    assert.equal(problem.code, 'rate_limited');
+    assert.match(problem.detail, /^Too many logins from this address: at most 5 per 60 s; retry after \d+ s$/);
+    assert.match(last!.headers.get('retry-after') ?? '', /^\d+$/);
+  } finally {
+    await app.close();
+    await fixture.close();
+  }
+});

@@ -20,16 +20,17 @@ export interface MatchRoutesOptions {
   /** Send the session cookie only over HTTPS (on when the public URL is https). */
   secureCookies: boolean;
   /**
-   * Login attempts allowed per account (email) in `timeWindowMs`. This route-level limit replaces
-   * the server-wide per-address limit of `buildServer` on the login route.
+   * Login attempts allowed in `timeWindowMs`: `max` per account (email), against guessing one
+   * password, and `perAddressMax` per client address, against trying many accounts from one place.
+   * On the login route these replace the server-wide per-address limit of `buildServer`.
    */
-  loginLimit: { max: number; timeWindowMs: number };
+  loginLimit: { max: number; perAddressMax: number; timeWindowMs: number };
 }
 
 export const defaultMatchRoutesOptions: Omit<MatchRoutesOptions, 'service'> = {
   sessionTtlMs: 12 * 3_600_000,
   secureCookies: false,
-  loginLimit: { max: 10, timeWindowMs: 60_000 },
+  loginLimit: { max: 10, perAddressMax: 30, timeWindowMs: 60_000 },
 };
 
 /** Name of the httpOnly session cookie. */
@@ -199,6 +200,7 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       }
     });
 
+    const checkLoginAddress = app.createRateLimit({ max: settings.loginLimit.perAddressMax, timeWindow: settings.loginLimit.timeWindowMs });
     const emailOf = (request: FastifyRequest): string => {
       const email = (request.body as { email?: unknown } | undefined)?.email;
       return typeof email === 'string' ? email.toLowerCase() : '';
@@ -208,6 +210,16 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       '/api/auth/login',
       {
         schema: described('auth', 'Log in; sets the httpOnly session cookie and returns the CSRF token'),
+        // A limiter of its own: the plugin runs only the first of several limiters a request meets.
+        preHandler: async (request, reply) => {
+          const limit = await checkLoginAddress(request);
+          if (limit.isAllowed || !limit.isExceeded) return;
+          reply.header('retry-after', String(limit.ttlInSeconds));
+          throw Object.assign(
+            new Error(`Too many logins from this address: at most ${limit.max} per ${limit.timeWindow / 1000} s; retry after ${limit.ttlInSeconds} s`),
+            { statusCode: 429 },
+          );
+        },
         // Route config (not a preHandler) so that it replaces, rather than races, a server-wide limiter.
         config: {
           ...documented({ body: loginInput, contentTypes: ['application/json', 'application/x-www-form-urlencoded'] }),
