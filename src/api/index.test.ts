@@ -231,6 +231,20 @@ describe('limits and extension', () => {
     assert.equal(limited.body.code, 'rate_limited');
   });
 
+  test('behind a trusted proxy, the rate limit counts the client the proxy names; any other sender cannot choose its address', async () => {
+    const statusesFor = async (base: string, client: string, count: number) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < count; i++) statuses.push((await fetch(`${base}/api/health`, { headers: { 'x-forwarded-for': client } })).status);
+      return statuses;
+    };
+    const proxied = await serve({ rateLimit: { max: 2, timeWindowMs: 60_000 }, trustProxy: ['127.0.0.1'] });
+    assert.deepEqual(await statusesFor(proxied, '203.0.113.1', 3), [200, 200, 429]);
+    assert.deepEqual(await statusesFor(proxied, '203.0.113.2', 1), [200], 'another client behind the proxy has its own count');
+    const direct = await serve({ rateLimit: { max: 2, timeWindowMs: 60_000 } });
+    assert.deepEqual(await statusesFor(direct, '203.0.113.1', 2), [200, 200]);
+    assert.deepEqual(await statusesFor(direct, '203.0.113.2', 1), [429], 'without --trust-proxy the header changes nothing');
+  });
+
   test('requests that are not valid HTTP, or whose query string does not decode, get problem documents too', async () => {
     const base = await serve();
     const rawHangul = Buffer.concat([Buffer.from('GET /api/search?q='), Buffer.from('그래핀'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]);

@@ -35,6 +35,7 @@ export const defaultServerOptions: Omit<ServerOptions, 'engine' | 'store'> = {
   searchCache: { max: 1000, ttlMs: 60_000 },
   logger: true,
   webRoot: join(projectRoot, 'dist', 'web'),
+  trustProxy: [],
 };
 
 const packageVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
@@ -71,6 +72,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
   const app = Fastify({
     logger: settings.logger === false ? false : { ...structuredLoggerOptions, ...(settings.logger === true ? {} : settings.logger) },
     routerOptions: { ignoreTrailingSlash: true },
+    ...(settings.trustProxy.length > 0 && { trustProxy: [...settings.trustProxy] }),
     clientErrorHandler: problemClientErrorHandler,
     // Unknown query parameters are refused, not dropped: `status=등록` misspelt must not return unfiltered results.
     ajv: { customOptions: { removeAdditional: false } },

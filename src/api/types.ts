@@ -36,4 +36,10 @@ export interface ServerOptions {
   logger: boolean | { level: string };
   /** Folder of the built dashboard (`dist/web`); `null` serves the API only. */
   webRoot: string | null;
+  /**
+   * Addresses or CIDR ranges of reverse proxies (or `loopback`, `linklocal`, `uniquelocal`) whose
+   * `X-Forwarded-For`/`-Proto`/`-Host` are believed: the client address they name is then the one
+   * rate limits count and logs show. Empty: none, every request is its connection's peer.
+   */
+  trustProxy: readonly string[];
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isIP } from 'node:net';
 import { defaultServerOptions } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { checkSmtpUrl } from '../../match/mailer.js';
@@ -14,6 +15,7 @@ interface ServeFlags extends MatchServeFlags {
   host: string;
   kiprisUrl?: string;
   rateLimit: string;
+  trustProxy?: string;
   webRoot?: string;
   efSearch?: string;
   workers: string;
@@ -48,6 +50,10 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--kipris-url <template>', 'KIPRIS detail page URL with {applicationNumber} (env PATMATCH_KIPRIS_URL)')
     .option('--rate-limit <n>', rangeHelp('requests per minute per client (and per worker), 0 = unlimited', SERVE_LIMITS.rateLimit), '300')
+    .option(
+      '--trust-proxy <addresses>',
+      'comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed, or loopback, linklocal, uniquelocal (env PATMATCH_TRUST_PROXY)',
+    )
     .option('--web-root <dir>', 'folder of the built dashboard (default dist/web)')
     .option(
       '--workers <n>',
@@ -64,13 +70,14 @@ export function register(program: Command): void {
     .action(async (flags: ServeFlags, command: Command) => {
       logUncaughtErrors();
       try {
-        const { port, host } = checkServeFlags(flags);
+        const { port, host, trustProxy } = checkServeFlags(flags);
         const settings: ServeSettings = {
           home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
           port,
           host,
           kiprisUrlTemplate: flags.kiprisUrl ?? defaultServerOptions.kiprisUrlTemplate,
           rateLimitPerMinute: parseInRange('--rate-limit', flags.rateLimit, SERVE_LIMITS.rateLimit) ?? 0,
+          trustProxy,
           webRoot: flags.webRoot ?? defaultServerOptions.webRoot,
           ...efSearchOption(flags.efSearch),
           smtp: flags.smtp,
@@ -97,19 +104,21 @@ export interface ServeAddressFlags {
   host?: string;
   publicUrl?: string;
   smtp?: string;
+  trustProxy?: string;
 }
 
 /**
  * Checks what `serve` checks before it opens anything, and returns where it will listen: a port
  * 0–65535 (`--port`, else `PORT`, else 8080), a non-empty host (`--host`, else `HOST`, else
- * 127.0.0.1), an http(s) `--public-url` and an smtp(s) `--smtp`. `demo` calls it before its first
+ * 127.0.0.1), an http(s) `--public-url`, an smtp(s) `--smtp`, and the proxies to trust (`--trust-proxy`,
+ * else `PATMATCH_TRUST_PROXY`; see `parseTrustProxy`). `demo` calls it before its first
  * step, so a wrong flag fails at once rather than after minutes of ingest and training.
  *
  * @example
- * checkServeFlags({ port: '3000' }); // { port: 3000, host: '127.0.0.1' }
+ * checkServeFlags({ port: '3000' }); // { port: 3000, host: '127.0.0.1', trustProxy: [] }
  * checkServeFlags({ port: '70000' }); // throws '--port: 70000 is not a port number (0–65535)'
  */
-export function checkServeFlags(flags: ServeAddressFlags, env: NodeJS.ProcessEnv = process.env): { port: number; host: string } {
+export function checkServeFlags(flags: ServeAddressFlags, env: NodeJS.ProcessEnv = process.env): { port: number; host: string; trustProxy: string[] } {
   const port = parseInteger('--port', flags.port ?? env.PORT) ?? 8080;
   const { min, max } = SERVE_LIMITS.port;
   if (port < min || port > max) throw new PatmatchError('invalid_input', `--port: ${port} is not a port number (${min}–${max})`);
@@ -118,7 +127,7 @@ export function checkServeFlags(flags: ServeAddressFlags, env: NodeJS.ProcessEnv
   if (flags.publicUrl !== undefined) checkPublicUrl(flags.publicUrl);
   const smtp = flags.smtp ?? env.PATMATCH_SMTP;
   if (smtp !== undefined) checkSmtpUrl(smtp);
-  return { port, host };
+  return { port, host, trustProxy: parseTrustProxy(flags.trustProxy ?? env.PATMATCH_TRUST_PROXY) };
 }
 
 /**
@@ -148,4 +157,38 @@ export function checkPublicUrl(value: string): void {
  */
 export function parseReloadInterval(value: string): number {
   return parseInRange('--reload-interval', value, SERVE_LIMITS.reloadIntervalSeconds)! * 1000;
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `--trust-proxy`: a comma-separated list of IP addresses, CIDR ranges and the names `loopback`,
+ * `linklocal`, `uniquelocal`. Trusting any sender (`true`) is not offered: anyone could then pick
+ * the address rate limits count.
+ *
+ * @example
+ * parseTrustProxy('127.0.0.1, 10.0.0.0/8') // ['127.0.0.1', '10.0.0.0/8']
+ * parseTrustProxy(undefined)               // []
+ */
+export function parseTrustProxy(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!isProxyEntry(entry)) {
+      throw new PatmatchError(
+        'invalid_input',
+        `--trust-proxy: "${entry}" is not an IP address, a CIDR range such as 10.0.0.0/8, or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+  return entries;
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -18,6 +18,8 @@ export interface ServeSettings {
   kiprisUrlTemplate: string;
   /** Requests per minute per client and process; 0 = unlimited. */
   rateLimitPerMinute: number;
+  /** Reverse proxies whose forwarded headers are believed (see `ServerOptions.trustProxy`). */
+  trustProxy: string[];
   /** Folder of the built dashboard; null = API only. */
   webRoot: string | null;
   efSearch?: number;
@@ -83,6 +85,7 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     store,
     kiprisUrlTemplate: settings.kiprisUrlTemplate,
     rateLimit: settings.rateLimitPerMinute === 0 ? false : { max: settings.rateLimitPerMinute, timeWindowMs: 60_000 },
+    trustProxy: settings.trustProxy,
     webRoot: settings.webRoot,
     searchCache: settings.searchCache ? defaultServerOptions.searchCache : false,
     logger: settings.requestLog,
