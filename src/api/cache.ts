@@ -31,6 +31,9 @@ export function cachedEngine(engine: SearchEngine, options: SearchCacheOptions):
     get model() {
       return engine.model;
     },
+    get lexicon() {
+      return engine.lexicon;
+    },
     search: (query, searchOptions) => remember(keyOf('search', query, searchOptions), () => engine.search(query, searchOptions)),
     similar: (applicationNumber, searchOptions) =>
       remember(keyOf('similar', applicationNumber, searchOptions), () => engine.similar(applicationNumber, searchOptions)),

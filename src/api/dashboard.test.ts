@@ -251,6 +251,28 @@ describe('dashboard', () => {
     await shot('10-options');
   });
 
+  test('the English words keyword search also looked for in Korean are shown under the count', async () => {
+    const translating: SearchEngine = {
+      model: engine.model,
+      lexicon: engine.lexicon,
+      search: async (query, options) => ({ ...(await engine.search(`${query} 유산균`, options)), query, translations: [{ english: 'probiotics', korean: '유산균' }] }),
+      similar: (number, options) => engine.similar(number, options),
+      close: async () => {},
+    };
+    const other = await buildServer({ engine: translating, store, logger: false, rateLimit: false, webRoot: build.webRoot });
+    try {
+      const otherBase = await other.listen({ port: 0, host: '127.0.0.1' });
+      await page.goto(`${otherBase}/#/?q=probiotics`);
+      await waitForOutcome('probiotics');
+      assert.match((await page.textContent('.translations')) ?? '', /한국어로도 찾았습니다:\s+probiotics → 유산균/);
+      await page.goto(`${base}/#/?q=${encodeURIComponent('유산균 발효')}`);
+      await waitForOutcome('유산균 발효');
+      assert.equal(await page.locator('.translations').count(), 0, 'nothing is shown when nothing was added');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('keyboard only: search, select with Space, and the page fits a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/`);

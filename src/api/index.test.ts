@@ -80,6 +80,19 @@ describe('GET /api/search', () => {
     assert.ok(result.hits.some((hit) => hit.title.includes('유산균')));
   });
 
+  test('passes on the translations keyword search added to the query', async () => {
+    const translations = [{ english: 'probiotics', korean: '유산균' }];
+    const translating: SearchEngine = {
+      model: engine.model,
+      lexicon: engine.lexicon,
+      search: async (query, options) => ({ ...(await engine.search(query, options)), translations }),
+      similar: (number, options) => engine.similar(number, options),
+      close: async () => {},
+    };
+    const { body } = await getJson(`${await serve({ engine: translating })}/api/search?q=probiotics`);
+    assert.deepEqual((body as ApiSearchResult).translations, translations);
+  });
+
   test('pages continue the ranking', async () => {
     const q = encodeURIComponent('연삭 장치');
     const first = (await getJson(`${base}/api/search?q=${q}&top=10&page=1`)).body as ApiSearchResult;
@@ -282,6 +295,7 @@ describe('limits and extension', () => {
     let searches = 0;
     const counting: SearchEngine = {
       model: engine.model,
+      lexicon: engine.lexicon,
       search: (query, options) => {
         searches++;
         return engine.search(query, options);

@@ -91,6 +91,14 @@ export const searchResultSchema = {
     page: { type: 'integer' },
     top: { type: 'integer' },
     pages: { type: 'integer', description: 'Number of pages of `top` hits' },
+    translations: {
+      type: 'array',
+      description: 'English words of the query that keyword search (lexical, hybrid) also looked for in Korean, by the model lexicon; absent when none',
+      items: {
+        type: 'object',
+        properties: { english: { type: 'string' }, korean: { type: 'string' } },
+      },
+    },
     hits: { type: 'array', items: { $ref: 'Hit#' } },
   },
 } as const;

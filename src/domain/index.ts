@@ -102,6 +102,12 @@ export interface SearchHit {
   score: number;
 }
 
+/** An English word of a demand and the Korean word keyword search also looked for. */
+export interface Translation {
+  english: string;
+  korean: string;
+}
+
 /** A page of recommendations. */
 export interface SearchResult {
   query: string;
@@ -112,5 +118,10 @@ export interface SearchResult {
   total: number;
   page: number;
   top: number;
+  /**
+   * English words of the query that keyword search (lexical and hybrid modes) also looked for in
+   * Korean, by the model's lexicon; absent when there were none.
+   */
+  translations?: Translation[];
   hits: SearchHit[];
 }

@@ -40,6 +40,17 @@ export function absoluteEmbedderSpec(spec: string): string {
   return kind === 'static' || existsSync(location) ? `${kind}:${resolve(location)}` : `${kind}:${location}`;
 }
 
+/**
+ * The local folder a spec loads from, or null when it names a hub id (no such folder here).
+ *
+ * @example
+ * embedderFolder('static:.patmatch/models/default') // '.patmatch/models/default'
+ */
+export function embedderFolder(spec: string): string | null {
+  const { location } = parseEmbedderSpec(spec);
+  return existsSync(location) ? location : null;
+}
+
 function parseEmbedderSpec(spec: string): { kind: 'onnx' | 'static'; location: string } {
   const match = /^(onnx|static):(.+)$/s.exec(typeof spec === 'string' ? spec.trim() : '');
   if (!match) {

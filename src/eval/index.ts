@@ -12,7 +12,7 @@ import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder } from '../embed/index.js';
 import type { Embedder } from '../embed/types.js';
 import { hasLexicalIndex, openLexicalIndex } from '../index/lexical/index.js';
-import { createSearchEngine, openSearchEngine } from '../search/index.js';
+import { createSearchEngine, modelLexicon, openSearchEngine } from '../search/index.js';
 import type { SearchEngine } from '../search/types.js';
 import { homeLayout } from '../store/home.js';
 import { openStore, type StoredPatent } from '../store/index.js';
@@ -100,8 +100,10 @@ export async function evaluateHomeRetrieval(home: string, options: HomeRetrieval
     engine = explicit ? null : await openSearchEngine(home);
     if (!engine?.model && (explicit || existsSync(layout.defaultModel))) {
       await engine?.close();
-      embedder = await loadEmbedder(embedderSpec({ home, embedder: options.embedder, model: options.model }));
-      engine = createSearchEngine({ store, lexical, dense: { embedder, vectors: await embedCorpus(embedder, corpus) } });
+      const spec = embedderSpec({ home, embedder: options.embedder, model: options.model });
+      embedder = await loadEmbedder(spec);
+      const dense = { embedder, vectors: await embedCorpus(embedder, corpus) };
+      engine = createSearchEngine({ store, lexical, dense, lexicon: await modelLexicon(spec) });
     }
     return await evaluateRetrieval({ engine: engine!, lexical, corpus, queryPool }, options);
   } finally {

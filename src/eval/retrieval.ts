@@ -10,6 +10,7 @@ import { hasNorm } from '../index/vector.js';
 import { vectorsInMemory, type DenseVectors } from '../index/vectors/index.js';
 import type { SearchEngine } from '../search/types.js';
 import type { StoredPatent } from '../store/index.js';
+import { expandQuery } from '../text/lexicon/index.js';
 import { createRandom } from '../train/random.js';
 import { mrrAt, ndcgAt, recallAt } from './metrics.js';
 import { addJamoTypos } from './typos.js';
@@ -122,9 +123,10 @@ export async function evaluateRetrieval(target: RetrievalTarget, options: Partia
     const mrr: number[] = [];
     for (const p of crossQueries) {
       // Abstract similarity only: the English title stored with the record must not give it away.
+      // The lexical query is expanded by the model's lexicon, as the engine's lexical mode does.
       const ids =
         mode === 'lexical'
-          ? (await lexical.search(p.titleEn!, 'abstract', CUTOFF)).map((n) => keyToNumber.get(n.key) ?? '')
+          ? (await lexical.search(expandQuery(p.titleEn!, engine.lexicon).text, 'abstract', CUTOFF)).map((n) => keyToNumber.get(n.key) ?? '')
           : await ranked(p.titleEn!, 'dense');
       if (mode === 'lexical') tick();
       recall.push(recallAt(ids, p.applicationNumber, CUTOFF));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import { nameKey } from './names.js';
 import { ROLES, type Role } from './schema.js';
-import { parseInput } from './validate.js';
+import { parseInput } from '../util/validate.js';
 
 /** A person who can log in. Managers belong to an organisation (their institution). */
 export interface User {

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import { applicantKeys, nameKey } from './names.js';
-import { parseInput } from './validate.js';
+import { parseInput } from '../util/validate.js';
 import iconv from 'iconv-lite';
 import { detectFileEncoding } from '../ingest/source.js';
 

@@ -10,7 +10,7 @@ import { LINK_ACTIONS, type LinkClaim } from './links.js';
 import type { OutboxState } from './outbox.js';
 import { confirmPage, resultPage } from './pages.js';
 import { matchBodies, type MatchService } from './service.js';
-import { parseInput } from './validate.js';
+import { parseInput } from '../util/validate.js';
 
 /** Settings of the match routes; only `service` has no default. */
 export interface MatchRoutesOptions {

@@ -10,7 +10,7 @@ import { ManagerDirectory } from './managers.js';
 import { nameKey } from './names.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { migrateMatch, type MatchStatus } from './schema.js';
-import { parseInput } from './validate.js';
+import { parseInput } from '../util/validate.js';
 import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */

@@ -10,6 +10,7 @@ import { writeCharModel } from '../embed/test-support/index.js';
 import { buildIndexes } from '../index/build/index.js';
 import { ingest } from '../ingest/index.js';
 import { openStore, type StoredPatent } from '../store/index.js';
+import { QUERY_LEXICON_FILE, writeQueryLexicon } from '../text/lexicon/index.js';
 import { openSearchEngine } from './index.js';
 import type { SearchEngine } from './types.js';
 
@@ -124,6 +125,39 @@ describe('search engine over the real KIPRIS CSV', () => {
     const hybrid = await engine.search('딥러닝 영상 인식', { mode: 'hybrid', top: 5 });
     assert.equal(hybrid.mode, 'hybrid');
     assertDescending(hybrid);
+  });
+
+  test("keyword search also looks for the Korean words of the model lexicon's English words", async () => {
+    const query = 'ultrasonic vibration';
+    const before = await engine.search(query, { mode: 'lexical', top: 10 });
+    assert.equal(before.total, 0, 'no abstract holds these English words');
+    assert.equal(before.translations, undefined);
+    await writeQueryLexicon(modelDir, [
+      { english: 'ultrasonic', korean: '초음파' },
+      { english: 'vibration', korean: '진동' },
+    ]);
+    const translating = await openSearchEngine(home);
+    try {
+      const expected = [
+        { english: 'ultrasonic', korean: '초음파' },
+        { english: 'vibration', korean: '진동' },
+      ];
+      for (const mode of ['lexical', 'hybrid'] as const) {
+        const result = await translating.search(query, { mode, top: 5 });
+        assert.deepEqual(result.translations, expected, mode);
+        assert.equal(result.query, query, `${mode}: the query is reported as given`);
+      }
+      const lexical = await translating.search('Ultrasonic VIBRATION', { mode: 'lexical', top: 5 });
+      assert.equal(lexical.hits.length, 5);
+      for (const hit of lexical.hits) assert.match(hit.abstract, /초음파|진동/, hit.applicationNumber);
+      const seed = await translating.search(query, { mode: 'seed', top: 5 });
+      assert.equal(seed.translations, undefined, 'dense modes do not use keyword search');
+      const korean = await translating.search('초음파 진동 ultrasonic', { mode: 'lexical', top: 5 });
+      assert.deepEqual(korean.translations, undefined, 'translations the query already holds are not added');
+    } finally {
+      await translating.close();
+      await rm(join(modelDir, QUERY_LEXICON_FILE));
+    }
   });
 
   test('a query with nothing to embed or index (symbols, emoji) finds nothing in every mode', async () => {

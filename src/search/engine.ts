@@ -2,6 +2,7 @@ import type { SearchFilters, SearchHit, SearchMode, SearchResult } from '../doma
 import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
+import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
 import { bestCandidates, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
@@ -25,6 +26,8 @@ export interface SearchComponents {
   lexical: LexicalIndex;
   /** Null until a model has been indexed: every mode then runs on lexical scores. */
   dense: DenseSide | null;
+  /** English → Korean words of the model (`patmatch_lexicon.json`), added to keyword queries; null or absent: none. */
+  lexicon?: QueryLexicon | null;
   /** Closes what the engine owns; called by `close()`. */
   onClose?: () => Promise<void>;
 }
@@ -38,10 +41,19 @@ export interface SearchComponents {
  */
 export function createSearchEngine(components: SearchComponents): SearchEngine {
   const { store, lexical, dense } = components;
+  const lexicon = components.lexicon ?? null;
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
-    const input: RankInput = { query, k: options.k, allowed: store.filterIds(options.filters), ...(exclude === undefined ? {} : { exclude }) };
+    const keywords = expandQuery(query, mode === 'lexical' || mode === 'hybrid' ? lexicon : null);
+    const { translations } = keywords;
+    const input: RankInput = {
+      query,
+      lexicalQuery: keywords.text,
+      k: options.k,
+      allowed: store.filterIds(options.filters),
+      ...(exclude === undefined ? {} : { exclude }),
+    };
     const candidates = await score(mode, input);
     const start = (options.page - 1) * options.top;
     const page = bestCandidates(candidates, start + options.top).slice(start);
@@ -75,6 +87,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       total: candidates.length,
       page: options.page,
       top: options.top,
+      ...(translations.length > 0 ? { translations } : {}),
       hits,
     };
   }
@@ -87,6 +100,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 
   return {
     model: dense?.embedder.id ?? null,
+    lexicon,
     async search(query, options) {
       return run(validateQuery(query), resolveOptions(options));
     },

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
-import { loadEmbedder, type Embedder } from '../embed/index.js';
+import { embedderFolder, loadEmbedder, type Embedder } from '../embed/index.js';
 import { hasLexicalIndex, openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
 import { openVectors, readManifest, type DenseVectors, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
+import { readQueryLexicon, type QueryLexicon } from '../text/lexicon/index.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../store/index.js';
 import { createSearchEngine } from './engine.js';
 import type { SearchEngine } from './types.js';
@@ -52,19 +53,39 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
         `The vectors in ${layout.vectors} were made by ${manifest.model}, but ${manifest.embedder} is now ${embedder.id}: run \`patmatch index\` again`,
       );
     }
+    const lexicon = manifest ? await modelLexicon(manifest.embedder) : null;
     const vectors = manifest ? await openVectors(layout.vectors, options) : null;
-    return engineOver(store, lexical, embedder, vectors);
+    return engineOver(store, lexical, embedder, vectors, lexicon);
   } catch (error) {
     for (const part of opened.reverse()) await part.close();
     throw error;
   }
 }
 
-function engineOver(store: PatentStore, lexical: LexicalIndex, embedder: Embedder | null, vectors: DenseVectors | null): SearchEngine {
+/**
+ * The English lexicon of the model an embedder spec loads (`patmatch_lexicon.json` in its folder),
+ * or null when it has none.
+ *
+ * @example
+ * const lexicon = await modelLexicon('static:.patmatch/models/default');
+ */
+export async function modelLexicon(embedderSpec: string): Promise<QueryLexicon | null> {
+  const folder = embedderFolder(embedderSpec);
+  return folder === null ? null : readQueryLexicon(folder);
+}
+
+function engineOver(
+  store: PatentStore,
+  lexical: LexicalIndex,
+  embedder: Embedder | null,
+  vectors: DenseVectors | null,
+  lexicon: QueryLexicon | null,
+): SearchEngine {
   return createSearchEngine({
     store,
     lexical,
     dense: embedder && vectors ? { embedder, vectors } : null,
+    lexicon,
     async onClose() {
       vectors?.close();
       await embedder?.close();

@@ -17,6 +17,8 @@ export interface DenseSide {
 /** What every ranking needs besides the query. */
 export interface RankInput {
   query: string;
+  /** The query as keyword search takes it: with the Korean translations of its English words. */
+  lexicalQuery: string;
   k: number;
   /** Store ids the filters allow, or null when there are no filters. */
   allowed: ReadonlySet<number> | null;
@@ -36,7 +38,7 @@ export async function scoreLexical(lexical: LexicalIndex, input: RankInput): Pro
   const stage1 = await lexicalStage1(lexical, input);
   const keys = stage1.map((n) => n.key);
   const abstractScores = normalizeByMax(new Map(stage1.map((n) => [n.key, n.score])));
-  const titleScores = normalizeByMax(await lexical.scoreKeys(input.query, 'title', keys));
+  const titleScores = normalizeByMax(await lexical.scoreKeys(input.lexicalQuery, 'title', keys));
   return keys.map((key) => {
     const abstractScore = abstractScores.get(key) ?? 0;
     const titleScore = titleScores.get(key) ?? 0;
@@ -104,9 +106,9 @@ export async function scoreHybrid(
 async function lexicalStage1(lexical: LexicalIndex, input: RankInput) {
   const { allowed, exclude, k } = input;
   const extra = exclude === undefined ? 0 : 1;
-  if (!allowed) return withoutExcluded(await lexical.search(input.query, 'abstract', k + extra), input);
+  if (!allowed) return withoutExcluded(await lexical.search(input.lexicalQuery, 'abstract', k + extra), input);
   // Filters apply after BM25; over-fetch so a selective filter still fills K when it can.
-  const hits = await lexical.search(input.query, 'abstract', k * 4 + extra);
+  const hits = await lexical.search(input.lexicalQuery, 'abstract', k * 4 + extra);
   return withoutExcluded(hits.filter((n) => allowed.has(n.key)), input);
 }
 

@@ -31,6 +31,7 @@ describe('reloading engine', () => {
       get model() {
         return real.model;
       },
+      lexicon: real.lexicon,
       search: async (query, options) => {
         await held;
         return real.search(query, options);

@@ -137,6 +137,9 @@ export async function openReloadingEngine(
     get model() {
       return current.engine.model;
     },
+    get lexicon() {
+      return current.engine.lexicon;
+    },
     search: (query, searchOptions) => use((engine) => engine.search(query, searchOptions)),
     similar: (applicationNumber, searchOptions) => use((engine) => engine.similar(applicationNumber, searchOptions)),
     reload,

@@ -1,4 +1,5 @@
 import type { SearchFilters, SearchMode, SearchResult } from '../domain/index.js';
+import type { QueryLexicon } from '../text/lexicon/index.js';
 
 /** Options of one search; every field has a default (see `defaultSearchOptions`). */
 export interface SearchOptions {
@@ -23,6 +24,8 @@ export interface SearchOptions {
 export interface SearchEngine {
   /** Id of the embedder behind dense modes, or `null` when only the lexical index exists. */
   readonly model: string | null;
+  /** The model's English → Korean lexicon that keyword search uses, or null. */
+  readonly lexicon: QueryLexicon | null;
   search(query: string, options?: Partial<SearchOptions>): Promise<SearchResult>;
   /** Patents like a stored one: its title + abstract as the demand, itself left out. Throws not_found. */
   similar(applicationNumber: string, options?: Partial<SearchOptions>): Promise<SearchResult>;

@@ -12,6 +12,7 @@ import { readNliTriplets, readStsPairs, readTrainingData } from './datasets.js';
 import { encode } from './encoder.js';
 import { trainStaticModel, type TrainingData, type TrainOptions, glossedTerms } from './index.js';
 import { writeStaticModel } from './model-files.js';
+import { readQueryLexicon } from '../text/lexicon/index.js';
 import { isCrossLingualHoldout } from '../eval/holdout.js';
 
 const PATENTS = [
@@ -133,6 +134,12 @@ describe('trainStaticModel', () => {
     await withTempDir(async (dir) => {
       await writeStaticModel(dir, aligned, {});
       assert.match(await readFile(join(dir, 'README.md'), 'utf8'), /3 English words took the row of the Korean morpheme they\ntranslate .*graphene → 그래핀/s);
+      const lexicon = await readQueryLexicon(dir);
+      assert.deepEqual(['graphene', 'electrode', 'sensor', 'humidity'].map((word) => lexicon?.lookup(word)), ['그래핀', '전극', '센서', undefined]);
+    });
+    await withTempDir(async (dir) => {
+      await writeStaticModel(dir, plain, {});
+      assert.equal(await readQueryLexicon(dir), null, 'no lexicon file when the lexicon is off');
     });
   });
 

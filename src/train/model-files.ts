@@ -1,9 +1,11 @@
 /**
  * Writes a trained model in the `static` embedder format (model2vec layout): `config.json`,
- * `model.safetensors` (tensor `embeddings` [vocab, dim]), `patmatch_tokenizer.json` and a model card.
+ * `model.safetensors` (tensor `embeddings` [vocab, dim]), `patmatch_tokenizer.json`, the English lexicon
+ * searches use (`patmatch_lexicon.json`) and a model card.
  */
 import { join } from 'node:path';
 import { encodeSafetensors } from '../embed/static/safetensors.js';
+import { QUERY_LEXICON_FILE, writeQueryLexicon } from '../text/lexicon/index.js';
 import { saveSubwordTokenizer } from '../text/subword/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { TrainedModel } from './index.js';
@@ -37,6 +39,7 @@ export async function writeStaticModel(dir: string, model: TrainedModel, metrics
     seed: model.options.seed,
   };
   await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (model.options.englishLexicon) await writeQueryLexicon(dir, model.lexicon);
   await writeFileAtomic(join(dir, 'README.md'), modelCard(model, metrics));
 }
 
@@ -107,5 +110,6 @@ function lexiconNote({ lexicon, options }: TrainedModel): string {
     .join(', ');
   return `English lexicon: after training, ${lexicon.length} English words took the row of the Korean morpheme they
 translate (mutual best Dice coefficient ≥ ${defaultLexiconOptions.minDice} over the Korean ↔ English titles and
-the English glosses of abstracts such as 폴리염화비닐(PVC), together in ≥ ${defaultLexiconOptions.minCount} of them)${sample ? `, such as ${sample}` : ''}.`;
+the English glosses of abstracts such as 폴리염화비닐(PVC), together in ≥ ${defaultLexiconOptions.minCount} of them)${sample ? `, such as ${sample}` : ''}. The pairs are in
+${QUERY_LEXICON_FILE}: keyword (BM25) search adds the Korean word of each English word of a query it lists.`;
 }

@@ -82,6 +82,7 @@ async function withEngine(
 export function formatResult(result: SearchResult): string {
   const lines = [
     `${result.total} candidates · mode ${result.mode} · model ${result.model} · page ${result.page}`,
+    ...(result.translations ? [`keywords also searched in Korean: ${result.translations.map((t) => `${t.english} → ${t.korean}`).join(', ')}`] : []),
     ...result.hits.map(
       (hit) =>
         `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)} ` +

@@ -81,6 +81,7 @@ export function csvSearchEngine(): SearchEngine {
   };
   return {
     model: null,
+    lexicon: null,
     search,
     similar: async (applicationNumber, options) => search(patents.get(applicationNumber)?.title ?? '', options),
     close: async () => {},

@@ -1,0 +1,141 @@
+/**
+ * The English → Korean word lexicon a trained model carries (`patmatch_lexicon.json` in the model
+ * folder). `train` mines it from the Korean ↔ English titles and the glosses of abstracts; searches
+ * use it so that the English words of a demand also find Korean abstracts by keyword, as the model's
+ * rows already do by meaning.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PatmatchError } from '../../domain/errors.js';
+import type { Translation } from '../../domain/index.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { parseInput } from '../../util/validate.js';
+import { splitWords } from '../subword/index.js';
+
+/** File name of the lexicon inside a model folder. */
+export const QUERY_LEXICON_FILE = 'patmatch_lexicon.json';
+
+export type { Translation };
+
+/**
+ * English words (lowercase) and their Korean translations.
+ *
+ * @example
+ * const lexicon = createQueryLexicon([{ english: 'graphene', korean: '그래핀' }]);
+ * lexicon.lookup('graphene') // '그래핀'
+ */
+export interface QueryLexicon {
+  readonly size: number;
+  lookup(english: string): string | undefined;
+}
+
+/** A lexicon entry as stored, with how strongly the pair was attested (both optional). */
+export interface StoredTranslation extends Translation {
+  /** Dice coefficient of the pair over the texts it was mined from. */
+  dice?: number;
+  /** Texts holding both words. */
+  count?: number;
+}
+
+const FORMAT = 'patmatch-english-lexicon';
+
+const fileSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(1),
+  entries: z
+    .array(
+      z.object({
+        english: z.string().regex(/^[a-z]{2,64}$/, 'must be 2–64 lowercase ASCII letters'),
+        korean: z.string().regex(/^\p{Script=Hangul}[^\s\p{Cc}]{0,31}$/u, 'must be one word of 1–32 characters starting with Hangul'),
+        dice: z.number().min(0).max(1).optional(),
+        count: z.number().int().min(0).optional(),
+      }),
+    )
+    .max(1_000_000),
+});
+
+/**
+ * Builds a lexicon; throws `invalid_input` when an English word is given twice.
+ *
+ * @example
+ * createQueryLexicon([{ english: 'sensor', korean: '센서' }]).lookup('sensor') // '센서'
+ */
+export function createQueryLexicon(entries: readonly Translation[]): QueryLexicon {
+  const map = new Map<string, string>();
+  entries.forEach(({ english, korean }, i) => {
+    if (map.has(english)) throw new PatmatchError('invalid_input', `entries.${i}.english: "${english}" is listed twice`, { field: `entries.${i}.english` });
+    map.set(english, korean);
+  });
+  return { size: map.size, lookup: (english) => map.get(english) };
+}
+
+/**
+ * Writes the lexicon into a model folder (atomically).
+ *
+ * @example
+ * await writeQueryLexicon(modelDir, [{ english: 'graphene', korean: '그래핀', dice: 0.9, count: 12 }]);
+ */
+export async function writeQueryLexicon(dir: string, entries: readonly StoredTranslation[]): Promise<void> {
+  const file = { format: FORMAT, version: 1, entries: entries.map(({ english, korean, dice, count }) => ({ english, korean, dice, count })) };
+  await writeFileAtomic(join(dir, QUERY_LEXICON_FILE), `${JSON.stringify(file)}\n`);
+}
+
+/**
+ * Reads the lexicon of a model folder: null when the folder has none (models of other tools,
+ * models trained with `--no-english-lexicon`); `invalid_input` naming the file, entry and field
+ * when the file is damaged.
+ *
+ * @example
+ * const lexicon = await readQueryLexicon('.patmatch/models/default'); // QueryLexicon | null
+ */
+export async function readQueryLexicon(dir: string): Promise<QueryLexicon | null> {
+  const path = join(dir, QUERY_LEXICON_FILE);
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw new PatmatchError('not_ready', `${path}: cannot be read (${(error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new PatmatchError('invalid_input', `${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const file = parseInput(fileSchema, json, path);
+  try {
+    return createQueryLexicon(file.entries);
+  } catch (error) {
+    throw new PatmatchError('invalid_input', `${path}, ${(error as Error).message}`);
+  }
+}
+
+/** A query as keyword search takes it, and the translations added to it. */
+export interface ExpandedQuery {
+  /** The query followed by the Korean translations of its English words, so either language matches. */
+  text: string;
+  translations: Translation[];
+}
+
+/**
+ * Adds the Korean words of the English words of a query the lexicon knows (each once, in query
+ * order; a translation the query already holds is left out). Without a lexicon the query is kept.
+ *
+ * @example
+ * expandQuery('graphene humidity sensor', lexicon)
+ * // { text: 'graphene humidity sensor 그래핀 습도 센서', translations: [{ english: 'graphene', korean: '그래핀' }, …] }
+ */
+export function expandQuery(query: string, lexicon: QueryLexicon | null): ExpandedQuery {
+  const translations: Translation[] = [];
+  const seen = new Set<string>();
+  for (const english of lexicon ? splitWords(query) : []) {
+    const korean = lexicon!.lookup(english);
+    if (korean === undefined || seen.has(korean) || query.includes(korean)) continue;
+    seen.add(korean);
+    translations.push({ english, korean });
+  }
+  const text = translations.length === 0 ? query : `${query} ${translations.map((t) => t.korean).join(' ')}`;
+  return { text, translations };
+}
