@@ -135,7 +135,7 @@ describe('trainStaticModel', () => {
       await writeStaticModel(dir, aligned, {});
       assert.match(await readFile(join(dir, 'README.md'), 'utf8'), /3 English words took the row of the Korean morpheme they\ntranslate .*graphene → 그래핀/s);
       const lexicon = await readQueryLexicon(dir);
-      assert.deepEqual(['graphene', 'electrode', 'sensor', 'humidity'].map((word) => lexicon?.lookup(word)), ['그래핀', '전극', '센서', undefined]);
+      assert.deepEqual(['graphene', 'electrode', 'sensor', 'humidity'].map((word) => lexicon?.translate(word)), ['그래핀', '전극', '센서', undefined]);
     });
     await withTempDir(async (dir) => {
       await writeStaticModel(dir, plain, {});

@@ -27,7 +27,24 @@ describe('expandQuery', () => {
   test('leaves out translations the query already holds, and keeps the query without a lexicon', () => {
     assert.deepEqual(expandQuery('그래핀 센서 graphene sensor', lexicon), { text: '그래핀 센서 graphene sensor', translations: [] });
     assert.deepEqual(expandQuery('graphene sensor', null), { text: 'graphene sensor', translations: [] });
-    assert.deepEqual(expandQuery('graphenes', lexicon).translations, [], 'whole words only');
+    assert.deepEqual(expandQuery('graphenesensor', lexicon).translations, [], 'whole words only');
+  });
+
+  test('a word one typo from a single lexicon word takes its translation; short or ambiguous ones do not', () => {
+    const near = createQueryLexicon([
+      { english: 'graphene', korean: '그래핀' },
+      { english: 'sensor', korean: '센서' },
+      { english: 'censor', korean: '검열' },
+      { english: 'cell', korean: '전지' },
+    ]);
+    for (const typo of ['grpahene', 'graphne', 'graphenes', 'grapheme']) assert.equal(near.translate(typo), '그래핀', typo);
+    assert.equal(near.translate('cells'), '전지', 'a plural of five letters');
+    assert.equal(near.translate('sensor'), '센서', 'an exact entry wins over its neighbour censor');
+    assert.equal(near.translate('zensor'), undefined, 'one typo from both sensor and censor');
+    assert.equal(near.translate('cel'), undefined, 'too short to guess');
+    assert.equal(near.translate('gaphnee'), undefined, 'two typos');
+    assert.equal(near.translate('graphenic'), undefined, 'two letters more');
+    assert.deepEqual(expandQuery('grpahene film', near).translations, [{ english: 'grpahene', korean: '그래핀' }]);
   });
 
   test('refuses an English word listed twice', () => {
@@ -52,7 +69,7 @@ describe('lexicon file', () => {
     await writeQueryLexicon(dir, [{ english: 'graphene', korean: '그래핀', dice: 0.9, count: 12 }]);
     const read = await readQueryLexicon(dir);
     assert.equal(read?.size, 1);
-    assert.equal(read?.lookup('graphene'), '그래핀');
+    assert.equal(read?.translate('graphene'), '그래핀');
     assert.equal(await readQueryLexicon(join(dir, QUERY_LEXICON_FILE)), null, 'a file given as the folder');
   });
 

@@ -23,12 +23,21 @@ export type { Translation };
  *
  * @example
  * const lexicon = createQueryLexicon([{ english: 'graphene', korean: '그래핀' }]);
- * lexicon.lookup('graphene') // '그래핀'
+ * lexicon.translate('graphene') // '그래핀'
+ * lexicon.translate('grpahene') // '그래핀' (one typo away)
  */
 export interface QueryLexicon {
   readonly size: number;
-  lookup(english: string): string | undefined;
+  /**
+   * The Korean word of an English word; failing that, of the only lexicon word one typo away (one
+   * letter added, dropped, changed, or two neighbours swapped), for words of at least
+   * {@link NEAR_MISS_MIN_LENGTH} letters, where one letter rarely makes another word.
+   */
+  translate(english: string): string | undefined;
 }
+
+/** Shorter words are translated only when spelled as listed (`cell` is one letter from `call`). */
+export const NEAR_MISS_MIN_LENGTH = 5;
 
 /** A lexicon entry as stored, with how strongly the pair was attested (both optional). */
 export interface StoredTranslation extends Translation {
@@ -59,7 +68,7 @@ const fileSchema = z.object({
  * Builds a lexicon; throws `invalid_input` when an English word is given twice.
  *
  * @example
- * createQueryLexicon([{ english: 'sensor', korean: '센서' }]).lookup('sensor') // '센서'
+ * createQueryLexicon([{ english: 'sensor', korean: '센서' }]).translate('sensors') // '센서'
  */
 export function createQueryLexicon(entries: readonly Translation[]): QueryLexicon {
   const map = new Map<string, string>();
@@ -67,7 +76,28 @@ export function createQueryLexicon(entries: readonly Translation[]): QueryLexico
     if (map.has(english)) throw new PatmatchError('invalid_input', `entries.${i}.english: "${english}" is listed twice`, { field: `entries.${i}.english` });
     map.set(english, korean);
   });
-  return { size: map.size, lookup: (english) => map.get(english) };
+  const words = [...map.keys()];
+  return {
+    size: map.size,
+    translate(english) {
+      const exact = map.get(english);
+      if (exact !== undefined || english.length < NEAR_MISS_MIN_LENGTH) return exact;
+      const near = words.filter((word) => oneTypoApart(english, word));
+      return near.length === 1 ? map.get(near[0]!) : undefined;
+    },
+  };
+}
+
+/** Whether two different words are one insertion, deletion, substitution or swap of neighbours apart. */
+function oneTypoApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**
@@ -131,7 +161,7 @@ export function expandQuery(query: string, lexicon: QueryLexicon | null): Expand
   const translations: Translation[] = [];
   const seen = new Set<string>();
   for (const english of lexicon ? splitWords(query) : []) {
-    const korean = lexicon!.lookup(english);
+    const korean = lexicon!.translate(english);
     if (korean === undefined || seen.has(korean) || query.includes(korean)) continue;
     seen.add(korean);
     translations.push({ english, korean });
