@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
-import { embedderFolder, loadEmbedder, type Embedder } from '../embed/index.js';
+import { loadEmbedder, type Embedder } from '../embed/index.js';
 import { hasLexicalIndex, openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
 import { openVectors, readManifest, type DenseVectors, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
-import { readQueryLexicon, type QueryLexicon } from '../text/lexicon/index.js';
+import type { QueryLexicon } from '../text/lexicon/index.js';
+import { modelLexicon } from './lexicon.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../store/index.js';
 import { createSearchEngine } from './engine.js';
 import type { SearchEngine } from './types.js';
@@ -13,6 +14,7 @@ export { createSearchEngine, defaultSearchOptions, resolveOptions, validateQuery
 export type { SearchComponents } from './engine.js';
 export type { SearchEngine, SearchOptions } from './types.js';
 export { openReloadingEngine, type ReloadingEngine, type ReloadOptions } from './reload.js';
+export { modelLexicon, modelLexiconStamp } from './lexicon.js';
 
 /**
  * Opens the search engine of a home folder: the store, the lexical index and, when `patmatch index`
@@ -60,18 +62,6 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
     for (const part of opened.reverse()) await part.close();
     throw error;
   }
-}
-
-/**
- * The English lexicon of the model an embedder spec loads (`patmatch_lexicon.json` in its folder),
- * or null when it has none.
- *
- * @example
- * const lexicon = await modelLexicon('static:.patmatch/models/default');
- */
-export async function modelLexicon(embedderSpec: string): Promise<QueryLexicon | null> {
-  const folder = embedderFolder(embedderSpec);
-  return folder === null ? null : readQueryLexicon(folder);
 }
 
 function engineOver(

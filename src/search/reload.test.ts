@@ -10,6 +10,7 @@ import { buildIndexes } from '../index/build/index.js';
 import { updateLexicalIndex } from '../index/lexical/index.js';
 import { openStore } from '../store/index.js';
 import { samplePatent } from '../store/test-support.js';
+import { QUERY_LEXICON_FILE, writeQueryLexicon } from '../text/lexicon/index.js';
 import { openReloadingEngine, openSearchEngine, type ReloadingEngine, type SearchEngine } from './index.js';
 
 describe('reloading engine', () => {
@@ -171,6 +172,20 @@ describe('reloading engine', () => {
     const { from, to } = reloads.at(-1)!;
     assert.notEqual(from.split(' + ')[0], to.split(' + ')[0], 'another lexical file');
     assert.equal(from.split(' + ')[1], to.split(' + ')[1], 'the same vectors');
+  });
+
+  test("a change of the model's English lexicon is picked up with the same indexes", async () => {
+    const translations = async () => (await engine.search('superconducting sensor', { mode: 'lexical' })).translations;
+    assert.equal(await translations(), undefined);
+    await writeQueryLexicon(modelDir, [{ english: 'superconducting', korean: '초전도' }]);
+    assert.equal(await engine.reload(), true);
+    assert.deepEqual(await translations(), [{ english: 'superconducting', korean: '초전도' }]);
+    assert.match(reloads.at(-1)!.to, / \+ lexicon \d+ bytes @ /);
+    assert.equal(reloads.at(-1)!.from.split(' + ').slice(0, 2).join(), reloads.at(-1)!.to.split(' + ').slice(0, 2).join(), 'the same indexes');
+    assert.equal(await engine.reload(), false);
+    await rm(join(modelDir, QUERY_LEXICON_FILE));
+    assert.equal(await engine.reload(), true);
+    assert.equal(await translations(), undefined);
   });
 
   test('vectors/ renamed aside by a rebuild, before the new folder comes in, is not reported gone', async () => {

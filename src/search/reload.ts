@@ -4,6 +4,7 @@ import { PatmatchError } from '../domain/errors.js';
 import { readLexicalBuildId } from '../index/lexical/index.js';
 import { readManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
+import { modelLexiconStamp } from './lexicon.js';
 import { isDirBeingReplaced } from '../util/atomic.js';
 import type { SearchEngine } from './types.js';
 
@@ -38,7 +39,7 @@ const defaultReloadOptions: ReloadOptions = { intervalMs: 5000, onReload: () => 
 /**
  * Opens the engine of a home and keeps it in step with the index. When the build on disk is not the
  * one opened (`patmatch index` wrote new vectors or a new model's, or swapped in a lexical index it
- * rebuilt whole), a new engine is opened, new searches go to it, and the old one is closed once the
+ * rebuilt whole, or the model's English lexicon file changed), a new engine is opened, new searches go to it, and the old one is closed once the
  * searches still running on it have finished. Updates of the store and of the lexical index in place
  * are SQLite transactions that every engine sees at once. An old engine reads its files through the
  * handles it opened, so it stays consistent until it closes. When the vectors the engine searches
@@ -62,8 +63,11 @@ export async function openReloadingEngine(
     const lexical = await lexicalVersion(layout.lexical);
     const manifest = await readManifest(layout.vectors).catch((error: Error) => ({ unreadable: error.message }));
     if (!manifest) return { version: lexical, vectors: false };
-    const vectors = 'unreadable' in manifest ? `unreadable: ${manifest.unreadable}` : `${manifest.model}#${manifest.revision}@${manifest.builtAt}`;
-    return { version: `${lexical} + vectors ${vectors}`, vectors: true };
+    if ('unreadable' in manifest) return { version: `${lexical} + vectors unreadable: ${manifest.unreadable}`, vectors: true };
+    const vectors = `${manifest.model}#${manifest.revision}@${manifest.builtAt}`;
+    // A model's lexicon can change while its weights, and so the vectors, stay the same (a retrain).
+    const lexicon = await modelLexiconStamp(manifest.embedder);
+    return { version: `${lexical} + vectors ${vectors}${lexicon ? ` + lexicon ${lexicon}` : ''}`, vectors: true };
   };
   const openedVersion = (await onDisk()).version;
   let current = { engine: await open(), version: openedVersion, running: 0, retired: false, closed: false };
