@@ -119,5 +119,7 @@ export function migrateMatch(db: Database.Database): void {
       created_at INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX match_outbox_due ON match_outbox(state, next_attempt_at);`,
+    // The English words a demand's keyword search also looked for in Korean (null: none).
+    `ALTER TABLE match_demands ADD COLUMN translations TEXT CHECK (translations IS NULL OR json_valid(translations));`,
   ]);
 }

@@ -110,3 +110,39 @@ describe('match workflow rules (MatchService on SQLite, outbox inspected)', () =
     assert.equal(service.getMatch(manager, id).timeline.length, before.timeline.length);
   });
 });
+
+describe('demand translations', () => {
+  let home: string;
+  let db: Database.Database;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'patmatch-translations-'));
+    db = new Database(join(home, 'patmatch.db'));
+  });
+
+  after(async () => {
+    db.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  test("a demand keeps the English words its keyword search also looked for in Korean; a database from before has them added", async () => {
+    const base = csvSearchEngine();
+    const translations = [{ english: 'graphene', korean: '그래핀' }];
+    const translating = { ...base, search: async (query: string) => ({ ...(await base.search(query)), translations }) };
+    const service = new MatchService({ db, search: translating, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
+    const demander = await service.accounts.create({ email: 'en@corp.example', password: 'correct horse battery', role: 'demander' });
+    const english = await service.createDemand(demander, { name: 'graphene electrode', description: 'graphene electrode for supercapacitors', mode: 'hybrid' });
+    assert.deepEqual(english.translations, translations);
+    assert.deepEqual(service.getDemand(demander, english.id).translations, translations, 'stored with the demand');
+    assert.deepEqual(service.listDemands(demander)[0]!.translations, translations);
+    const plain = await new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' }).createDemand(demander, DEMAND);
+    assert.deepEqual(plain.translations, []);
+
+    // A database whose match tables predate the column: opening it again adds the column, and its
+    // demands show no translations.
+    db.exec(`ALTER TABLE match_demands DROP COLUMN translations; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
+    const upgraded = new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
+    assert.deepEqual(upgraded.getDemand(demander, english.id).translations, []);
+    assert.deepEqual((await upgraded.createDemand(demander, DEMAND)).translations, []);
+  });
+});

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { SearchHit, SearchMode } from '../domain/index.js';
+import type { SearchHit, SearchMode, Translation } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
@@ -74,6 +74,8 @@ export interface DemandView {
   mode: SearchMode;
   model: string;
   createdAt: string;
+  /** English words of the demand that keyword search (lexical, hybrid) also looked for in Korean. */
+  translations: Translation[];
   recommendations: SearchHit[];
   matches: MatchView[];
 }
@@ -169,6 +171,7 @@ interface DemandRow {
   mode: SearchMode;
   model: string;
   recommendations: string;
+  translations: string | null;
   created_at: string;
 }
 
@@ -235,8 +238,8 @@ export class MatchService {
     });
     const row = this.db
       .prepare(
-        `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
       .get(
         user.id,
@@ -249,6 +252,7 @@ export class MatchService {
         result.mode,
         result.model,
         JSON.stringify(result.hits),
+        result.translations ? JSON.stringify(result.translations) : null,
         new Date().toISOString(),
       ) as DemandRow;
     return this.#demandView(row);
@@ -638,6 +642,7 @@ export class MatchService {
       mode: row.mode,
       model: row.model,
       createdAt: row.created_at,
+      translations: row.translations === null ? [] : (JSON.parse(row.translations) as Translation[]),
       recommendations: JSON.parse(row.recommendations) as SearchHit[],
       matches: matches.map((match) => this.#matchView(match)),
     };
