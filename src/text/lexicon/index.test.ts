@@ -28,6 +28,8 @@ describe('expandQuery', () => {
     assert.deepEqual(expandQuery('그래핀 센서 graphene sensor', lexicon), { text: '그래핀 센서 graphene sensor', translations: [] });
     assert.deepEqual(expandQuery('graphene sensor', null), { text: 'graphene sensor', translations: [] });
     assert.deepEqual(expandQuery('graphenesensor', lexicon).translations, [], 'whole words only');
+    const withStopwords = createQueryLexicon([{ english: 'and', korean: '및' }, { english: 'using', korean: '이용' }, { english: 'sensor', korean: '센서' }]);
+    assert.deepEqual(expandQuery('sensor and actuator using light', withStopwords).translations, [{ english: 'sensor', korean: '센서' }], 'English stopwords are not translated');
   });
 
   test('a word one typo from a single lexicon word takes its translation; short or ambiguous ones do not', () => {

@@ -11,6 +11,7 @@ import { PatmatchError } from '../../domain/errors.js';
 import type { Translation } from '../../domain/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { parseInput } from '../../util/validate.js';
+import { ENGLISH_STOPWORDS } from '../english.js';
 import { splitWords } from '../subword/index.js';
 
 /** File name of the lexicon inside a model folder. */
@@ -142,6 +143,8 @@ export async function readQueryLexicon(dir: string): Promise<QueryLexicon | null
   }
 }
 
+const STOPWORDS: ReadonlySet<string> = new Set(ENGLISH_STOPWORDS);
+
 /** A query as keyword search takes it, and the translations added to it. */
 export interface ExpandedQuery {
   /** The query followed by the Korean translations of its English words, so either language matches. */
@@ -151,7 +154,8 @@ export interface ExpandedQuery {
 
 /**
  * Adds the Korean words of the English words of a query the lexicon knows (each once, in query
- * order; a translation the query already holds is left out). Without a lexicon the query is kept.
+ * order; a translation the query already holds is left out, and so are English stopwords such as
+ * `and`, which keyword search ignores). Without a lexicon the query is kept.
  *
  * @example
  * expandQuery('graphene humidity sensor', lexicon)
@@ -161,6 +165,9 @@ export function expandQuery(query: string, lexicon: QueryLexicon | null): Expand
   const translations: Translation[] = [];
   const seen = new Set<string>();
   for (const english of lexicon ? splitWords(query) : []) {
+    // Keyword search leaves these out of English text; their translations (및, 또는, 이용) would
+    // only add frequent Korean words.
+    if (STOPWORDS.has(english)) continue;
     const korean = lexicon!.translate(english);
     if (korean === undefined || seen.has(korean) || query.includes(korean)) continue;
     seen.add(korean);
