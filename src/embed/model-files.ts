@@ -20,7 +20,8 @@ export async function requireModelFile(dir: string, file: string, purpose: strin
 }
 
 /**
- * Reads a JSON file of a model folder: `undefined` when it is absent, a clear error when it is not JSON.
+ * Reads a JSON file of a model folder: `undefined` when it is absent (or `dir` is not a folder), a
+ * clear error when it is not JSON.
  *
  * @example
  * const modules = await readModelJson('./models/e5', 'modules.json');
@@ -30,7 +31,8 @@ export async function readModelJson(dir: string, file: string): Promise<unknown>
   try {
     text = await readFile(join(dir, file), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
   try {

@@ -100,7 +100,7 @@ describe('lexicon file', () => {
       await assert.rejects(readQueryLexicon(dir), (error: unknown) => {
         assert.ok(error instanceof PatmatchError);
         assert.equal(error.code, 'invalid_input');
-        assert.ok(error.message.includes(join(dir, QUERY_LEXICON_FILE)), error.message);
+        assert.ok(error.message.includes(`model folder ${dir}: ${QUERY_LEXICON_FILE}`), error.message);
         assert.match(error.message, message);
         return true;
       });

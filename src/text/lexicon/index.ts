@@ -4,11 +4,11 @@
  * use it so that the English words of a demand also find Korean abstracts by keyword, as the model's
  * rows already do by meaning.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PatmatchError } from '../../domain/errors.js';
 import type { Translation } from '../../domain/index.js';
+import { readModelJson } from '../../embed/model-files.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { parseInput } from '../../util/validate.js';
 import { ENGLISH_STOPWORDS } from '../english.js';
@@ -121,25 +121,14 @@ export async function writeQueryLexicon(dir: string, entries: readonly StoredTra
  * const lexicon = await readQueryLexicon('.patmatch/models/default'); // QueryLexicon | null
  */
 export async function readQueryLexicon(dir: string): Promise<QueryLexicon | null> {
-  const path = join(dir, QUERY_LEXICON_FILE);
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-    throw new PatmatchError('not_ready', `${path}: cannot be read (${(error as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new PatmatchError('invalid_input', `${path}: not valid JSON (${(error as Error).message})`);
-  }
-  const file = parseInput(fileSchema, json, path);
+  const json = await readModelJson(dir, QUERY_LEXICON_FILE);
+  if (json === undefined) return null;
+  const where = `model folder ${dir}: ${QUERY_LEXICON_FILE}`;
+  const file = parseInput(fileSchema, json, where);
   try {
     return createQueryLexicon(file.entries);
   } catch (error) {
-    throw new PatmatchError('invalid_input', `${path}, ${(error as Error).message}`);
+    throw new PatmatchError('invalid_input', `${where}, ${(error as Error).message}`);
   }
 }
 
