@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSubwordSpec, createSubwordTokenizer } from '../text/subword/index.js';
+import { withTempDir } from '../index/test-support.js';
+import { readQueryLexicon, writeQueryLexicon } from '../text/lexicon/index.js';
 import { alignEnglishRows, mineEnglishLexicon } from './lexicon.js';
 
 const PAIRS = [
@@ -42,6 +44,20 @@ test('mineEnglishLexicon: the thresholds are options, and a single letter or a n
     { english: '3 D PRINTER', korean: '3D 프린터' },
   ];
   assert.deepEqual(asWords(lexiconOf(numbered).lexicon), ['printer→프린터']);
+});
+
+test('mineEnglishLexicon mines only words the lexicon file takes, so the file it writes reads back', async () => {
+  const long = 'a'.repeat(65);
+  const pairs = [
+    { english: `${long} GRAPHENE`, korean: '그래핀 가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사' },
+    { english: `${long} GRAPHENE`, korean: '그래핀 가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사' },
+  ];
+  const { lexicon } = lexiconOf(pairs);
+  assert.deepEqual(asWords(lexicon), ['graphene→그래핀'], 'a 65-letter word and a 38-syllable one are left out');
+  await withTempDir(async (dir) => {
+    await writeQueryLexicon(dir, lexicon);
+    assert.equal((await readQueryLexicon(dir))?.translate('graphene'), '그래핀');
+  });
 });
 
 test('alignEnglishRows gives each English word the row of its Korean translation, and touches no other row', () => {

@@ -7,6 +7,8 @@
  */
 import type { SubwordSpec } from '../text/subword/index.js';
 import { splitWords } from '../text/subword/index.js';
+// The same words the lexicon file accepts, so a mined lexicon always reads back.
+import { LEXICON_ENGLISH_WORD, LEXICON_KOREAN_WORD } from '../text/lexicon/index.js';
 import type { EmbeddingTable } from './encoder.js';
 
 /** One English word and the Korean morpheme it translates. */
@@ -33,14 +35,12 @@ export interface LexiconOptions {
 /** At least half of their occurrences together, seen together more than once. */
 export const defaultLexiconOptions: LexiconOptions = { minDice: 0.5, minCount: 2 };
 
-const ENGLISH_WORD = /^[a-z]{2,}$/;
-const HANGUL = /^\p{Script=Hangul}/u;
 
 /**
  * Mines English word → Korean morpheme pairs from parallel texts. A pair is kept when each is the
  * other's best match by Dice coefficient (mutual best, which drops `protein → 누에` when 누에 goes
  * better with `silkworm`) and it passes `options`. Only words of the vocabulary count: English words
- * of two letters or more, Korean morphemes as `encode` matches them.
+ * and Korean morphemes (as `encode` matches them) of the shapes the lexicon file accepts.
  *
  * @example
  * const lexicon = mineEnglishLexicon([{ english: 'GRAPHENE SENSOR', korean: '그래핀 센서' }, …], spec, tokenizer.encode);
@@ -61,10 +61,10 @@ export function mineEnglishLexicon(
   for (const { english, korean } of pairs) {
     const englishIds = new Set(
       splitWords(english)
-        .filter((word) => ENGLISH_WORD.test(word))
+        .filter((word) => LEXICON_ENGLISH_WORD.test(word))
         .flatMap((word) => idOf.get(word) ?? []),
     );
-    const koreanIds = new Set(encode(korean).filter((id) => id < spec.vocab.length && HANGUL.test(spec.vocab[id]!)));
+    const koreanIds = new Set(encode(korean).filter((id) => id < spec.vocab.length && LEXICON_KOREAN_WORD.test(spec.vocab[id]!)));
     for (const e of englishIds) {
       add(englishCount, e);
       let row = together.get(e);

@@ -50,14 +50,19 @@ export interface StoredTranslation extends Translation {
 
 const FORMAT = 'patmatch-english-lexicon';
 
+/** The English words a lexicon may hold: lowercase ASCII letters, as queries are split. */
+export const LEXICON_ENGLISH_WORD = /^[a-z]{2,64}$/;
+/** The Korean words a lexicon may hold: one word starting with Hangul, as keyword search takes it. */
+export const LEXICON_KOREAN_WORD = /^\p{Script=Hangul}[^\s\p{Cc}]{0,31}$/u;
+
 const fileSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(1),
   entries: z
     .array(
       z.object({
-        english: z.string().regex(/^[a-z]{2,64}$/, 'must be 2–64 lowercase ASCII letters'),
-        korean: z.string().regex(/^\p{Script=Hangul}[^\s\p{Cc}]{0,31}$/u, 'must be one word of 1–32 characters starting with Hangul'),
+        english: z.string().regex(LEXICON_ENGLISH_WORD, 'must be 2–64 lowercase ASCII letters'),
+        korean: z.string().regex(LEXICON_KOREAN_WORD, 'must be one word of 1–32 characters starting with Hangul'),
         dice: z.number().min(0).max(1).optional(),
         count: z.number().int().min(0).optional(),
       }),
