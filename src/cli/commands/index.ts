@@ -3,6 +3,7 @@ import { register as serve } from './serve.js';
 import { register as user } from './user.js';
 import { register as ingestManagers } from './ingest-managers.js';
 import { register as ingest } from './ingest.js';
+import { register as fetchCommand } from './fetch.js';
 import { register as ingestEvaluations } from './ingest-evaluations.js';
 import { register as bench } from './bench.js';
 import { register as indexCommand } from './index-command.js';
@@ -13,4 +14,4 @@ import { register as analyze } from './analyze.js';
 import { register as demo } from './demo.js';
 
 /** Every CLI verb registers itself on the program; add new verbs to this list. */
-export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, ingestEvaluations, indexCommand, search, bench, analyze, train, evalCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, bench, analyze, train, evalCommand];
