@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedDataDir } from '../cli/context.js';
-import { openStore, type PatentStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
+import { contentDigest } from '../store/test-support.js';
 import { ingest } from './index.js';
 
 const kipris = join(sharedDataDir(), 'kipris');
@@ -47,13 +48,6 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function contentDigest(store: PatentStore): string {
-  return JSON.stringify(
-    [...store.iterate()].flat().map(({ id: _id, revision: _revision, source: _source, ...patent }) => patent)
-      .sort((a, b) => a.applicationNumber.localeCompare(b.applicationNumber)),
-  );
-}
 
 test('a SIGKILL mid-transaction leaves a consistent store, and a re-run completes to the same result', async () => {
   const home = join(dir, 'killed');

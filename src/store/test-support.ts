@@ -108,3 +108,19 @@ export async function makeReadOnly(path: string): Promise<ReadOnly> {
   await rm(join(path, '.write-probe'), { force: true });
   return { skip: `${path} stays writable for this process (uid ${process.getuid?.()}) after chmod/chattr` };
 }
+
+/**
+ * The stored patents without ids, revisions and sources, in application-number order: equal for two
+ * stores holding the same patents however they got there.
+ *
+ * @example
+ * assert.equal(contentDigest(killedAndResumed), contentDigest(clean));
+ */
+export function contentDigest(store: PatentStore): string {
+  return JSON.stringify(
+    [...store.iterate()]
+      .flat()
+      .map(({ id: _id, revision: _revision, source: _source, ...patent }) => patent)
+      .sort((a, b) => a.applicationNumber.localeCompare(b.applicationNumber)),
+  );
+}
