@@ -85,7 +85,15 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, via: readonly string[] = []) {
+/**
+ * Starts the CLI (this build of it) in a child process with piped output, for tests that need the
+ * process itself (to kill it mid-run).
+ *
+ * @example
+ * const child = spawnCli(['--home', home, 'fetch', 'kipris', '--applicant', code], env);
+ * child.kill('SIGKILL');
+ */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, via: readonly string[] = []) {
   const self = fileURLToPath(import.meta.url);
   const entry = join(dirname(self), `bin${extname(self)}`);
   const [command, ...rest] = [...via, process.execPath, ...loaderFlags(process.execArgv), entry, ...args];
