@@ -14,6 +14,7 @@ import { startProgress, type Progress } from '../progress.js';
 import { registerSearchBench } from '../../bench/search/command.js';
 import { registerApiBench } from '../../bench/api/index.js';
 import { registerEmbedBench } from '../../bench/embed/index.js';
+import { registerFetchBench } from '../../bench/fetch/index.js';
 
 /**
  * The `bench` subcommands; each adds itself to the `bench` command. Add new benchmarks here.
@@ -26,6 +27,7 @@ export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [
   registerSearchBench,
   registerApiBench,
   registerEmbedBench,
+  registerFetchBench,
 ];
 
 /**
