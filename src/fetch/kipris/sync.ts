@@ -49,18 +49,13 @@ const MIGRATIONS = [
   ) STRICT`,
 ];
 
-interface SyncRow {
+/** A row of `kipris_sync`: the counts keep their names, the rest is snake case. */
+interface SyncRow extends PassCounts {
   query: string;
   docs_count: number;
   pages_done: number;
   total_count: number | null;
   status: 'running' | 'done';
-  pages: number;
-  fetched: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
   started_at: string;
   updated_at: string;
 }
@@ -84,21 +79,8 @@ export function migrateSync(db: Database.Database): void {
 export function readSync(db: Database.Database, query: string): SyncRecord | null {
   const row = db.prepare<[string], SyncRow>('SELECT * FROM kipris_sync WHERE query = ?').get(query);
   if (!row) return null;
-  return {
-    query: row.query,
-    docsCount: row.docs_count,
-    pagesDone: row.pages_done,
-    totalCount: row.total_count,
-    status: row.status,
-    pages: row.pages,
-    fetched: row.fetched,
-    inserted: row.inserted,
-    updated: row.updated,
-    unchanged: row.unchanged,
-    rejected: row.rejected,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-  };
+  const { docs_count, pages_done, total_count, started_at, updated_at, ...rest } = row;
+  return { ...rest, docsCount: docs_count, pagesDone: pages_done, totalCount: total_count, startedAt: started_at, updatedAt: updated_at };
 }
 
 /**
