@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { PatmatchError } from '../../domain/errors.js';
-import { DEFAULT_BASE_URL, defaultFetchOptions, fetchKipris, type FetchKiprisOptions, type FetchSummary, type KiprisQuery } from '../../fetch/kipris/index.js';
+import { DEFAULT_BASE_URL, DOCS_START, defaultFetchOptions, fetchKipris, type FetchKiprisOptions, type FetchSummary, type KiprisQuery } from '../../fetch/kipris/index.js';
 import { openStore } from '../../store/index.js';
 import { resolveHome } from '../context.js';
 import { parseInRange, rangeHelp, type IntegerRange } from '../options.js';
@@ -29,6 +29,7 @@ interface FetchFlags {
   keyFile?: string;
   maxPages?: string;
   dryRun?: boolean;
+  docsStart: string;
   minInterval: string;
   timeout: string;
   retries: string;
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option('--key-file <file>', `read the access key from this file (first line) instead of ${KEY_ENV}`)
     .option('--max-pages <n>', rangeHelp('stop after this many pages; the next run resumes after them', FETCH_LIMITS.maxPages))
     .option('--dry-run', 'fetch and compare with the store, write nothing')
+    .option('--docs-start <page|offset>', 'what docsStart holds: the page number, or the position of the page\'s first item (1, 501, 1001 …)', defaultFetchOptions.docsStart)
     .option('--min-interval <ms>', rangeHelp('milliseconds between the starts of two requests', FETCH_LIMITS.minInterval), String(defaultFetchOptions.minIntervalMs))
     .option('--timeout <ms>', rangeHelp('milliseconds allowed for one request, body included', FETCH_LIMITS.timeout), String(defaultFetchOptions.timeoutMs))
     .option('--retries <n>', rangeHelp('further attempts after a timeout, connection error or 5xx', FETCH_LIMITS.retries), String(defaultFetchOptions.retries))
@@ -66,6 +68,7 @@ export function register(program: Command): void {
         baseUrl: flags.baseUrl,
         maxPages: parseInRange('--max-pages', flags.maxPages, FETCH_LIMITS.maxPages),
         dryRun: flags.dryRun === true,
+        docsStart: docsStartOf(flags.docsStart),
         minIntervalMs: parseInRange('--min-interval', flags.minInterval, FETCH_LIMITS.minInterval),
         timeoutMs: parseInRange('--timeout', flags.timeout, FETCH_LIMITS.timeout),
         retries: parseInRange('--retries', flags.retries, FETCH_LIMITS.retries),
@@ -98,6 +101,12 @@ function queryOf(flags: FetchFlags): KiprisQuery {
     throw new PatmatchError('invalid_input', 'fetch kipris: give exactly one of --applicant <name|code> and --word <text>');
   }
   return flags.applicant !== undefined ? { applicant: flags.applicant } : { word: flags.word! };
+}
+
+function docsStartOf(value: string): (typeof DOCS_START)[number] {
+  const known = DOCS_START.find((option) => option === value);
+  if (!known) throw new PatmatchError('invalid_input', `--docs-start: "${value}" is not ${DOCS_START.join(' or ')}`);
+  return known;
 }
 
 /** The key from `--key-file` (its first non-empty line), else from the environment; never echoed. */

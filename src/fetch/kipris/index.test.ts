@@ -153,6 +153,25 @@ describe('fetch kipris against a replaying KIPRIS Plus', () => {
     ]);
   });
 
+  test('with docsStart as an item offset, page n asks for docsStart (n-1)×500+1; a pass is resumed only with the paging it began with', async () => {
+    temp = await tempStore();
+    const offsets = await startReplayServer({ dir: recordedPages, key: KEY, docsStart: 'offset' });
+    try {
+      const byOffset = (extra: Partial<FetchKiprisOptions> = {}) => fetchKipris(temp.store, { applicant: FOUR_PAGES }, options({ baseUrl: offsets.baseUrl, docsStart: 'offset', ...extra }));
+      assert.equal((await byOffset({ maxPages: 2 })).complete, false);
+      const rest = await byOffset();
+      assert.deepEqual([rest.resumedFromPage, rest.complete], [3, true]);
+      assert.deepEqual(offsets.requests.map((request) => request.page), [1, 2, 3, 4], 'docsStart 1, 501, 1001, 1501 named pages 1 to 4');
+      assert.equal(temp.store.count(), distinctNumbers(pagesOf(FOUR_PAGES)).size);
+
+      await byOffset({ maxPages: 1 });
+      const byPage = await fetchKipris(temp.store, { applicant: FOUR_PAGES }, options({ maxPages: 1 }));
+      assert.equal(byPage.resumedFromPage, null, 'a pass begun with offsets is not resumed with page numbers');
+    } finally {
+      await offsets.close();
+    }
+  });
+
   test('hostile input is refused with the flag and the reason', async () => {
     temp = await tempStore();
     const refused = async (query: Parameters<typeof fetchKipris>[1], extra: Partial<FetchKiprisOptions>, pattern: RegExp) =>

@@ -22,6 +22,10 @@ export const DEFAULT_BASE_URL = 'https://plus.kipris.or.kr/openapi/rest/';
 /** The service every operation belongs to (its name is misspelt so by KIPRIS). */
 const SERVICE = 'patUtiModInfoSearchSevice';
 
+/** The meanings `docsStart` can be given (see `FetchKiprisOptions.docsStart`). */
+export const DOCS_START = ['page', 'offset'] as const;
+export type DocsStart = (typeof DOCS_START)[number];
+
 /** What to search: an applicant (name or 12-digit applicant code), or free text. */
 export type KiprisQuery = { applicant: string } | { word: string };
 
@@ -33,6 +37,11 @@ export interface FetchKiprisOptions extends Omit<RequestOptions, 'onRetry'> {
   baseUrl: string;
   /** Items per page (`docsCount`); KIPRIS Plus serves at most 500. */
   docsCount: number;
+  /**
+   * What `docsStart` holds: the page number from 1 (`page`, as the recorded pages of the shared data
+   * were fetched), or the 1-based position of the page's first item (`offset`: 1, 501, 1001 …).
+   */
+  docsStart: DocsStart;
   /** Stop after this many pages in this run (the next run resumes after them). */
   maxPages?: number;
   /** Fetch and compare with the store, but write nothing (not even the sync record). */
@@ -51,6 +60,7 @@ export interface FetchKiprisOptions extends Omit<RequestOptions, 'onRetry'> {
 export const defaultFetchOptions: Omit<FetchKiprisOptions, 'key'> = {
   baseUrl: DEFAULT_BASE_URL,
   docsCount: 500,
+  docsStart: 'page',
   dryRun: false,
   minIntervalMs: 1000,
   timeoutMs: 30_000,
@@ -97,15 +107,17 @@ export async function fetchKipris(store: PatentStore, query: KiprisQuery, option
   const { operation, param, term } = checkQuery(query);
   const base = checkBaseUrl(settings.baseUrl);
   if (settings.key.trim() === '' || /\s/.test(settings.key)) throw new PatmatchError('invalid_input', 'the KIPRIS Plus access key is empty or holds spaces');
+  if (!DOCS_START.includes(settings.docsStart)) throw new PatmatchError('invalid_input', `--docs-start: "${String(settings.docsStart)}" is not ${DOCS_START.join(' or ')}`);
   if (!settings.dryRun) migrateSync(store.db);
 
   const id = `${operation}:${term}`;
   const earlier = settings.dryRun ? readSyncIfMigrated(store, id) : readSync(store.db, id);
-  const resuming = earlier?.status === 'running' && earlier.docsCount === settings.docsCount;
+  // A pass is resumed only with the same paging: other pages would hold other items.
+  const resuming = earlier?.status === 'running' && earlier.docsCount === settings.docsCount && earlier.docsStart === settings.docsStart;
   const startPage = resuming ? earlier.pagesDone + 1 : 1;
   const pass: SyncRecord = resuming
     ? { ...earlier }
-    : { query: id, docsCount: settings.docsCount, pagesDone: 0, totalCount: null, status: 'running', ...zeroCounts(), startedAt: now(), updatedAt: now() };
+    : { query: id, docsCount: settings.docsCount, docsStart: settings.docsStart, pagesDone: 0, totalCount: null, status: 'running', ...zeroCounts(), startedAt: now(), updatedAt: now() };
   const summary: FetchSummary = {
     query: id,
     ...zeroCounts(),
@@ -121,7 +133,8 @@ export async function fetchKipris(store: PatentStore, query: KiprisQuery, option
 
   for (let page = startPage; settings.maxPages === undefined || page < startPage + settings.maxPages; page++) {
     const url = new URL(`${SERVICE}/${operation}`, base);
-    url.search = new URLSearchParams({ [param]: term, docsStart: String(page), docsCount: String(settings.docsCount), patent: 'true', utility: 'true', accessKey: settings.key }).toString();
+    const docsStart = settings.docsStart === 'page' ? page : (page - 1) * settings.docsCount + 1;
+    url.search = new URLSearchParams({ [param]: term, docsStart: String(docsStart), docsCount: String(settings.docsCount), patent: 'true', utility: 'true', accessKey: settings.key }).toString();
     let answer: KiprisPage;
     try {
       const onRetry = (attempt: number, reason: string, delayMs: number) => settings.onRetry?.(page, attempt, reason, delayMs);

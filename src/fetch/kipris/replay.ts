@@ -34,6 +34,8 @@ export interface ReplayOptions {
   dir: string;
   /** The access key accepted; any other gets resultCode 30, as KIPRIS answers an unknown key. */
   key: string;
+  /** How `docsStart` names a page: its number (default), or the position of its first item with `docsCount` items a page. */
+  docsStart?: 'page' | 'offset';
   /** Path before `patUtiModInfoSearchSevice/…` (default `/openapi/rest/`). */
   prefix?: string;
   /** Called for every request with a valid key; a fault returned replaces the answer. */
@@ -75,7 +77,8 @@ export async function startReplayServer(options: ReplayOptions): Promise<ReplayS
     if (!param) return send(res, 404, 'text/plain', 'no such operation');
     if (url.searchParams.get('accessKey') !== options.key) return send(res, 200, 'text/xml', errorXml('30', 'SERVICE_KEY_IS_NOT_REGISTERED_ERROR'));
     const term = url.searchParams.get(param) ?? '';
-    const page = Number(url.searchParams.get('docsStart'));
+    const start = Number(url.searchParams.get('docsStart'));
+    const page = options.docsStart === 'offset' ? (start - 1) / Number(url.searchParams.get('docsCount')) + 1 : start;
     // The term names a file: nothing that could leave the folder.
     if (!/^[\p{L}\p{N}_ .()-]+$/u.test(term) || !Number.isSafeInteger(page) || page < 1) {
       return send(res, 200, 'text/xml', errorXml('10', 'INVALID_REQUEST_PARAMETER_ERROR'));

@@ -21,6 +21,8 @@ export interface SyncRecord extends PassCounts {
   /** `<operation>:<term>`, e.g. `applicantNameSearchInfo:120040373042`. */
   query: string;
   docsCount: number;
+  /** What `docsStart` held in this pass (`page` or `offset`). */
+  docsStart: string;
   /** The last page committed in the current pass. */
   pagesDone: number;
   /** `TotalSearchCount` of the last page read, null when KIPRIS did not say. */
@@ -35,6 +37,7 @@ const MIGRATIONS = [
   `CREATE TABLE kipris_sync (
     query TEXT PRIMARY KEY,
     docs_count INTEGER NOT NULL,
+    docs_start TEXT NOT NULL,
     pages_done INTEGER NOT NULL,
     total_count INTEGER,
     status TEXT NOT NULL CHECK (status IN ('running', 'done')),
@@ -53,6 +56,7 @@ const MIGRATIONS = [
 interface SyncRow extends PassCounts {
   query: string;
   docs_count: number;
+  docs_start: string;
   pages_done: number;
   total_count: number | null;
   status: 'running' | 'done';
@@ -79,8 +83,8 @@ export function migrateSync(db: Database.Database): void {
 export function readSync(db: Database.Database, query: string): SyncRecord | null {
   const row = db.prepare<[string], SyncRow>('SELECT * FROM kipris_sync WHERE query = ?').get(query);
   if (!row) return null;
-  const { docs_count, pages_done, total_count, started_at, updated_at, ...rest } = row;
-  return { ...rest, docsCount: docs_count, pagesDone: pages_done, totalCount: total_count, startedAt: started_at, updatedAt: updated_at };
+  const { docs_count, docs_start, pages_done, total_count, started_at, updated_at, ...rest } = row;
+  return { ...rest, docsCount: docs_count, docsStart: docs_start, pagesDone: pages_done, totalCount: total_count, startedAt: started_at, updatedAt: updated_at };
 }
 
 /**
@@ -91,9 +95,9 @@ export function readSync(db: Database.Database, query: string): SyncRecord | nul
  */
 export function writeSync(db: Database.Database, record: SyncRecord): void {
   db.prepare(
-    `INSERT INTO kipris_sync (query, docs_count, pages_done, total_count, status, pages, fetched, inserted, updated, unchanged, rejected, started_at, updated_at)
-     VALUES (@query, @docsCount, @pagesDone, @totalCount, @status, @pages, @fetched, @inserted, @updated, @unchanged, @rejected, @startedAt, @updatedAt)
-     ON CONFLICT (query) DO UPDATE SET docs_count = excluded.docs_count, pages_done = excluded.pages_done, total_count = excluded.total_count,
+    `INSERT INTO kipris_sync (query, docs_count, docs_start, pages_done, total_count, status, pages, fetched, inserted, updated, unchanged, rejected, started_at, updated_at)
+     VALUES (@query, @docsCount, @docsStart, @pagesDone, @totalCount, @status, @pages, @fetched, @inserted, @updated, @unchanged, @rejected, @startedAt, @updatedAt)
+     ON CONFLICT (query) DO UPDATE SET docs_count = excluded.docs_count, docs_start = excluded.docs_start, pages_done = excluded.pages_done, total_count = excluded.total_count,
        status = excluded.status, pages = excluded.pages, fetched = excluded.fetched, inserted = excluded.inserted, updated = excluded.updated,
        unchanged = excluded.unchanged, rejected = excluded.rejected, started_at = excluded.started_at, updated_at = excluded.updated_at`,
   ).run(record);
