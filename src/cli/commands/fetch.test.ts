@@ -11,6 +11,7 @@ import { readSync } from '../../fetch/kipris/index.js';
 import { startReplayServer, type ReplayServer } from '../../fetch/kipris/replay.js';
 import { distinctNumbers, recordedPages, recordedQueries } from '../../fetch/kipris/test-support.js';
 import { runCli, spawnCli } from '../spawn.js';
+import { formatFetchSummary } from './fetch.js';
 
 const KEY = 'cli-Secret/+=9f3a';
 const CODE = '120080091393';
@@ -107,4 +108,15 @@ test('a key KIPRIS refuses: a non-zero exit and one line naming the result code,
   const missing = await runCli(['--home', join(dir, 'refused'), 'fetch', 'kipris', '--word', CODE, '--key', wrong], process.env);
   assert.equal(missing.code, 2);
   assert.ok(!missing.stderr.includes(wrong), 'a key given as a flag is refused without echoing it');
+});
+
+test('the text summary says which pages this run stored, whether it resumed, and where the next run starts', () => {
+  const summary = { query: `applicantNameSearchInfo:${CODE}`, pages: 1, fetched: 500, inserted: 2, updated: 1, unchanged: 496, rejected: 1, resumedFromPage: 3, lastPage: 3, totalCount: 1784, complete: false, dryRun: false,
+    rejections: [{ page: 3, item: 7, applicationNumber: '12-34', field: 'applicationNumber', reason: 'not an application number' }] };
+  assert.equal(
+    formatFetchSummary(summary),
+    `applicantNameSearchInfo:${CODE}: page 3 (resumed), stopped, the next run resumes at page 4 · total 1784 · fetched 500 · inserted 2 · updated 1 · unchanged 496 · rejected 1\n` +
+      '  page 3 item 7 (12-34), applicationNumber: not an application number\n',
+  );
+  assert.match(formatFetchSummary({ ...summary, pages: 2, lastPage: 4, resumedFromPage: null, complete: true, dryRun: true, rejections: [] }), /^\[dry run, nothing written\] \S+: pages 3–4, complete · /);
 });
