@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PatmatchError } from '../../domain/errors.js';
-import { ingest, type IngestSummary } from '../../ingest/index.js';
+import { ingest, type ColumnUse, type IngestSummary, type RunCounts } from '../../ingest/index.js';
 import { openStore } from '../../store/index.js';
 import { resolveHome } from '../context.js';
 import { startProgress } from '../progress.js';
@@ -45,6 +45,23 @@ export function register(program: Command): void {
     });
 }
 
+function updatedText(counts: RunCounts): string {
+  if (counts.updated === 0) return 'updated 0';
+  const before = counts.updated - counts.updatedRepeats;
+  if (before === 0) return `updated ${counts.updated} (all repeat an application read earlier in this run)`;
+  if (counts.updatedRepeats === 0) return `updated ${counts.updated} (stored before this run)`;
+  return `updated ${counts.updated} (${counts.updatedRepeats} repeat an application read earlier in this run, ${before} stored before)`;
+}
+
+function columnName(column: ColumnUse): string {
+  return column.sheet === undefined ? column.column : `${column.sheet}: ${column.column}`;
+}
+
+function mapHint(column: ColumnUse): string {
+  const name = /[\s=]/.test(column.column) ? `"${column.column}"` : column.column;
+  return column.suggestion ? `use --map ${column.suggestion}=${name}` : `not read; --map <field>=${name} reads it into a field`;
+}
+
 function collectMap(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^\s*([A-Za-z]+)\s*=\s*(.+?)\s*$/.exec(value);
   if (!match) throw new PatmatchError('invalid_input', `--map ${value}: expected field=column, e.g. title=특허명`);
@@ -52,18 +69,22 @@ function collectMap(value: string, previous: Record<string, string> = {}): Recor
 }
 
 /**
- * The text summary: totals, then per-file lines, rejections (the first few) and unreadable files.
+ * The text summary: totals, then per file its counts and the columns it did not read, then
+ * rejections (the first few) and unreadable files.
  *
  * @example
- * formatSummary(summary) // 'read 4334 · inserted 2308 · updated 0 · unchanged 2026 · rejected 0\n…'
+ * formatSummary(summary)
+ * // 'read 342 · new 259 · updated 83 (83 repeat an application read earlier in this run) · unchanged 0 · rejected 0\n…'
  */
 export function formatSummary(summary: IngestSummary): string {
-  const lines = [
-    `read ${summary.read} · inserted ${summary.inserted} · updated ${summary.updated} · unchanged ${summary.unchanged} · rejected ${summary.rejected}`,
-    ...summary.files.map(
-      (file) => `  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, inserted ${file.inserted}, updated ${file.updated}, unchanged ${file.unchanged}, rejected ${file.rejected}`,
-    ),
-  ];
+  const lines = [`read ${summary.read} · new ${summary.inserted} · ${updatedText(summary)} · unchanged ${summary.unchanged} · rejected ${summary.rejected}`];
+  for (const file of summary.files) {
+    lines.push(`  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, new ${file.inserted}, ${updatedText(file)}, unchanged ${file.unchanged}, rejected ${file.rejected}`);
+    for (const column of file.unmapped) lines.push(`    unmapped: ${columnName(column)} (${column.rows} rows) — ${mapHint(column)}`);
+    if (file.notStored.length > 0) {
+      lines.push(`    not stored: ${file.notStored.map((column) => `${columnName(column)} (${column.rows} rows, ${column.holds})`).join('; ')}`);
+    }
+  }
   const total = summary.rejections.length + summary.rejectionsOmitted;
   if (total > 0) lines.push(`rejections (${total}${total > SHOWN_REJECTIONS ? `, first ${SHOWN_REJECTIONS}; --json lists them` : ''}):`);
   for (const rejection of summary.rejections.slice(0, SHOWN_REJECTIONS)) {
