@@ -17,8 +17,11 @@ describe('ingest of real export headers', () => {
     const file = join(temp.dir, 'wips-on.csv');
     await writeDelimited(file, WIPS_ON, ',');
     const summary = await ingest(temp.store, [file]);
-    const { read, inserted, updated, updatedRepeats, unchanged, rejected } = summary;
-    assert.deepEqual({ read, inserted, updated, updatedRepeats, unchanged, rejected }, { read: 3, inserted: 2, updated: 1, updatedRepeats: 1, unchanged: 0, rejected: 0 });
+    const { read, inserted, updated, updatedRepeats, unchanged, unchangedRepeats, rejected } = summary;
+    assert.deepEqual(
+      { read, inserted, updated, updatedRepeats, unchanged, unchangedRepeats, rejected },
+      { read: 3, inserted: 2, updated: 1, updatedRepeats: 1, unchanged: 0, unchangedRepeats: 0, rejected: 0 },
+    );
     const battery = temp.store.getByApplicationNumber('1020190131207')!;
     assert.equal(battery.inventors, '정하늘 | 오서진');
     assert.equal(battery.openingNumber, '1020210047331');
@@ -39,7 +42,8 @@ describe('ingest of real export headers', () => {
     assert.match(text, /not stored: .*우선권 번호 \(1 rows, priority\)/);
 
     const again = await ingest(temp.store, [file]);
-    assert.deepEqual([again.inserted, again.updated, again.updatedRepeats, again.unchanged], [0, 0, 0, 3]);
+    assert.deepEqual([again.inserted, again.updated, again.unchanged, again.unchangedRepeats], [0, 0, 3, 1], 'the B1 row repeats its A row');
+    assert.match(formatSummary(again), /^read 3 · new 0 · updated 0 · unchanged 3 \(1 repeat an application read earlier in this run, 2 stored before it\) · rejected 0$/m);
   });
 
   test('KIPRIS search download (XLSX with a title row): inventors, IPC 8th edition, abstract and status map; the sheet is named', async () => {

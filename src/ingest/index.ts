@@ -27,10 +27,12 @@ export interface Rejection extends RecordLocation {
 /**
  * What records did to the store. `updatedRepeats` counts the `updated` records whose application an
  * earlier record of the same run had already stored (publication A, then registration B1 of one
- * application); the rest of `updated` changed patents stored before the run.
+ * application); the rest of `updated` changed patents stored before the run. `unchangedRepeats`
+ * likewise counts the `unchanged` records that repeat an application read earlier in the run.
  */
 export interface RunCounts extends UpsertCounts {
   updatedRepeats: number;
+  unchangedRepeats: number;
 }
 
 /** What happened to one file. */
@@ -89,6 +91,7 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
     updated: 0,
     updatedRepeats: 0,
     unchanged: 0,
+    unchangedRepeats: 0,
     rejected: 0,
     files: [],
     rejections: [],
@@ -129,7 +132,7 @@ async function ingestFile(
   stored: Set<number>,
   settings: { batchSize: number; maxRejections: number; map?: Readonly<Record<string, string>>; onBytes: (bytes: number) => void },
 ): Promise<void> {
-  const report: FileReport = { file, format: detection.format, read: 0, inserted: 0, updated: 0, updatedRepeats: 0, unchanged: 0, rejected: 0, unmapped: [], notStored: [] };
+  const report: FileReport = { file, format: detection.format, read: 0, inserted: 0, updated: 0, updatedRepeats: 0, unchanged: 0, unchangedRepeats: 0, rejected: 0, unmapped: [], notStored: [] };
   summary.files.push(report);
   // The absolute path, so `eval retrieval --source <folder>` can tell which folder a patent came from.
   const source = `${detection.format}:${resolve(file)}`;
@@ -139,7 +142,7 @@ async function ingestFile(
     storing = true;
     const counts = upsertBatch(store, batch, source, stored);
     storing = false;
-    for (const key of ['inserted', 'updated', 'updatedRepeats', 'unchanged'] as const) {
+    for (const key of ['inserted', 'updated', 'updatedRepeats', 'unchanged', 'unchangedRepeats'] as const) {
       report[key] += counts[key];
       summary[key] += counts[key];
     }
@@ -176,7 +179,7 @@ async function ingestFile(
 }
 
 /**
- * Upserts a batch (one transaction), counting as `updatedRepeats` the updates of applications that
+ * Upserts a batch (one transaction), counting the updated and unchanged records of applications that
  * this run had already stored (in earlier batches or earlier in this one); adds the batch's numbers to `stored`.
  */
 function upsertBatch(store: PatentStore, batch: readonly Patent[], source: string, stored: Set<number>): RunCounts {
@@ -186,11 +189,11 @@ function upsertBatch(store: PatentStore, batch: readonly Patent[], source: strin
     stored.add(number);
     return false;
   });
-  let updatedRepeats = 0;
+  const repeated = { inserted: 0, updated: 0, unchanged: 0 };
   const counts = store.upsertPatents(batch, source, (index, outcome) => {
-    if (outcome === 'updated' && repeats[index]) updatedRepeats++;
+    if (repeats[index]) repeated[outcome]++;
   });
-  return { ...counts, updatedRepeats };
+  return { ...counts, updatedRepeats: repeated.updated, unchangedRepeats: repeated.unchanged };
 }
 
 function rejection(file: string, record: RawRecord, problem: { field: string; reason: string }): Rejection {

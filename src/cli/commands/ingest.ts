@@ -45,12 +45,14 @@ export function register(program: Command): void {
     });
 }
 
-function updatedText(counts: RunCounts): string {
-  if (counts.updated === 0) return 'updated 0';
-  const before = counts.updated - counts.updatedRepeats;
-  if (before === 0) return `updated ${counts.updated} (all repeat an application read earlier in this run)`;
-  if (counts.updatedRepeats === 0) return `updated ${counts.updated} (stored before this run)`;
-  return `updated ${counts.updated} (${counts.updatedRepeats} repeat an application read earlier in this run, ${before} stored before)`;
+/** `updated n (…)` and `unchanged n (…)`, saying how many repeat an application read earlier in the run. */
+function countsText(counts: RunCounts): [string, string] {
+  const text = (word: string, total: number, repeats: number) => {
+    if (total === 0 || repeats === 0) return `${word} ${total}`;
+    const others = total - repeats;
+    return `${word} ${total} (${others === 0 ? 'all' : repeats} repeat an application read earlier in this run${others === 0 ? '' : `, ${others} stored before it`})`;
+  };
+  return [text('updated', counts.updated, counts.updatedRepeats), text('unchanged', counts.unchanged, counts.unchangedRepeats)];
 }
 
 function columnName(column: ColumnUse): string {
@@ -77,9 +79,9 @@ function collectMap(value: string, previous: Record<string, string> = {}): Recor
  * // 'read 342 · new 259 · updated 83 (83 repeat an application read earlier in this run) · unchanged 0 · rejected 0\n…'
  */
 export function formatSummary(summary: IngestSummary): string {
-  const lines = [`read ${summary.read} · new ${summary.inserted} · ${updatedText(summary)} · unchanged ${summary.unchanged} · rejected ${summary.rejected}`];
+  const lines = [`read ${summary.read} · new ${summary.inserted} · ${countsText(summary).join(' · ')} · rejected ${summary.rejected}`];
   for (const file of summary.files) {
-    lines.push(`  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, new ${file.inserted}, ${updatedText(file)}, unchanged ${file.unchanged}, rejected ${file.rejected}`);
+    lines.push(`  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, new ${file.inserted}, ${countsText(file).join(', ')}, rejected ${file.rejected}`);
     for (const column of file.unmapped) lines.push(`    unmapped: ${columnName(column)} (${column.rows} rows) — ${mapHint(column)}`);
     if (file.notStored.length > 0) {
       lines.push(`    not stored: ${file.notStored.map((column) => `${columnName(column)} (${column.rows} rows, ${column.holds})`).join('; ')}`);
