@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Ingest throughput without process start-up: ingests the given files and folders into a fresh
 // temporary store `--rounds` times with the built ingest (dist/, so run `npm run build` first), then
-// once more into the last store (every record unchanged), and prints JSON: records read, seconds and
-// records per second of each round, the median, and the re-ingest.
+// once more into the last store (every record unchanged), and prints JSON: records read, wall seconds,
+// records per second and per CPU-second (user + system, which other load on the machine hardly
+// changes) of each round, their medians, and the re-ingest.
 //   nice node scripts/ingest-throughput.mjs [--rounds 5] ../shared/data/kipris/plus-xml ../shared/data/kipris/inu-patents.csv
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,23 @@ const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100) throw new Error('--rounds: expected an integer from 1 to 100');
 if (positionals.length === 0) throw new Error('name the files or folders to ingest');
 
-/** Seconds and records of one ingest into `store`. */
+/** Seconds, CPU-seconds and records of one ingest into `store`. */
 async function timed(store) {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const summary = await ingest(store, positionals);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { records: summary.read, seconds: Number(seconds.toFixed(3)), recordsPerSecond: Math.round(summary.read / seconds) };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return {
+    records: summary.read,
+    seconds: Number(seconds.toFixed(3)),
+    recordsPerSecond: Math.round(summary.read / seconds),
+    recordsPerCpuSecond: Math.round(summary.read / cpuSeconds),
+  };
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const home = await mkdtemp(join(tmpdir(), 'patmatch-ingest-throughput-'));
 try {
@@ -39,9 +50,14 @@ try {
       store.close();
     }
   }
-  const sorted = results.map((r) => r.recordsPerSecond).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  process.stdout.write(`${JSON.stringify({ rounds: results, medianRecordsPerSecond: median, rerun })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      rounds: results,
+      medianRecordsPerSecond: median(results.map((r) => r.recordsPerSecond)),
+      medianRecordsPerCpuSecond: median(results.map((r) => r.recordsPerCpuSecond)),
+      rerun,
+    })}\n`,
+  );
 } finally {
   await rm(home, { recursive: true, force: true });
 }
