@@ -39,7 +39,8 @@ describe('ingest of real export headers', () => {
     assert.equal(notStored['번역문 링크'], undefined, 'a column empty in every row is not listed');
     const text = formatSummary(summary);
     assert.match(text, /^read 3 · new 2 · updated 1 \(all repeat an application read earlier in this run\) · unchanged 0 · rejected 0$/m);
-    assert.match(text, /not stored: .*우선권 번호 \(1 rows, priority\)/);
+    assert.match(text, /^ {4}not stored, priority: 우선권 국가 \(1 row\), 우선권 번호 \(1 row\), 우선권 주장일 \(1 row\)$/m);
+    assert.match(text, /^ {4}not stored, CPC: CPC \(3 rows\)$/m);
 
     const again = await ingest(temp.store, [file]);
     assert.deepEqual([again.inserted, again.updated, again.unchanged, again.unchangedRepeats], [0, 0, 3, 1], 'the B1 row repeats its A row');

@@ -55,8 +55,12 @@ function countsText(counts: RunCounts): [string, string] {
   return [text('updated', counts.updated, counts.updatedRepeats), text('unchanged', counts.unchanged, counts.unchangedRepeats)];
 }
 
-function columnName(column: ColumnUse): string {
+function sheetAndColumn(column: ColumnUse): string {
   return column.sheet === undefined ? column.column : `${column.sheet}: ${column.column}`;
+}
+
+function rowsText(rows: number): string {
+  return rows === 1 ? '1 row' : `${rows} rows`;
 }
 
 function mapHint(column: ColumnUse): string {
@@ -82,9 +86,13 @@ export function formatSummary(summary: IngestSummary): string {
   const lines = [`read ${summary.read} · new ${summary.inserted} · ${countsText(summary).join(' · ')} · rejected ${summary.rejected}`];
   for (const file of summary.files) {
     lines.push(`  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, new ${file.inserted}, ${countsText(file).join(', ')}, rejected ${file.rejected}`);
-    for (const column of file.unmapped) lines.push(`    unmapped: ${columnName(column)} (${column.rows} rows) — ${mapHint(column)}`);
-    if (file.notStored.length > 0) {
-      lines.push(`    not stored: ${file.notStored.map((column) => `${columnName(column)} (${column.rows} rows, ${column.holds})`).join('; ')}`);
+    // The sheet is named only when the columns come from more than one.
+    const name = new Set([...file.unmapped, ...file.notStored].map((column) => column.sheet)).size > 1 ? sheetAndColumn : (column: ColumnUse) => column.column;
+    for (const column of file.unmapped) lines.push(`    unmapped: ${name(column)} (${rowsText(column.rows)}) — ${mapHint(column)}`);
+    const byHolds = new Map<string, ColumnUse[]>();
+    for (const column of file.notStored) byHolds.set(column.holds!, [...(byHolds.get(column.holds!) ?? []), column]);
+    for (const [holds, columns] of byHolds) {
+      lines.push(`    not stored, ${holds}: ${columns.map((column) => `${name(column)} (${rowsText(column.rows)})`).join(', ')}`);
     }
   }
   const total = summary.rejections.length + summary.rejectionsOmitted;
