@@ -99,7 +99,7 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
     failed: [],
     skipped: [],
   };
-  // Application numbers (as numbers: 13 digits fit exactly, in a third of a string's memory) stored by this run.
+  // Application numbers stored by this run, as numbers (13 digits fit a double exactly; smaller than strings).
   const stored = new Set<number>();
   const targets = await expand(paths, summary);
   const total = targets.reduce((sum, target) => sum + target.size, 0);
