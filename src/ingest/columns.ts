@@ -42,8 +42,10 @@ export interface UnusedColumn {
   index: number;
   /** The header cell as written, or `column <n>` when it is blank. */
   column: string;
-  /** What a recognised column holds (`priority`, `CPC`, or a field read from another column); absent when unknown. */
+  /** What a recognised column holds (`priority`, `CPC` …, or a field that `readFrom` supplies); absent when unknown. */
   holds?: string;
+  /** For a second column naming a field: the column the field is read from. */
+  readFrom?: string;
   /** For an unknown column, the field its name suggests. */
   suggestion?: Field;
 }
@@ -99,7 +101,7 @@ function unusedColumns(cells: readonly string[], columns: ColumnMap['columns']):
     const field = fieldOf(cell)?.field;
     if (field) {
       const from = columns.find((c) => c.field === field)!;
-      return [{ index, column, holds: `${field}, read from "${cells[from.index]!.trim()}"` }];
+      return [{ index, column, holds: field, readFrom: cells[from.index]!.trim() }];
     }
     const holds = notStoredHolds(cell);
     if (holds) return [{ index, column, holds }];

@@ -30,17 +30,18 @@ describe('ingest of real export headers', () => {
     assert.deepEqual(battery.ipc, ['H01M 10/0562', 'H01M 10/052'], 'IPC (All) is read, not IPC (Main)');
     const [report] = summary.files;
     assert.deepEqual(report!.unmapped, [], 'every WIPS ON column is known');
-    const notStored = Object.fromEntries(report!.notStored.map((column) => [column.column, [column.rows, column.holds]]));
+    const notStored = Object.fromEntries(report!.notStored.map((column) => [column.column, [column.rows, column.holds, column.readFrom].filter(Boolean)]));
     assert.deepEqual(notStored['우선권 번호'], [1, 'priority']);
     assert.deepEqual(notStored['대표청구항'], [1, 'claims']);
     assert.deepEqual(notStored['CPC'], [3, 'CPC']);
     assert.deepEqual(notStored['패밀리 문헌번호 (출원기준)'], [1, 'family']);
-    assert.deepEqual(notStored['IPC (Main)'], [2, 'ipc, read from "IPC (All)"']);
+    assert.deepEqual(notStored['IPC (Main)'], [2, 'ipc', 'IPC (All)']);
     assert.equal(notStored['번역문 링크'], undefined, 'a column empty in every row is not listed');
     const text = formatSummary(summary);
     assert.match(text, /^read 3 · new 2 · updated 1 \(all repeat an application read earlier in this run\) · unchanged 0 · rejected 0$/m);
     assert.match(text, /^ {4}not stored, priority: 우선권 국가 \(1 row\), 우선권 번호 \(1 row\), 우선권 주장일 \(1 row\)$/m);
     assert.match(text, /^ {4}not stored, CPC: CPC \(3 rows\)$/m);
+    assert.match(text, /^ {4}not stored, ipc \(read from "IPC \(All\)"\): IPC \(Main\) \(2 rows\)$/m);
 
     const again = await ingest(temp.store, [file]);
     assert.deepEqual([again.inserted, again.updated, again.unchanged, again.unchangedRepeats], [0, 0, 3, 1], 'the B1 row repeats its A row');

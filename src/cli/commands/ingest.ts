@@ -90,7 +90,10 @@ export function formatSummary(summary: IngestSummary): string {
     const name = new Set([...file.unmapped, ...file.notStored].map((column) => column.sheet)).size > 1 ? sheetAndColumn : (column: ColumnUse) => column.column;
     for (const column of file.unmapped) lines.push(`    unmapped: ${name(column)} (${rowsText(column.rows)}) — ${mapHint(column)}`);
     const byHolds = new Map<string, ColumnUse[]>();
-    for (const column of file.notStored) byHolds.set(column.holds!, [...(byHolds.get(column.holds!) ?? []), column]);
+    for (const column of file.notStored) {
+      const holds = column.readFrom === undefined ? column.holds! : `${column.holds} (read from "${column.readFrom}")`;
+      byHolds.set(holds, [...(byHolds.get(holds) ?? []), column]);
+    }
     for (const [holds, columns] of byHolds) {
       lines.push(`    not stored, ${holds}: ${columns.map((column) => `${name(column)} (${rowsText(column.rows)})`).join(', ')}`);
     }
