@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatmatchError } from '../domain/errors.js';
@@ -66,17 +67,21 @@ export async function spawnServingCli(args: readonly string[], env: NodeJS.Proce
 
 /**
  * Runs the CLI (this build of it, as `spawnServingCli` does) to the end and returns its exit code
- * and output. `via` is a command that runs it (`setpriv … --`), to run it as another user.
+ * and output. `via` is a command that runs it (`setpriv … --`), to run it as another user; `input`,
+ * when given, is written to its standard input (otherwise standard input is closed).
  *
  * @example
  * const { code, stderr } = await runCli(['--home', home, 'ingest', file]);
+ * await runCli(['--home', home, 'user', 'add', '--email', 'a@corp.example', '--role', 'admin', '--password-stdin'], process.env, [], 'long-secret\n');
  */
 export async function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   via: readonly string[] = [],
+  input?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, env, via);
+  const child = spawnCli(args, env, via, input === undefined ? 'ignore' : 'pipe');
+  child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -93,11 +98,18 @@ export async function runCli(
  * const child = spawnCli(['--home', home, 'fetch', 'kipris', '--applicant', code], env);
  * child.kill('SIGKILL');
  */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, via: readonly string[] = []) {
+export function spawnCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  via: readonly string[] = [],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcessByStdio<Writable | null, Readable, Readable> {
   const self = fileURLToPath(import.meta.url);
   const entry = join(dirname(self), `bin${extname(self)}`);
   const [command, ...rest] = [...via, process.execPath, ...loaderFlags(process.execArgv), entry, ...args];
-  return spawn(command!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return stdin === 'pipe'
+    ? spawn(command!, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(command!, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**

@@ -2,63 +2,10 @@
  * Maps the header row of a CSV/TSV/XLSX export to `Patent` fields, from the column names that
  * KIPRIS and commercial patent databases use, and turns data rows into raw records.
  */
-import type { Patent } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, type RawPatent } from '../domain/normalize/index.js';
+import { ALIASES, HEADER_SUFFIX, fieldOf, headerKey, notStoredHolds, suggestField, unkeyedExportReason, type Field } from './headers.js';
 import type { RawRecord } from './source.js';
-
-type Field = keyof Omit<Patent, 'kind'>;
-
-/** Known header names per field, compared after `headerKey` (NFKC, lower case, no spaces or punctuation). */
-const ALIASES: Readonly<Record<Field, readonly string[]>> = {
-  title: ['발명의명칭', '발명의명칭국문', '발명의명칭한글', '발명명칭', '특허명', '명칭', '국문명칭', '한글명칭', '제목', 'title', 'inventiontitle', 'inventionname', 'koreantitle'],
-  titleEn: ['영문명칭', '발명의명칭영문', '영문발명의명칭', '영문제목', '영문특허명', 'englishtitle', 'titleen', 'titleenglish', 'inventiontitleen'],
-  abstract: ['요약', '요약문', '초록', '설명', '요약국문', 'abstract', 'summary', 'astrtcont'],
-  applicationNumber: ['출원번호', 'applicationnumber', 'applicationno', 'appno', 'applno', 'filingnumber'],
-  applicationDate: ['출원일', '출원일자', '출원날짜', 'applicationdate', 'filingdate', 'appdate'],
-  applicant: ['출원인', '출원인명', '출원인국문', 'applicant', 'applicants', 'applicantname'],
-  ipc: ['ipc', 'ipc넘버', 'ipc코드', 'ipc분류', 'ipc번호', 'ipcall', 'originalipcall', 'originalipc', '국제특허분류', 'internationalpatentclassification', 'internationalpatentclassificationnumber', 'ipcnumber'],
-  registrationNumber: ['등록번호', 'registrationnumber', 'registerno', 'registrationno'],
-  registrationDate: ['등록일', '등록일자', '등록날짜', 'registrationdate', 'registerdate'],
-  openingNumber: ['공개번호', 'openingnumber', 'openno', 'laidopennumber'],
-  openingDate: ['공개일', '공개일자', '공개날짜', 'openingdate', 'opendate', 'laidopendate'],
-  publicationNumber: ['공고번호', 'publicationnumber', 'publicnumber', 'publicationno'],
-  publicationDate: ['공고일', '공고일자', '공고날짜', 'publicationdate', 'publicdate'],
-  registrationStatus: ['등록상태', '법적상태', '행정상태', '상태', 'status', 'legalstatus', 'registrationstatus'],
-  inventors: ['발명자', '발명가', '발명자명', 'inventor', 'inventors'],
-  agent: ['대리인', '대리인명', 'agent', 'agents', 'attorney'],
-};
-
-const FIELD_BY_ALIAS = new Map(
-  Object.entries(ALIASES).flatMap(([field, aliases]) => aliases.map((alias) => [alias, field as Field] as const)),
-);
-
-/** Type words that search-engine exports append to header cells (`특허명 TEXT`, `출원날짜DATETIME`, `설명, STORED`). */
-const HEADER_SUFFIX = /[\s,]*(TEXT|NGRAM|NUMERIC|DATETIME|DATE|KEYWORD|STORED|INDEXED|STRING|VARCHAR|INTEGER|INT|LONG)\s*$/i;
-
-/**
- * The comparable form of a header cell: NFKC, lower case, without spaces and punctuation.
- *
- * @example
- * headerKey(' 발명의 명칭(국문) ') // '발명의명칭국문'
- */
-export function headerKey(cell: unknown): string {
-  return String(cell ?? '')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, '');
-}
-
-/** The field a header cell names: as written, else with type suffixes stripped one by one. */
-function fieldOf(cell: string): Field | undefined {
-  for (let text = cell; ; ) {
-    const field = FIELD_BY_ALIAS.get(headerKey(text));
-    if (field) return field;
-    const stripped = text.replace(HEADER_SUFFIX, '');
-    if (stripped === text || !stripped.trim()) return undefined;
-    text = stripped;
-  }
-}
 
 /**
  * How many cells of a row name a known patent column, for delimiter sniffing.
@@ -90,9 +37,24 @@ export function assertMapFields(overrides: Readonly<Record<string, string>>): vo
   }
 }
 
+/** A column of a table that no field reads. */
+export interface UnusedColumn {
+  index: number;
+  /** The header cell as written, or `column <n>` when it is blank. */
+  column: string;
+  /** What a recognised column holds (`priority`, `CPC` …, or a field that `readFrom` supplies); absent when unknown. */
+  holds?: string;
+  /** For a second column naming a field: the column the field is read from. */
+  readFrom?: string;
+  /** For an unknown column, the field its name suggests. */
+  suggestion?: Field;
+}
+
 /** Which column feeds which field, found from a header row. */
 export interface ColumnMap {
   columns: ReadonlyArray<{ field: Field; index: number }>;
+  /** Named columns (before `spillFrom`) that no field reads. */
+  unused: readonly UnusedColumn[];
   /**
    * Index from which trailing cells belong to the last named column: exports that do not quote
    * their last text column spill its commas into headerless (or suffix-only) columns.
@@ -111,28 +73,54 @@ export interface ColumnMap {
  */
 export function mapColumns(header: readonly unknown[], overrides: Readonly<Record<string, string>> = {}): ColumnMap | null {
   const cells = header.map((cell) => (cell === null || cell === undefined ? '' : String(cell)));
-  const byField = new Map<Field, number>();
+  const byField = new Map<Field, { index: number; rank: number }>();
   cells.forEach((cell, index) => {
-    const field = fieldOf(cell);
-    if (field && !byField.has(field)) byField.set(field, index);
+    const named = fieldOf(cell);
+    if (named && named.rank < (byField.get(named.field)?.rank ?? Infinity)) byField.set(named.field, { index, rank: named.rank });
   });
   for (const [field, column] of Object.entries(overrides)) {
     const index = /^\d+$/.test(column) ? Number(column) - 1 : cells.findIndex((cell) => headerKey(cell) === headerKey(column));
     if (index < 0 || index >= cells.length) return null;
-    byField.set(field as Field, index);
+    byField.set(field as Field, { index, rank: -1 });
   }
   if (!byField.has('applicationNumber') || !byField.has('title')) return null;
-  const columns = [...byField].map(([field, index]) => ({ field, index })).sort((a, b) => a.index - b.index);
+  const columns = [...byField].map(([field, { index }]) => ({ field, index })).sort((a, b) => a.index - b.index);
   const last = columns[columns.length - 1]!.index;
   const trailing = cells.slice(last + 1);
   const spills = trailing.length > 0 && trailing.every((cell) => cell.replace(HEADER_SUFFIX, '').trim() === '');
-  return { columns, spillFrom: spills ? last + 1 : null, width: cells.length };
+  const spillFrom = spills ? last + 1 : null;
+  return { columns, unused: unusedColumns(cells.slice(0, spillFrom ?? cells.length), columns), spillFrom, width: cells.length };
+}
+
+/** The header cells no field reads, each with what it holds when recognised, else a suggested field. */
+function unusedColumns(cells: readonly string[], columns: ColumnMap['columns']): UnusedColumn[] {
+  const read = new Set(columns.map(({ index }) => index));
+  return cells.flatMap((cell, index): UnusedColumn[] => {
+    if (read.has(index)) return [];
+    const column = cell.trim() || `column ${index + 1}`;
+    const field = fieldOf(cell)?.field;
+    if (field) {
+      const from = columns.find((c) => c.field === field)!;
+      return [{ index, column, holds: field, readFrom: cells[from.index]!.trim() }];
+    }
+    const holds = notStoredHolds(cell);
+    if (holds) return [{ index, column, holds }];
+    const suggestion = suggestField(cell);
+    return [{ index, column, ...(suggestion && { suggestion }) }];
+  });
 }
 
 /** A data row of a table file: its 1-based line (or sheet row) and its cells. */
 export interface TableRow {
   line: number;
   cells: unknown[];
+}
+
+/** A column of a table that no field read, and how many data rows had a value in it. */
+export interface ColumnUse extends Omit<UnusedColumn, 'index'> {
+  rows: number;
+  /** The worksheet, for XLSX. */
+  sheet?: string;
 }
 
 const HEADER_SEARCH_ROWS = 10;
@@ -151,6 +139,13 @@ export interface TableOptions {
   spillJoiner?: string;
   /** Throw when no header is found (default); `false` consumes the rows and returns `false`, for optional sheets. */
   required?: boolean;
+  /** The worksheet name, given back in `onUnusedColumns`. */
+  sheet?: string;
+  /**
+   * Told, once the rows are read (or reading stopped), the columns no field read and how many
+   * data rows had a value in each; columns empty in every row are left out.
+   */
+  onUnusedColumns?: (columns: ColumnUse[]) => void;
 }
 
 /**
@@ -159,7 +154,7 @@ export interface TableOptions {
  * `required` is not `false`.
  *
  * @example
- * for await (const record of tableRecords(rows, { delimiter: ',' })) …
+ * for await (const record of tableRecords(rows, { delimiter: ',', onUnusedColumns: (columns) => report.push(...columns) })) …
  */
 export async function* tableRecords(
   rows: AsyncIterable<TableRow>,
@@ -167,22 +162,38 @@ export async function* tableRecords(
 ): AsyncGenerator<RawRecord, boolean> {
   const { overrides = {}, delimiter, spillJoiner = delimiter ?? ',', required = true } = options;
   let map: ColumnMap | null = null;
+  let filled: number[] = [];
   const seen: TableRow[] = [];
-  for await (const row of rows) {
-    if (map) {
-      if (row.cells.some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== '')) {
-        const problems = delimiter === undefined ? [] : rowProblems(row.cells, map, delimiter);
-        yield { location: { line: row.line }, fields: rowFields(row.cells, map, spillJoiner), ...(problems.length > 0 && { problems }) };
+  try {
+    for await (const row of rows) {
+      if (map) {
+        if (row.cells.some(hasValue)) {
+          map.unused.forEach(({ index }, i) => hasValue(row.cells[index]) && filled[i]!++);
+          const problems = delimiter === undefined ? [] : rowProblems(row.cells, map, delimiter);
+          yield { location: { line: row.line }, fields: rowFields(row.cells, map, spillJoiner), ...(problems.length > 0 && { problems }) };
+        }
+      } else if (seen.length < HEADER_SEARCH_ROWS) {
+        seen.push(row);
+        map = mapColumns(row.cells, overrides);
+        filled = map ? map.unused.map(() => 0) : [];
+      } else if (required) {
+        throw missingHeader(seen, overrides);
       }
-    } else if (seen.length < HEADER_SEARCH_ROWS) {
-      seen.push(row);
-      map = mapColumns(row.cells, overrides);
-    } else if (required) {
-      throw missingHeader(seen, overrides);
+    }
+  } finally {
+    if (map && options.onUnusedColumns) {
+      const sheet = options.sheet;
+      options.onUnusedColumns(
+        map.unused.flatMap(({ index: _index, ...column }, i) => (filled[i]! > 0 ? [{ ...column, rows: filled[i]!, ...(sheet !== undefined && { sheet }) }] : [])),
+      );
     }
   }
   if (!map && required) throw missingHeader(seen, overrides);
   return map !== null;
+}
+
+function hasValue(cell: unknown): boolean {
+  return cell !== null && cell !== undefined && String(cell).trim() !== '';
 }
 
 function rowFields(cells: readonly unknown[], map: ColumnMap, spillJoiner: string): RawPatent {
@@ -240,6 +251,8 @@ export function missingHeader(seen: readonly TableRow[], overrides: Readonly<Rec
     const [field, column] = unmatched[0]!;
     return new PatmatchError('invalid_input', `--map ${field}=${column}: no column named "${column}" in the first ${HEADER_SEARCH_ROWS} rows`);
   }
+  const unkeyed = seen.map((row) => unkeyedExportReason(row.cells)).find((reason) => reason !== undefined);
+  if (unkeyed && !('applicationNumber' in overrides)) return new PatmatchError('invalid_input', unkeyed);
   const first = seen[0]?.cells.map(String).join(' | ') || '(empty file)';
   const hint = Object.keys(overrides).length > 0 ? ' (after --map)' : '; name them with --map applicationNumber=<column> --map title=<column>';
   return new PatmatchError(

@@ -37,7 +37,7 @@ export function sniffDelimiter(text: string): string {
  */
 export const readDelimited: PatentReader = async function* (path, options) {
   const { rows, delimiter } = await readTableRows(path, options.onBytes);
-  yield* tableRecords(rows, { overrides: options.map, delimiter });
+  yield* tableRecords(rows, { overrides: options.map, delimiter, onUnusedColumns: options.onUnusedColumns });
 };
 
 /**

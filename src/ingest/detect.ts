@@ -7,7 +7,8 @@ import { readKiprisXml } from './kipris-xml.js';
 import { readDelimited, sniffDelimiter } from './delimited.js';
 import { readXlsx } from './xlsx.js';
 import { readJsonLines } from './jsonl.js';
-import { mapColumns, headerKey, missingHeader } from './columns.js';
+import { mapColumns, missingHeader } from './columns.js';
+import { headerKey, unkeyedExportReason } from './headers.js';
 
 /** Formats patmatch reads. */
 export type PatentFormat = 'kipris-xml' | 'xlsx' | 'jsonl' | 'csv' | 'tsv';
@@ -46,6 +47,8 @@ export async function detectFormat(path: string, map: Readonly<Record<string, st
   if (rows.some((row) => mapColumns(row, map))) return { format: delimiter === '\t' ? 'tsv' : 'csv', reader: readDelimited };
   if (rows[0]!.length > 1) {
     if (map && Object.keys(map).length > 0) return { format: null, reason: missingHeader(rows.map((cells, i) => ({ line: i + 1, cells })), map).message };
+    const unkeyed = rows.map((cells) => unkeyedExportReason(cells)).find((reason) => reason !== undefined);
+    if (unkeyed) return { format: null, reason: unkeyed };
     const header = rows[0]!.join(' | ').slice(0, 160);
     return { format: null, reason: `a table without application-number and title columns (header: ${header}); name them with --map` };
   }

@@ -8,7 +8,7 @@ import { TECH_6T, type Evaluation, type Tech6T } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeText } from '../domain/normalize/index.js';
 import type { PatentStore, UpsertCounts } from '../store/index.js';
-import { headerKey } from './columns.js';
+import { headerKey } from './headers.js';
 import { readTableRows } from './delimited.js';
 
 /** One rejected evaluation row. */

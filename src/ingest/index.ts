@@ -9,11 +9,12 @@ import { join, resolve } from 'node:path';
 import type { Patent } from '../domain/index.js';
 import { normalizePatent } from '../domain/normalize/index.js';
 import type { PatentStore, UpsertCounts } from '../store/index.js';
-import { assertMapFields } from './columns.js';
+import { assertMapFields, type ColumnUse } from './columns.js';
 import { detectFormat, type Detection, type PatentFormat } from './detect.js';
 import type { RawRecord, RecordLocation } from './source.js';
 
 export { detectFormat, type PatentFormat, type Detection } from './detect.js';
+export type { ColumnUse } from './columns.js';
 
 /** One rejected field of one record. */
 export interface Rejection extends RecordLocation {
@@ -23,16 +24,31 @@ export interface Rejection extends RecordLocation {
   reason: string;
 }
 
+/**
+ * What records did to the store. `updatedRepeats` counts the `updated` records whose application an
+ * earlier record of the same run had already stored (publication A, then registration B1 of one
+ * application); the rest of `updated` changed patents stored before the run. `unchangedRepeats`
+ * likewise counts the `unchanged` records that repeat an application read earlier in the run.
+ */
+export interface RunCounts extends UpsertCounts {
+  updatedRepeats: number;
+  unchangedRepeats: number;
+}
+
 /** What happened to one file. */
-export interface FileReport extends UpsertCounts {
+export interface FileReport extends RunCounts {
   file: string;
   format: PatentFormat;
   read: number;
   rejected: number;
+  /** Columns of a CSV/TSV/XLSX table that patmatch does not recognise and that hold values: their data is not read. */
+  unmapped: ColumnUse[];
+  /** Recognised columns holding values that patmatch does not store (priority, family, claims, CPC …, or a second column for a field). */
+  notStored: ColumnUse[];
 }
 
 /** The outcome of an ingest run. `failed` files could not be read (at all, or past some point). */
-export interface IngestSummary extends UpsertCounts {
+export interface IngestSummary extends RunCounts {
   read: number;
   rejected: number;
   files: FileReport[];
@@ -69,7 +85,22 @@ const DEFAULTS = { batchSize: 500, maxRejections: 10_000 } as const;
 export async function ingest(store: PatentStore, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
   const settings = { ...DEFAULTS, ...options };
   assertMapFields(settings.map ?? {});
-  const summary: IngestSummary = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, files: [], rejections: [], rejectionsOmitted: 0, failed: [], skipped: [] };
+  const summary: IngestSummary = {
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    updatedRepeats: 0,
+    unchanged: 0,
+    unchangedRepeats: 0,
+    rejected: 0,
+    files: [],
+    rejections: [],
+    rejectionsOmitted: 0,
+    failed: [],
+    skipped: [],
+  };
+  // Application numbers stored by this run, as numbers (13 digits fit a double exactly; smaller than strings).
+  const stored = new Set<number>();
   const targets = await expand(paths, summary);
   const total = targets.reduce((sum, target) => sum + target.size, 0);
   let done = 0;
@@ -84,7 +115,7 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
         done += bytes;
         settings.onProgress?.(done, total);
       };
-      await ingestFile(store, target.file, detection, summary, { ...settings, onBytes });
+      await ingestFile(store, target.file, detection, summary, stored, { ...settings, onBytes });
     }
     done = fileStart + target.size;
     settings.onProgress?.(done, total);
@@ -98,9 +129,10 @@ async function ingestFile(
   file: string,
   detection: Extract<Detection, { reader: unknown }>,
   summary: IngestSummary,
+  stored: Set<number>,
   settings: { batchSize: number; maxRejections: number; map?: Readonly<Record<string, string>>; onBytes: (bytes: number) => void },
 ): Promise<void> {
-  const report: FileReport = { file, format: detection.format, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const report: FileReport = { file, format: detection.format, read: 0, inserted: 0, updated: 0, updatedRepeats: 0, unchanged: 0, unchangedRepeats: 0, rejected: 0, unmapped: [], notStored: [] };
   summary.files.push(report);
   // The absolute path, so `eval retrieval --source <folder>` can tell which folder a patent came from.
   const source = `${detection.format}:${resolve(file)}`;
@@ -108,16 +140,19 @@ async function ingestFile(
   let storing = false;
   const flush = () => {
     storing = true;
-    const counts = store.upsertPatents(batch, source);
+    const counts = upsertBatch(store, batch, source, stored);
     storing = false;
-    for (const key of ['inserted', 'updated', 'unchanged'] as const) {
+    for (const key of ['inserted', 'updated', 'updatedRepeats', 'unchanged', 'unchangedRepeats'] as const) {
       report[key] += counts[key];
       summary[key] += counts[key];
     }
     batch = [];
   };
+  const onUnusedColumns = (columns: ColumnUse[]) => {
+    for (const column of columns) (column.holds === undefined ? report.unmapped : report.notStored).push(column);
+  };
   try {
-    for await (const record of detection.reader(file, { map: settings.map, onBytes: settings.onBytes })) {
+    for await (const record of detection.reader(file, { map: settings.map, onBytes: settings.onBytes, onUnusedColumns })) {
       report.read++;
       summary.read++;
       const result = record.problems ? null : normalizePatent(record.fields);
@@ -141,6 +176,24 @@ async function ingestFile(
     flush();
     summary.failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/**
+ * Upserts a batch (one transaction), counting the updated and unchanged records of applications that
+ * this run had already stored (in earlier batches or earlier in this one); adds the batch's numbers to `stored`.
+ */
+function upsertBatch(store: PatentStore, batch: readonly Patent[], source: string, stored: Set<number>): RunCounts {
+  const repeats = batch.map((patent) => {
+    const number = Number(patent.applicationNumber);
+    if (stored.has(number)) return true;
+    stored.add(number);
+    return false;
+  });
+  const repeated = { inserted: 0, updated: 0, unchanged: 0 };
+  const counts = store.upsertPatents(batch, source, (index, outcome) => {
+    if (repeats[index]) repeated[outcome]++;
+  });
+  return { ...counts, updatedRepeats: repeated.updated, unchangedRepeats: repeated.unchanged };
 }
 
 function rejection(file: string, record: RawRecord, problem: { field: string; reason: string }): Rejection {

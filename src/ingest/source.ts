@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { RawPatent, FieldProblem } from '../domain/normalize/index.js';
+import type { ColumnUse } from './columns.js';
 
 /** Where a record sits in its file: line for text tables and JSON Lines, item index for XML. */
 export interface RecordLocation {
@@ -27,6 +28,8 @@ export interface ReaderOptions {
   onBytes?: (bytes: number) => void;
   /** `field=column` overrides for table readers, field being a `Patent` key. */
   map?: Readonly<Record<string, string>>;
+  /** Table readers tell, per table, the columns no field read and how many rows had a value in each. */
+  onUnusedColumns?: (columns: ColumnUse[]) => void;
 }
 
 /** A reader turns one file into raw records, streaming. */

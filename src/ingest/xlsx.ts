@@ -24,7 +24,13 @@ export const readXlsx: PatentReader = async function* (path, options) {
   let found = false;
   try {
     for await (const worksheet of workbook) {
-      const sheet = tableRecords(sheetRows(worksheet), { overrides: options.map, spillJoiner: ' ', required: false });
+      const sheet = tableRecords(sheetRows(worksheet), {
+        overrides: options.map,
+        spillJoiner: ' ',
+        required: false,
+        sheet: (worksheet as { name?: string }).name,
+        onUnusedColumns: options.onUnusedColumns,
+      });
       found = (yield* sheet) || found;
     }
   } catch (error) {

@@ -104,9 +104,12 @@ describe('patent store', () => {
     assert.equal(stored.abstract, '요약 1020160138184');
   });
 
-  test('a later duplicate in the same batch updates the earlier one', () => {
-    const counts = store.upsertPatents([patent('1020160138184'), patent('1020160138184', { title: '새 명칭' })], 'x');
-    assert.deepEqual(counts, { inserted: 1, updated: 1, unchanged: 0 });
+  test('a later duplicate in the same batch updates the earlier one; onRecord tells each outcome by index', () => {
+    const outcomes: Array<[number, string]> = [];
+    const batch = [patent('1020160138184'), patent('1020160138184', { title: '새 명칭' }), patent('1020160138184', { title: '새 명칭' })];
+    const counts = store.upsertPatents(batch, 'x', (index, outcome) => outcomes.push([index, outcome]));
+    assert.deepEqual(counts, { inserted: 1, updated: 1, unchanged: 1 });
+    assert.deepEqual(outcomes, [[0, 'inserted'], [1, 'updated'], [2, 'unchanged']]);
     assert.equal(store.getByApplicationNumber('1020160138184')!.title, '새 명칭');
   });
 

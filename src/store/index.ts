@@ -22,6 +22,9 @@ export interface StoredPatent extends Patent {
   source: string;
 }
 
+/** What an upsert did to one record. */
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+
 /** What an upsert did, record by record. */
 export interface UpsertCounts {
   inserted: number;
@@ -59,8 +62,11 @@ export interface IterateOptions {
  */
 export interface PatentStore {
   readonly db: Database.Database;
-  /** Inserts new patents and merges the others (a non-empty stored field is never blanked), in one transaction. */
-  upsertPatents(records: readonly Patent[], source: string): UpsertCounts;
+  /**
+   * Inserts new patents and merges the others (a non-empty stored field is never blanked), in one
+   * transaction; `onRecord` is told each record's outcome by its index in `records`.
+   */
+  upsertPatents(records: readonly Patent[], source: string, onRecord?: (index: number, outcome: UpsertOutcome) => void): UpsertCounts;
   getByIds(ids: readonly number[]): Map<number, StoredPatent>;
   /** Accepts any accepted number form (`10-2016-0138184`, `1020160138184` …). */
   getByApplicationNumber(applicationNumber: string): StoredPatent | null;
@@ -297,31 +303,34 @@ class SqlitePatentStore implements PatentStore {
     return (this.db.prepare(`SELECT value FROM store_meta WHERE name = 'store_id'`).get() as { value: string }).value;
   }
 
-  upsertPatents(records: readonly Patent[], source: string): UpsertCounts {
+  upsertPatents(records: readonly Patent[], source: string, onRecord?: (index: number, outcome: UpsertOutcome) => void): UpsertCounts {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
     if (records.length === 0) return counts;
     // IMMEDIATE: the write lock is taken before the first read, so a writer in another process (serve,
     // a second ingest) makes this wait (busy timeout) instead of failing with "database is locked".
     this.db.transaction(() => {
       let revision = this.currentRevision;
-      for (const record of records) {
+      for (const [index, record] of records.entries()) {
         assertStorable(record);
         const existing = this.statements.byNumber.get(record.applicationNumber);
         if (!existing) {
           const { lastInsertRowid } = this.statements.insert.run({ ...toRow(withDerivedStatus(record)), source, revision: ++revision });
           this.writeIpc(Number(lastInsertRowid), record.ipc);
           counts.inserted++;
+          onRecord?.(index, 'inserted');
           continue;
         }
         const stored = fromValues(existing);
         const merged = mergePatent(stored, record);
         if (samePatent(stored, merged)) {
           counts.unchanged++;
+          onRecord?.(index, 'unchanged');
           continue;
         }
         this.statements.update.run({ ...toRow(merged), source, revision: ++revision, id: stored.id });
         this.writeIpc(stored.id, merged.ipc);
         counts.updated++;
+        onRecord?.(index, 'updated');
       }
     }).immediate();
     return counts;

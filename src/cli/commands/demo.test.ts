@@ -116,7 +116,7 @@ describe('patmatch demo', () => {
       assert.equal(demo.url, `http://127.0.0.1:${port}`);
       assert.match(demo.stderr(), new RegExp(`^patmatch demo: Serving the API and dashboard at http://127\\.0\\.0\\.1:${port}/ \\(Ctrl-C to stop`, 'm'));
       assert.doesNotMatch(demo.stderr(), /Training/);
-      assert.match(demo.stdout(), /read \d+ · inserted 0 · updated 0 /, 'patents are not ingested twice');
+      assert.match(demo.stdout(), /read \d+ · new 0 · updated 0 · unchanged \d+/, 'patents are not ingested twice');
       assert.match(demo.stdout(), /Managers: 0 added, 0 updated, 200 unchanged/);
       assert.equal((await fetch(`${demo.url}/api/health`)).status, 200);
     } finally {

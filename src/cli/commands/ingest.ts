@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PatmatchError } from '../../domain/errors.js';
-import { ingest, type IngestSummary } from '../../ingest/index.js';
+import { ingest, type ColumnUse, type IngestSummary, type RunCounts } from '../../ingest/index.js';
 import { openStore } from '../../store/index.js';
 import { resolveHome } from '../context.js';
 import { startProgress } from '../progress.js';
@@ -45,6 +45,29 @@ export function register(program: Command): void {
     });
 }
 
+/** `updated n (…)` and `unchanged n (…)`, saying how many repeat an application read earlier in the run. */
+function countsText(counts: RunCounts): [string, string] {
+  const text = (word: string, total: number, repeats: number) => {
+    if (total === 0 || repeats === 0) return `${word} ${total}`;
+    const others = total - repeats;
+    return `${word} ${total} (${others === 0 ? 'all' : repeats} repeat an application read earlier in this run${others === 0 ? '' : `, ${others} stored before it`})`;
+  };
+  return [text('updated', counts.updated, counts.updatedRepeats), text('unchanged', counts.unchanged, counts.unchangedRepeats)];
+}
+
+function sheetAndColumn(column: ColumnUse): string {
+  return column.sheet === undefined ? column.column : `${column.sheet}: ${column.column}`;
+}
+
+function rowsText(rows: number): string {
+  return rows === 1 ? '1 row' : `${rows} rows`;
+}
+
+function mapHint(column: ColumnUse): string {
+  const name = /[\s=]/.test(column.column) ? `"${column.column}"` : column.column;
+  return column.suggestion ? `use --map ${column.suggestion}=${name}` : `not read; --map <field>=${name} reads it into a field`;
+}
+
 function collectMap(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^\s*([A-Za-z]+)\s*=\s*(.+?)\s*$/.exec(value);
   if (!match) throw new PatmatchError('invalid_input', `--map ${value}: expected field=column, e.g. title=특허명`);
@@ -52,18 +75,29 @@ function collectMap(value: string, previous: Record<string, string> = {}): Recor
 }
 
 /**
- * The text summary: totals, then per-file lines, rejections (the first few) and unreadable files.
+ * The text summary: totals, then per file its counts and the columns it did not read, then
+ * rejections (the first few) and unreadable files.
  *
  * @example
- * formatSummary(summary) // 'read 4334 · inserted 2308 · updated 0 · unchanged 2026 · rejected 0\n…'
+ * formatSummary(summary)
+ * // 'read 342 · new 259 · updated 83 (83 repeat an application read earlier in this run) · unchanged 0 · rejected 0\n…'
  */
 export function formatSummary(summary: IngestSummary): string {
-  const lines = [
-    `read ${summary.read} · inserted ${summary.inserted} · updated ${summary.updated} · unchanged ${summary.unchanged} · rejected ${summary.rejected}`,
-    ...summary.files.map(
-      (file) => `  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, inserted ${file.inserted}, updated ${file.updated}, unchanged ${file.unchanged}, rejected ${file.rejected}`,
-    ),
-  ];
+  const lines = [`read ${summary.read} · new ${summary.inserted} · ${countsText(summary).join(' · ')} · rejected ${summary.rejected}`];
+  for (const file of summary.files) {
+    lines.push(`  ${file.format.padEnd(10)} ${file.file}: read ${file.read}, new ${file.inserted}, ${countsText(file).join(', ')}, rejected ${file.rejected}`);
+    // The sheet is named only when the columns come from more than one.
+    const name = new Set([...file.unmapped, ...file.notStored].map((column) => column.sheet)).size > 1 ? sheetAndColumn : (column: ColumnUse) => column.column;
+    for (const column of file.unmapped) lines.push(`    unmapped: ${name(column)} (${rowsText(column.rows)}) — ${mapHint(column)}`);
+    const byHolds = new Map<string, ColumnUse[]>();
+    for (const column of file.notStored) {
+      const holds = column.readFrom === undefined ? column.holds! : `${column.holds} (read from "${column.readFrom}")`;
+      byHolds.set(holds, [...(byHolds.get(holds) ?? []), column]);
+    }
+    for (const [holds, columns] of byHolds) {
+      lines.push(`    not stored, ${holds}: ${columns.map((column) => `${name(column)} (${rowsText(column.rows)})`).join(', ')}`);
+    }
+  }
   const total = summary.rejections.length + summary.rejectionsOmitted;
   if (total > 0) lines.push(`rejections (${total}${total > SHOWN_REJECTIONS ? `, first ${SHOWN_REJECTIONS}; --json lists them` : ''}):`);
   for (const rejection of summary.rejections.slice(0, SHOWN_REJECTIONS)) {

@@ -3,20 +3,24 @@ import { Accounts, migrateMatch, ROLES, type Role } from '../../match/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import { openStore } from '../../store/index.js';
 import { resolveHome } from '../context.js';
+import { readPassword, type PasswordSource } from '../password.js';
 
-interface UserAddFlags {
+interface UserAddFlags extends PasswordSource {
   email: string;
-  password: string;
   role: string;
   organization?: string;
 }
 
 /**
- * `patmatch user add`: creates an account and an API token for it.
+ * `patmatch user add`: creates an account and an API token for it. The password comes from a prompt
+ * on a terminal or from standard input (`--password-stdin`), never from the command line unless
+ * `--password` is given, which warns.
  *
  * @example
- * patmatch user add --email tlo@inu.example --password 's3cret-pass' --role manager --organization '인천대학교 산학협력단' --json
+ * patmatch user add --email tlo@inu.example --role manager --organization '인천대학교 산학협력단' --json
+ * # Password (at least 8 characters): ********  (asked twice)
  * # {"id":2,"token":"pm_…"}
+ * printf '%s\n' "$PASSWORD" | patmatch user add --email a@corp.example --role demander --password-stdin
  */
 export function register(program: Command): void {
   const user = program.command('user').description('Manage dashboard and API accounts');
@@ -24,7 +28,8 @@ export function register(program: Command): void {
     .command('add')
     .description('Create a user (demander = company, manager = technology-licensing office, admin) and print an API token')
     .requiredOption('--email <email>', 'login email')
-    .requiredOption('--password <password>', 'password (at least 8 characters)')
+    .option('--password-stdin', 'read the password from standard input (one trailing line break is dropped)')
+    .option('--password <password>', 'password on the command line (at least 8 characters); visible to other users and kept in shell history, so it warns: prefer the prompt or --password-stdin')
     .requiredOption('--role <role>', ROLES.join(' | '))
     .option('--organization <name>', "the manager's institution, as in the manager directory (required for managers)")
     .action(async (flags: UserAddFlags, command: Command) => {
@@ -34,11 +39,12 @@ export function register(program: Command): void {
       }
       const store = openStore(resolveHome(home), { writes: true });
       try {
+        const password = await readPassword(flags);
         migrateMatch(store.db);
         const accounts = new Accounts(store.db);
         const created = await accounts.create({
           email: flags.email,
-          password: flags.password,
+          password,
           role: flags.role as Role,
           organization: flags.organization,
         });
