@@ -100,7 +100,7 @@ export interface SearchHit {
   abstractScore: number;
   titleScore: number;
   score: number;
-  /** The word the score earns in its mode (`src/search/bands.ts`); null when the mode has no bands (lexical). */
+  /** The word the score earns in its mode (`src/search/bands.ts`; in hybrid from the mean of abstract and title cosine); null when the mode has no bands (lexical). */
   band: ScoreBand | null;
 }
 
@@ -130,7 +130,7 @@ export interface SearchResult {
   total: number;
   /** Patents the search looked at: all stored patents, or those the filters allowed. */
   considered: number;
-  /** Candidates whose score reaches the mode's `related` band (all candidates when the mode has no bands). */
+  /** Candidates that reach the mode's `related` band (all candidates when the mode has no bands; in hybrid, by the seed similarity). */
   matched: number;
   /** The mode's band levels, or null when its scores have none (lexical). */
   bands: ScoreBands | null;

@@ -122,7 +122,7 @@ describe('search engine over the real KIPRIS CSV', () => {
     assert.equal(all.considered, patents.length, 'every stored patent without filters');
     assert.deepEqual(all.bands, SCORE_BANDS.seed);
     const related = SCORE_BANDS.seed!.related;
-    for (const hit of all.hits) assert.equal(hit.band, scoreBand('seed', hit.score));
+    for (const hit of all.hits) assert.equal(hit.band, scoreBand('seed', hit));
     const shownMatches = all.hits.filter((hit) => hit.score >= related).length;
     assert.ok(all.matched >= shownMatches && all.matched <= all.total, `${all.matched} matched, ${shownMatches} on the page`);
     if (all.matched < all.hits.length) assert.equal(all.matched, shownMatches, 'hits past the related band are not counted');

@@ -86,7 +86,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
         abstractScore: round(candidate.abstractScore),
         titleScore: round(candidate.titleScore),
         score: round(candidate.score),
-        band: scoreBand(mode, candidate.score),
+        band: scoreBand(mode, candidate),
       });
     }
     return {
@@ -95,7 +95,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       model: dense && mode !== 'lexical' ? dense.embedder.id : 'lexical',
       total: candidates.length,
       considered: consideredCount(input),
-      matched: matchCount(mode, candidates.map((c) => c.score)),
+      matched: matchCount(mode, candidates),
       bands: SCORE_BANDS[mode],
       page: options.page,
       top: options.top,

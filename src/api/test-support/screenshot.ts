@@ -18,8 +18,9 @@ export interface DashboardShotOptions {
 export const defaultDashboardShot: DashboardShotOptions = { demand: '유산균 발효 제조방법', selected: 3, width: 1280, height: 900 };
 
 /**
- * Searches, ticks the first evaluated results, waits for both charts and saves a PNG of the top of
- * the page (`width` × `height`, so the file stays small) with the charts scrolled into it.
+ * Searches, ticks the first evaluated results, waits for both charts and saves a PNG `width` wide
+ * from the search box down to the bar chart (at least `height` high; the violins below are left out
+ * to keep the file small).
  *
  * @example
  * await captureDashboard(page, 'http://127.0.0.1:8080', 'docs/images/dashboard.png');
@@ -34,9 +35,11 @@ export async function captureDashboard(page: Page, base: string, path: string, o
   for (let i = 0; i < count; i++) await evaluated.nth(i).locator('input[type="checkbox"]').check();
   await page.locator('[data-testid="bar-chart"] .barlayer .trace').nth(count - 1).waitFor();
   await page.locator('[data-testid="violin-chart"] .violinlayer .trace').first().waitFor();
-  // Results above, the bar chart below: start the picture at the summary line.
-  const top = (await page.locator('.results-head').boundingBox())?.y ?? 0;
-  await page.evaluate(`window.scrollTo(0, ${Math.max(0, Math.round(top) - 120)})`);
+  // From the search box to the bar chart: the demand, the summary line, the results and the comparison.
   await page.mouse.move(0, 0);
-  await page.screenshot({ path, fullPage: false });
+  const form = await page.locator('.search-form').boundingBox();
+  const bar = await page.locator('[data-testid="bar-chart"]').boundingBox();
+  const top = Math.max(0, Math.floor(form?.y ?? 0) - 8);
+  const bottom = Math.ceil((bar?.y ?? 0) + (bar?.height ?? o.height)) + 12;
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: top, width: o.width, height: Math.max(o.height, bottom - top) } });
 }

@@ -1,6 +1,6 @@
 /**
  * Plotly's cartesian bundle (bar, box, violin, scatter and the axes they need; a third of the full
- * bundle), loaded once on demand so the search page never waits for it.
+ * bundle), loaded once, after the search page is shown, so the page never waits for it.
  *
  * @example
  * void loadPlotly(); // warm up when the user is about to select a patent
