@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { openStore, type PatentStore } from '../store/index.js';
 import { buildServer } from './index.js';
 import { ARTIFACTS, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from './test-support/browser.js';
 import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
+import { captureDashboard } from './test-support/screenshot.js';
 
 // Functions passed to page.evaluate run in the browser; these are the few DOM members they touch.
 interface PlotTrace {
@@ -37,6 +39,13 @@ let base: string;
 let browser: TestBrowser;
 let page: Page;
 
+/** Adds figures to test-artifacts/dashboard-metrics.json (recorded for the benchmarks, never asserted as timings). */
+async function recordMetrics(figures: Record<string, unknown>): Promise<void> {
+  const file = join(ARTIFACTS, 'dashboard-metrics.json');
+  const recorded = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {};
+  await writeFile(file, `${JSON.stringify({ ...recorded, ...figures, recordedAt: new Date().toISOString() }, null, 2)}\n`);
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 }
@@ -56,6 +65,27 @@ async function waitForOutcome(text: string): Promise<void> {
     },
     text,
   );
+}
+
+/**
+ * An evaluated test patent one of whose indices equals its 6T class minimum (a bar min–max scaling
+ * would draw with no height), with the index's position in the bar chart.
+ */
+function patentAtClassMinimum(): { applicationNumber: string; title: string; indexPosition: number; value: number } {
+  const evaluations = store.getEvaluations([...testHome.evaluated]);
+  for (const [applicationNumber, evaluation] of evaluations) {
+    if (!evaluation.tech6t) continue;
+    const distribution = store.classDistribution(evaluation.tech6t);
+    const keys = [['pqi', 'pqi'], ['rightsScore', 'rights'], ['technologyScore', 'technology'], ['commercialScore', 'commercial']] as const;
+    for (const [position, [field, column]] of keys.entries()) {
+      const value = evaluation[field];
+      const values = distribution[column];
+      if (value !== null && values.length > 1 && value === Math.min(...values) && value !== Math.max(...values)) {
+        return { applicationNumber, title: store.getByApplicationNumber(applicationNumber)!.title, indexPosition: position, value };
+      }
+    }
+  }
+  throw new Error('no test patent has an index at its class minimum');
 }
 
 before(async () => {
@@ -92,8 +122,7 @@ describe('dashboard', () => {
     await page.waitForSelector('#demand');
     const reloadMs = await firstPaint();
     // Recorded for the report, not asserted: speed is measured, never a pass/fail condition here.
-    const metrics = { firstContentfulPaintMs: { coldBrowser: coldBrowserMs, reload: reloadMs } };
-    await writeFile(join(ARTIFACTS, 'dashboard-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    await recordMetrics({ firstContentfulPaintMs: { coldBrowser: coldBrowserMs, reload: reloadMs } });
     await shot('01-initial');
     assert.deepEqual(pageErrors, []);
   });
@@ -109,6 +138,29 @@ describe('dashboard', () => {
     const firstNumber = await rows.first().getAttribute('data-application-number');
     assert.equal(await rows.first().locator('a[href*="kipris"], a[href*="doi.org"]').getAttribute('href'), `https://doi.org/10.8080/${firstNumber}`);
     await shot('02-results');
+  });
+
+  test('the summary counts the patents considered and matched, explains the method, and scores carry a bar with the number on hover', async () => {
+    const demand = '유산균 발효 제조방법';
+    const api = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, top: '10' })}`)).json()) as {
+      considered: number;
+      matched: number;
+      total: number;
+      hits: Array<{ score: number }>;
+    };
+    assert.equal(api.considered, store.count(), 'without filters every stored patent is considered');
+    assert.equal(await page.textContent('[data-testid="considered"]'), api.considered.toLocaleString('ko-KR'));
+    assert.equal(await page.textContent('[data-testid="matched"]'), api.matched.toLocaleString('ko-KR'));
+    const summary = (await page.textContent('.results-head .summary')) ?? '';
+    assert.doesNotMatch(summary, /1,000건 중/, 'K is not presented as a count of matches');
+    await page.click('.search-method summary');
+    const modes = await page.locator('.search-method dt').allTextContents();
+    assert.equal(modes.length, 4);
+    assert.equal(modes.filter((text) => text.includes('(이번 검색)')).length, 1, 'the mode of this search is marked');
+    assert.match((await page.textContent('.search-method')) ?? '', /모델:/);
+    const firstScore = page.locator('.results-table tbody tr').first().locator('.score');
+    assert.equal(await firstScore.getAttribute('title'), `상대 점수 ${api.hits[0]!.score.toFixed(3)} (가장 높은 결과 = 1)`);
+    await page.click('.search-method summary');
   });
 
   test('selecting two patents draws bars and violins; hovering a bar highlights it in the violins', async () => {
@@ -143,6 +195,55 @@ describe('dashboard', () => {
     for (const [name, size] of sizes) assert.equal(size, name === chosen[1] ? 20 : 11, name);
     assert.match((await page.textContent('.chart-grid figcaption:has(+ [data-testid="violin-chart"])')) ?? '', new RegExp(chosen[1]!));
     await shot('04-hover');
+  });
+
+  test('a cold browser: JS for search and charts stays within 1.2 MB compressed, and a value at its class minimum draws a bar', async () => {
+    const minimal = patentAtClassMinimum();
+    const cold = await launchBrowser();
+    try {
+      const scripts: Array<Promise<{ url: string; bytes: number; encoding: string }>> = [];
+      cold.page.on('response', (response) => {
+        if (response.request().resourceType() !== 'script') return;
+        scripts.push(
+          response.request().sizes().then((sizes) => ({ url: response.url(), bytes: sizes.responseBodySize, encoding: response.headers()['content-encoding'] ?? 'identity' })),
+        );
+      });
+      // A user reads the results before ticking: the chart code loads meanwhile, in idle time.
+      const chartCode = cold.page.waitForResponse(/plotly-cartesian/);
+      await cold.page.goto(`${base}/#/?q=${encodeURIComponent(minimal.title)}`);
+      const row = cold.page.locator(`.results-table tbody tr[data-application-number="${minimal.applicationNumber}"]`);
+      await row.waitFor();
+      await chartCode;
+      const tickedAt = await cold.page.evaluate(() => performance.now());
+      await row.locator('input[type="checkbox"]').check();
+      const bar = cold.page.locator('[data-testid="bar-chart"] .barlayer .trace .point');
+      await bar.first().waitFor();
+      const drawnAt = await cold.page.evaluate(() => performance.now());
+      await cold.page.locator('[data-testid="violin-chart"] .violinlayer .trace').first().waitFor();
+      const violinAt = await cold.page.evaluate(() => performance.now());
+
+      // The bar of the index at its class minimum has a height and carries its value.
+      const box = await bar.nth(minimal.indexPosition).locator('path').boundingBox();
+      assert.ok(box && box.height >= 2, `the minimum's bar is ${box?.height ?? 0}px high`);
+      const labels = await cold.page.locator('[data-testid="bar-chart"] .barlayer .trace text').allTextContents();
+      assert.ok(labels.includes(String(minimal.value)), `bar labels ${labels.join(', ')} include ${minimal.value}`);
+
+      const loaded = await Promise.all(scripts);
+      const bytes = loaded.reduce((sum, script) => sum + script.bytes, 0);
+      assert.ok(loaded.every((script) => script.encoding !== 'identity' || script.bytes < 1024), `compressed: ${JSON.stringify(loaded)}`);
+      assert.ok(bytes <= 1_200_000, `${bytes} bytes of JS transferred`);
+      await recordMetrics({
+        coldCharts: {
+          firstChartAfterTickMs: Math.round(drawnAt - tickedAt),
+          violinsAfterTickMs: Math.round(violinAt - tickedAt),
+          jsBytesTransferred: bytes,
+          scripts: loaded.map((script) => ({ file: script.url.split('/').at(-1), bytes: script.bytes, encoding: script.encoding })),
+        },
+      });
+      await cold.page.screenshot({ path: join(ARTIFACTS, 'dashboard-11-minimum-bar.png'), fullPage: true });
+    } finally {
+      await cold.close();
+    }
   });
 
   test('paging forward shows the next ranks', async () => {
@@ -236,14 +337,16 @@ describe('dashboard', () => {
     await waitForOutcome(demand);
     const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicant: string }> };
     const applicant = all.hits[0]!.applicant;
-    const filtered = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, applicant, mode: 'lexical' })}`)).json()) as { total: number };
+    const filtered = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, applicant, mode: 'lexical' })}`)).json()) as { total: number; considered: number };
     assert.ok(filtered.total > 0 && filtered.total < all.total, `${filtered.total} of ${all.total}`);
     await page.click('.search-options summary');
     await page.selectOption('select[name="mode"]', 'lexical');
     await page.fill('input[name="applicant"]', applicant);
     await page.press('#demand', 'Enter');
-    const expected = filtered.total.toLocaleString('ko-KR');
-    await page.waitForFunction((text) => document.querySelector('.results-head strong')?.textContent === text, expected);
+    // The summary counts the patents the applicant filter allowed, not the whole store.
+    const expected = filtered.considered.toLocaleString('ko-KR');
+    assert.ok(filtered.considered < store.count(), `${filtered.considered} of ${store.count()} considered`);
+    await page.waitForFunction((text) => document.querySelector('[data-testid="considered"]')?.textContent === text, expected);
     const hash = decodeURIComponent(new URL(page.url()).hash).replace(/\+/g, ' ');
     assert.ok(hash.includes(`applicant=${applicant}`) && hash.includes('mode=lexical'), hash);
     assert.match((await page.getAttribute('.results-head a.button-link', 'href')) ?? '', /applicant=.+&mode=lexical|mode=lexical.*applicant=/);
@@ -270,6 +373,24 @@ describe('dashboard', () => {
       assert.equal(await page.locator('.translations').count(), 0, 'nothing is shown when nothing was added');
     } finally {
       await other.close();
+    }
+  });
+
+  test('the documentation picture (npm run docs:screenshot) holds results and the charts', async () => {
+    const picture = await launchBrowser();
+    try {
+      const file = join(ARTIFACTS, 'dashboard-readme.png');
+      await captureDashboard(picture.page, base, file);
+      const png = await readFile(file);
+      // PNG header: width and height as big-endian integers at bytes 16 and 20.
+      const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      const bar = (await picture.page.locator('[data-testid="bar-chart"]').boundingBox())!;
+      const form = (await picture.page.locator('.search-form').boundingBox())!;
+      assert.equal(width, 1280);
+      assert.ok(height >= bar.y + bar.height - form.y, `the ${height}px picture reaches the bottom of the bar chart`);
+      assert.ok(png.length < 400_000, `${png.length} bytes`);
+    } finally {
+      await picture.close();
     }
   });
 

@@ -50,6 +50,31 @@ export function evaluationOf(store: PatentReader, applicationNumber: string): Ap
 }
 
 /**
+ * Adds evaluations (one store query for all hits) and KIPRIS links to hits.
+ *
+ * @example
+ * withHitDetails(demand.recommendations, context)[0]?.kiprisUrl
+ */
+export function withHitDetails(hits: readonly SearchHit[], context: ApiContext): ApiHit[] {
+  const evaluations = context.store.getEvaluations(hits.map((hit) => hit.applicationNumber));
+  return hits.map((hit) => ({
+    ...hit,
+    evaluation: withoutNumber(evaluations.get(hit.applicationNumber)),
+    kiprisUrl: kiprisUrl(context.kiprisUrlTemplate, hit.applicationNumber),
+  }));
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * `withHitDetails` over the server's store and KIPRIS template, for plugins (the match routes)
+     * that show hits they did not search for, such as a demand's recommendation snapshot.
+     */
+    hitDetails(hits: readonly SearchHit[]): ApiHit[];
+  }
+}
+
+/**
  * Adds evaluations (one store query per page), KIPRIS links and the page count to a result.
  *
  * @example
@@ -57,16 +82,11 @@ export function evaluationOf(store: PatentReader, applicationNumber: string): Ap
  * page.hits[0].evaluation?.pqi
  */
 export function withEvaluations(result: SearchResult, context: ApiContext): ApiSearchResult {
-  const evaluations = context.store.getEvaluations(result.hits.map((hit) => hit.applicationNumber));
   return {
     ...result,
     // Capped at the last page a request may ask for (hybrid can have up to 2K candidates).
     pages: Math.min(SEARCH_LIMITS.maxPage, Math.max(1, Math.ceil(result.total / result.top))),
-    hits: result.hits.map((hit) => ({
-      ...hit,
-      evaluation: withoutNumber(evaluations.get(hit.applicationNumber)),
-      kiprisUrl: kiprisUrl(context.kiprisUrlTemplate, hit.applicationNumber),
-    })),
+    hits: withHitDetails(result.hits, context),
   };
 }
 

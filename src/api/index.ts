@@ -14,7 +14,7 @@ import { projectRoot } from '../cli/context.js';
 import { PatmatchError } from '../domain/errors.js';
 import { cachedEngine } from './cache.js';
 import { classRoutes } from './classes.js';
-import type { ApiContext } from './hits.js';
+import { withHitDetails, type ApiContext } from './hits.js';
 import { patentRoutes } from './patents.js';
 import { problem, problemClientErrorHandler, problemErrorHandler, problemSchema, sendProblem } from './problem.js';
 import { problemResponses, sharedSchemas } from './schemas.js';
@@ -157,6 +157,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     async () => ({ status: 'ok', version: packageVersion, model: settings.engine.model }),
   );
   const context: ApiContext = { ...settings, engine: cachedEngine(settings.engine, settings.searchCache) };
+  app.decorate('hitDetails', (hits: Parameters<typeof withHitDetails>[0]) => withHitDetails(hits, context));
   await app.register(searchRoutes, context);
   await app.register(patentRoutes, context);
   await app.register(classRoutes, context);
@@ -212,6 +213,8 @@ async function registerDashboard(app: FastifyInstance, webRoot: string | null): 
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
+    // The build writes .br and .gz beside each asset; the one the browser accepts is sent.
+    preCompressed: true,
     setHeaders: (reply, path) => {
       // Vite puts content hashes in asset names, so they never change; index.html must be revalidated.
       const immutable = path.includes(`${join(webRoot, 'assets')}`);

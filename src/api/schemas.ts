@@ -62,6 +62,11 @@ export const hitSchema = {
     abstractScore: { type: 'number' },
     titleScore: { type: 'number' },
     score: { type: 'number', description: 'Similarity (mean of abstract and title cosine in seed mode)' },
+    band: {
+      type: ['string', 'null'],
+      enum: ['strong', 'similar', 'related', 'weak', null],
+      description: "The score's band in its mode (매우 유사 / 유사 / 관련 / below); null when the mode has no bands (lexical)",
+    },
   },
 } as const;
 
@@ -87,7 +92,14 @@ export const searchResultSchema = {
     query: { type: 'string' },
     mode: { type: 'string' },
     model: { type: 'string' },
-    total: { type: 'integer', description: 'Candidates that survived stage 1 and the filters' },
+    total: { type: 'integer', description: 'Candidates that survived stage 1 and the filters (at most K, 2K in hybrid); pages run over these' },
+    considered: { type: 'integer', description: 'Patents the search looked at: every stored patent, or those the filters allow' },
+    matched: { type: 'integer', description: "Candidates whose score reaches the mode's `related` band (every candidate when the mode has no bands)" },
+    bands: {
+      type: ['object', 'null'],
+      description: 'Lowest score of each band in this mode; null when the mode has none (lexical)',
+      properties: { strong: { type: 'number' }, similar: { type: 'number' }, related: { type: 'number' } },
+    },
     page: { type: 'integer' },
     top: { type: 'integer' },
     pages: { type: 'integer', description: 'Number of pages of `top` hits' },

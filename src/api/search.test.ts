@@ -19,6 +19,7 @@ const hit: ApiHit = {
   abstractScore: 0.5,
   titleScore: 0.25,
   score: 0.375,
+  band: 'weak',
   evaluation: { pqi: 1.3, rightsScore: 75, technologyScore: null, commercialScore: 54, tech6t: 'NT', source: 'synthetic-sample' },
   kiprisUrl: 'https://doi.org/10.8080/1020160138184',
 };

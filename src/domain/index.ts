@@ -100,6 +100,18 @@ export interface SearchHit {
   abstractScore: number;
   titleScore: number;
   score: number;
+  /** The word the score earns in its mode (`src/search/bands.ts`; in hybrid from the mean of abstract and title cosine); null when the mode has no bands (lexical). */
+  band: ScoreBand | null;
+}
+
+/** Bands of a score, best first; `weak` is below `related`. */
+export type ScoreBand = 'strong' | 'similar' | 'related' | 'weak';
+
+/** Lowest score of each band in one mode. */
+export interface ScoreBands {
+  strong: number;
+  similar: number;
+  related: number;
 }
 
 /** An English word of a demand and the Korean word keyword search also looked for. */
@@ -116,6 +128,12 @@ export interface SearchResult {
   model: string;
   /** Number of candidates that survived stage 1 and the filters (at most K; at most 2K in hybrid mode). */
   total: number;
+  /** Patents the search looked at: all stored patents, or those the filters allowed. */
+  considered: number;
+  /** Candidates that reach the mode's `related` band (all candidates when the mode has no bands; in hybrid, by the seed similarity). */
+  matched: number;
+  /** The mode's band levels, or null when its scores have none (lexical). */
+  bands: ScoreBands | null;
   page: number;
   top: number;
   /**

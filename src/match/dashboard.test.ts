@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { buildServer } from '../api/index.js';
 import { ARTIFACTS as artifacts, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from '../api/test-support/browser.js';
+import { samplePatent } from '../store/test-support.js';
 import { matchFixture, type MatchFixture } from './test-support/fixture.js';
 import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
 
@@ -55,12 +56,31 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     await page.click('.demand-form button[type="submit"]');
     await page.waitForSelector('.recommendations tbody tr');
     assert.equal(await page.locator('.recommendations tbody tr').count(), 20);
+
+    // What the demander decides on: the abstract (expandable), the evaluation with its sample label, the KIPRIS link.
+    const firstRow = page.locator('.recommendations tbody tr').first();
+    const number = (await firstRow.getAttribute('data-application-number'))!;
+    fixture.store.upsertPatents([samplePatent(number)], 'test:evaluated');
+    fixture.store.upsertEvaluations([{ applicationNumber: number, pqi: 0.72, rightsScore: 78, technologyScore: 86.2, commercialScore: 66.8, tech6t: 'IT', source: 'synthetic-sample' }]);
+    await page.reload();
+    await firstRow.locator('.evaluation .badge.sample').waitFor();
+    assert.match((await firstRow.locator('.evaluation').textContent()) ?? '', /PQI 0\.72.*권리성 78.*6T IT/s);
+    assert.match((await page.textContent('.demand-detail .sample-note')) ?? '', /샘플 데이터 \(synthetic-sample\)/);
+    assert.equal(await page.locator('.recommendations tbody tr').nth(1).locator('.evaluation').textContent().then((text) => text?.trim()), '평가 없음');
+    assert.equal(await firstRow.locator('a[target="_blank"]').getAttribute('href'), `https://doi.org/10.8080/${number}`);
+    const demandId = new URL(page.url()).hash.match(/demand=(\d+)/)![1];
+    const recommended = fixture.match.service.getDemand(fixture.match.service.accounts.findByEmail('buyer@corp.example')!, Number(demandId)).recommendations[0]!;
+    assert.ok(!(await firstRow.locator('.abstract').isVisible()), 'the abstract starts folded');
+    await firstRow.locator('summary').click();
+    assert.equal(await firstRow.locator('.abstract').textContent(), recommended.abstract || '요약이 없습니다.');
+    assert.equal((await page.textContent('.request-button'))?.trim(), '선택한 특허 0건 요청');
     await page.screenshot({ path: join(artifacts, 'match-01-recommendations.png'), fullPage: true });
 
     const boxes = page.locator('.recommendations tbody input[type="checkbox"]');
     const chosen = [await boxes.nth(0).getAttribute('value'), await boxes.nth(1).getAttribute('value')];
     await boxes.nth(0).check();
     await boxes.nth(1).check();
+    assert.equal((await page.textContent('.request-button'))?.trim(), '선택한 특허 2건 요청');
     await page.click('.request-button');
     await page.waitForSelector('.match-card >> nth=1');
     const cards = page.locator('.match-card');

@@ -105,7 +105,8 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.equal(typeof demand.id, 'number');
     assert.equal(demand.recommendations.length, 20);
     assert.equal(demand.model, 'test-bigram-overlap');
-    assert.deepEqual(demand.recommendations[0], managed);
+    // The snapshot as stored, with the evaluation (none here) and KIPRIS link the API adds when it is read.
+    assert.deepEqual(demand.recommendations[0], { ...managed, evaluation: null, kiprisUrl: `https://doi.org/10.8080/${managed.applicationNumber}` });
     const read = await call(tokens.demander, 'GET', `/api/demands/${demand.id}`);
     assert.equal(read.status, 200);
     assert.deepEqual(read.body.recommendations, demand.recommendations);

@@ -9,7 +9,7 @@ import type { Principal, User } from './accounts.js';
 import { LINK_ACTIONS, type LinkClaim } from './links.js';
 import type { OutboxState } from './outbox.js';
 import { confirmPage, resultPage } from './pages.js';
-import { matchBodies, type MatchService } from './service.js';
+import { matchBodies, type DemandView, type MatchService } from './service.js';
 import { parseInput } from '../util/validate.js';
 
 /** Settings of the match routes; only `service` has no default. */
@@ -150,6 +150,15 @@ async function ensureFormParser(app: FastifyInstance): Promise<void> {
 }
 
 /**
+ * A demand with its recommendations' evaluations and KIPRIS links, from the server the routes run
+ * in (`hitDetails` of `buildServer`); unchanged when the routes run in a bare Fastify app.
+ */
+function withRecommendationDetails(app: FastifyInstance, demand: DemandView): DemandView {
+  if (!app.hasDecorator('hitDetails')) return demand;
+  return { ...demand, recommendations: app.hitDetails(demand.recommendations) };
+}
+
+/**
  * The match workflow's HTTP routes as a Fastify plugin: login, sessions and API tokens, demands,
  * match requests, manager answers (API and signed email links), the admin queue and outbox.
  * Cookie-authenticated writes need the session's CSRF token (`x-csrf-token` header or `_csrf`
@@ -266,14 +275,14 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     app.post('/api/demands', { schema: described('match', 'Register a demand and get its recommendations', 201), config: documented({ body: matchBodies.demand }) }, async (request, reply) => {
       const user = requireUser(request);
       if (user.role === 'manager') throw new PatmatchError('forbidden', 'managers answer demands; log in as a demander to register one');
-      return reply.code(201).send(await service.createDemand(user, request.body));
+      return reply.code(201).send(withRecommendationDetails(app, await service.createDemand(user, request.body)));
     });
     app.get('/api/demands', { schema: described('match', 'Your demands') }, async (request) => ({
       demands: service.listDemands(requireUser(request)),
     }));
     app.get('/api/demands/:id', { schema: described('match', 'A demand with its matches and timelines'), config: documented({ params: demandIdParams }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
-      return service.getDemand(requireUser(request), id);
+      return withRecommendationDetails(app, service.getDemand(requireUser(request), id));
     });
     app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');

@@ -11,6 +11,7 @@ import { buildIndexes } from '../index/build/index.js';
 import { ingest } from '../ingest/index.js';
 import { openStore, type StoredPatent } from '../store/index.js';
 import { QUERY_LEXICON_FILE, writeQueryLexicon } from '../text/lexicon/index.js';
+import { SCORE_BANDS, scoreBand } from './bands.js';
 import { openSearchEngine } from './index.js';
 import type { SearchEngine } from './types.js';
 
@@ -114,6 +115,29 @@ describe('search engine over the real KIPRIS CSV', () => {
       assert.ok(byDate.hits.length > 0, `${mode}: hits in 2018`);
       assert.ok(byDate.hits.every((h) => h.applicationDate! >= '2018-01-01' && h.applicationDate! <= '2018-12-31'));
     }
+  });
+
+  test('a result says how many patents were considered and how many reach the related band', async () => {
+    const all = await engine.search('전극 제조 방법', { mode: 'seed', top: 100 });
+    assert.equal(all.considered, patents.length, 'every stored patent without filters');
+    assert.deepEqual(all.bands, SCORE_BANDS.seed);
+    const related = SCORE_BANDS.seed!.related;
+    for (const hit of all.hits) assert.equal(hit.band, scoreBand('seed', hit));
+    const shownMatches = all.hits.filter((hit) => hit.score >= related).length;
+    assert.ok(all.matched >= shownMatches && all.matched <= all.total, `${all.matched} matched, ${shownMatches} on the page`);
+    if (all.matched < all.hits.length) assert.equal(all.matched, shownMatches, 'hits past the related band are not counted');
+
+    const filtered = await engine.search('전극 제조 방법', { mode: 'seed', filters: { ipc: 'H01M' } });
+    const allowed = patents.filter((p) => p.ipc.some((code) => code.startsWith('H01M'))).length;
+    assert.equal(filtered.considered, allowed, 'the patents the filter allows');
+
+    const lexical = await engine.search('전극 제조 방법', { mode: 'lexical' });
+    assert.equal(lexical.bands, null);
+    assert.equal(lexical.matched, lexical.total, 'without bands every keyword hit counts');
+    assert.ok(lexical.hits.every((hit) => hit.band === null));
+
+    const similar = await engine.similar(patents[10]!.applicationNumber, { top: 5 });
+    assert.equal(similar.considered, patents.length - 1, 'the source patent is not considered');
   });
 
   test('lexical and hybrid modes answer with the same shape', async () => {

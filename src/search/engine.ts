@@ -3,6 +3,7 @@ import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
 import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
+import { matchCount, SCORE_BANDS, scoreBand } from './bands.js';
 import { bestCandidates, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
@@ -42,6 +43,13 @@ export interface SearchComponents {
 export function createSearchEngine(components: SearchComponents): SearchEngine {
   const { store, lexical, dense } = components;
   const lexicon = components.lexicon ?? null;
+  // Counting the store is a scan; it is redone only when the store changed.
+  let counted = { revision: -1, count: 0 };
+  const storedPatents = (): number => {
+    const revision = store.currentRevision;
+    if (counted.revision !== revision) counted = { revision, count: store.count() };
+    return counted.count;
+  };
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
@@ -78,6 +86,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
         abstractScore: round(candidate.abstractScore),
         titleScore: round(candidate.titleScore),
         score: round(candidate.score),
+        band: scoreBand(mode, candidate),
       });
     }
     return {
@@ -85,11 +94,20 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       mode,
       model: dense && mode !== 'lexical' ? dense.embedder.id : 'lexical',
       total: candidates.length,
+      considered: consideredCount(input),
+      matched: matchCount(mode, candidates),
+      bands: SCORE_BANDS[mode],
       page: options.page,
       top: options.top,
       ...(translations.length > 0 ? { translations } : {}),
       hits,
     };
+  }
+
+  /** The patents a search could return: those the filters allow (all stored ones without filters), less the excluded one. */
+  function consideredCount({ allowed, exclude }: RankInput): number {
+    const excluded = exclude !== undefined && (allowed?.has(exclude) ?? true) ? 1 : 0;
+    return (allowed?.size ?? storedPatents()) - excluded;
   }
 
   function score(mode: SearchMode, input: RankInput): Promise<ScoredCandidate[]> {

@@ -1,5 +1,5 @@
-// The parts of Plotly's API the dashboard uses; plotly.js-dist-min ships no types.
-declare module 'plotly.js-dist-min' {
+// The parts of Plotly's API the dashboard uses; plotly.js-cartesian-dist-min ships no types.
+declare module 'plotly.js-cartesian-dist-min' {
   export type Datum = string | number | null;
   export interface PlotData {
     [key: string]: unknown;

@@ -8,6 +8,9 @@ const result: SearchResult = {
   mode: 'lexical',
   model: 'lexical',
   total: 68,
+  considered: 2308,
+  matched: 68,
+  bands: null,
   page: 1,
   top: 1,
   hits: [
@@ -26,6 +29,7 @@ const result: SearchResult = {
       abstractScore: 1,
       titleScore: 0.5,
       score: 0.75,
+      band: null,
     },
   ],
 };

@@ -76,8 +76,9 @@ export function csvSearchEngine(): SearchEngine {
       registrationDate: null,
       registrationStatus: null,
       ...scores,
+      band: null,
     }));
-    return { query, mode: 'lexical', model: 'test-bigram-overlap', total: patents.size, page: 1, top, hits };
+    return { query, mode: 'lexical', model: 'test-bigram-overlap', total: patents.size, considered: patents.size, matched: patents.size, bands: null, page: 1, top, hits };
   };
   return {
     model: null,

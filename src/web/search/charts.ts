@@ -4,7 +4,7 @@
  * Only numbers, application numbers and class names reach Plotly, whose labels accept markup;
  * titles stay in the Svelte-rendered legend.
  */
-import type { PlotData } from 'plotly.js-dist-min';
+import type { PlotData } from 'plotly.js-cartesian-dist-min';
 import type { ApiHit, ClassDistribution } from '../api.js';
 import { INDICES } from '../format.js';
 
@@ -20,21 +20,52 @@ export function isEvaluated(hit: ApiHit): hit is EvaluatedHit {
 }
 
 /**
- * Scales a value to [0, 1] between the class minimum and maximum; 0.5 when the class has one value.
+ * Height a bar at its class minimum is drawn with: bars go from this floor (the class minimum) to 1
+ * (the maximum), so the lowest patent of a class still shows as a bar instead of nothing.
+ */
+export const BAR_FLOOR = 0.04;
+
+/**
+ * Scales a value to [BAR_FLOOR, 1] between the class minimum and maximum; 0.5 when the class has
+ * one value.
  *
  * @example
- * minMaxScale(75, [60, 90, 75]) // 0.5
+ * minMaxScale(75, [60, 90, 75]) // 0.52
+ * minMaxScale(60, [60, 90, 75]) // 0.04: the minimum stays visible
  */
 export function minMaxScale(value: number | null, values: readonly number[]): number | null {
   if (value === null || values.length === 0) return null;
+  const { min, max } = extent(values);
+  if (max === min) return 0.5;
+  const position = Math.min(1, Math.max(0, (value - min) / (max - min)));
+  return BAR_FLOOR + (1 - BAR_FLOOR) * position;
+}
+
+function extent(values: readonly number[]): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (max === min) return 0.5;
-  return Math.min(1, Math.max(0, (value - min) / (max - min)));
+  return { min, max };
+}
+
+/**
+ * Kernel bandwidth of a violin: Silverman's rule, but at least a twelfth of the data's range.
+ * Indices on a coarse grid (권리성 moves in steps of 3) would otherwise draw a spike per step.
+ *
+ * @example
+ * violinBandwidth([72, 75, 75, 78, 81]) // 0.75 (a twelfth of 9) or Silverman's, whichever is larger
+ */
+export function violinBandwidth(values: readonly number[]): number | undefined {
+  if (values.length < 2) return undefined;
+  const { min, max } = extent(values);
+  if (max === min) return undefined;
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1));
+  const silverman = 1.06 * sd * values.length ** -0.2;
+  return Math.max(silverman, (max - min) / 12);
 }
 
 const AXIS_FONT = { family: 'system-ui, sans-serif', size: 12 };
@@ -50,6 +81,10 @@ export function barFigure(patents: readonly EvaluatedHit[], distributions: Reado
       x: INDICES.map((index) => index.short),
       y: INDICES.map((index, k) => minMaxScale(raw[k] ?? null, distribution?.[index.distribution] ?? [])),
       customdata: raw.map((value) => [value ?? '–', hit.evaluation.tech6t]),
+      // Each bar carries its raw value, so a short bar (the class minimum) is still read.
+      text: raw.map((value) => (value === null || value === undefined ? '' : String(Math.round(value * 100) / 100))),
+      textposition: 'outside',
+      cliponaxis: false,
       marker: { color: PALETTE[i % PALETTE.length] },
       hovertemplate: '%{x}: %{customdata[0]} (6T %{customdata[1]} 안 위치 %{y:.2f})<extra>%{fullData.name}</extra>',
     };
@@ -61,7 +96,8 @@ export function barFigure(patents: readonly EvaluatedHit[], distributions: Reado
     height: 280,
     font: AXIS_FONT,
     showlegend: false,
-    yaxis: { range: [0, 1.05], title: { text: '6T 분류 내 min–max' }, fixedrange: true },
+    uniformtext: { minsize: 9, mode: 'show' },
+    yaxis: { range: [0, 1.15], title: { text: '6T 분류 내 위치' }, tickvals: [BAR_FLOOR, 1], ticktext: ['최소', '최대'], fixedrange: true },
     xaxis: { fixedrange: true },
   };
   return { data, layout };
@@ -88,7 +124,12 @@ export function violinFigure(
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         points: false,
-        box: { visible: true },
+        // The density stops at the smallest and largest value instead of running past them.
+        spanmode: 'hard',
+        bandwidth: violinBandwidth(values),
+        scalemode: 'width',
+        width: 0.8,
+        box: { visible: true, width: 0.12 },
         meanline: { visible: true },
         line: { color: '#8a8f98' },
         fillcolor: 'rgba(138,143,152,0.25)',
