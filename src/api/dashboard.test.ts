@@ -167,7 +167,7 @@ describe('dashboard', () => {
     assert.equal(await page.textContent('#detail-title'), stored.title);
     const facts = (await page.textContent('dialog.detail dl.facts')) ?? '';
     assert.ok(facts.includes(stored.ipc[0]!), 'IPC shown');
-    if (stored.applicant) assert.ok(facts.includes(stored.applicant), 'applicant shown');
+    for (const applicant of stored.applicants) assert.ok(facts.includes(applicant), `applicant ${applicant} shown`);
     if (stored.applicationDate) assert.ok(facts.includes(stored.applicationDate), 'application date shown');
     assert.equal(await page.textContent('dialog.detail .abstract'), stored.abstract || '요약이 없습니다.');
     await shot('06-detail');
@@ -234,8 +234,8 @@ describe('dashboard', () => {
     const demand = '유산균 발효 제조방법';
     await page.goto(`${base}/#/?q=${encodeURIComponent(demand)}`);
     await waitForOutcome(demand);
-    const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicant: string }> };
-    const applicant = all.hits[0]!.applicant;
+    const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicants: string[] }> };
+    const applicant = all.hits[0]!.applicants[0]!;
     const filtered = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, applicant, mode: 'lexical' })}`)).json()) as { total: number };
     assert.ok(filtered.total > 0 && filtered.total < all.total, `${filtered.total} of ${all.total}`);
     await page.click('.search-options summary');

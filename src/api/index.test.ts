@@ -200,7 +200,7 @@ describe('patents, classes, export, OpenAPI', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
     const rows = parse(await response.text(), { bom: true }) as string[][];
-    assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수', '6T분류']);
+    assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', '출원인', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수']);
     assert.equal(rows.length, json.hits.length + 1);
     assert.deepEqual(
       rows.slice(1).map((row) => row[1]),

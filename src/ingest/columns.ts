@@ -16,7 +16,7 @@ const ALIASES: Readonly<Record<Field, readonly string[]>> = {
   abstract: ['요약', '요약문', '초록', '설명', '요약국문', 'abstract', 'summary', 'astrtcont'],
   applicationNumber: ['출원번호', 'applicationnumber', 'applicationno', 'appno', 'applno', 'filingnumber'],
   applicationDate: ['출원일', '출원일자', '출원날짜', 'applicationdate', 'filingdate', 'appdate'],
-  applicant: ['출원인', '출원인명', '출원인국문', 'applicant', 'applicants', 'applicantname'],
+  applicants: ['출원인', '출원인명', '출원인국문', 'applicant', 'applicants', 'applicantname'],
   ipc: ['ipc', 'ipc넘버', 'ipc코드', 'ipc분류', 'ipc번호', 'ipcall', 'originalipcall', 'originalipc', '국제특허분류', 'internationalpatentclassification', 'internationalpatentclassificationnumber', 'ipcnumber'],
   registrationNumber: ['등록번호', 'registrationnumber', 'registerno', 'registrationno'],
   registrationDate: ['등록일', '등록일자', '등록날짜', 'registrationdate', 'registerdate'],

@@ -58,7 +58,7 @@ describe('ingest readers', () => {
     assert.match(summary.failed[0]?.reason ?? '', /KIPRIS error response 22: LIMIT EXCEEDED/);
   });
 
-  test('KIPRIS XML: markup inside a field keeps its text, repeated applicants are joined, UTF-16 is read', async () => {
+  test('KIPRIS XML: markup inside a field keeps its text, repeated applicants are a list, UTF-16 is read', async () => {
     const item = KIPRIS_ITEM('1020190155021', '수소 <sub>생산</sub> 장치', '<Applicant>둘째 출원인</Applicant>').replace(
       '<![CDATA[본 발명은 <전극>에 관한 것이다.]]>',
       '물(H<sub>2</sub>O)을 <i>분해</i>하는 장치',
@@ -68,7 +68,7 @@ describe('ingest readers', () => {
     await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
     assert.equal((await ingest(temp.store, [file])).inserted, 1);
     const stored = temp.store.getByApplicationNumber('1020190155021')!;
-    assert.deepEqual([stored.title, stored.abstract, stored.applicant], ['수소 생산 장치', '물(H2O)을 분해하는 장치', '인천대학교 산학협력단|둘째 출원인']);
+    assert.deepEqual([stored.title, stored.abstract, stored.applicants], ['수소 생산 장치', '물(H2O)을 분해하는 장치', ['인천대학교 산학협력단', '둘째 출원인']]);
   });
 
   test('KIPRIS advanced-search XML (<item>) is read; a response with other items fails with the reason', async () => {
@@ -82,7 +82,7 @@ describe('ingest readers', () => {
     const summary = await ingest(temp.store, [advanced, other]);
     assert.equal(summary.inserted, 1);
     const stored = temp.store.getByApplicationNumber('1020190155022')!;
-    assert.deepEqual([stored.title, stored.abstract, stored.applicant, stored.ipc, stored.registrationStatus], ['고급 검색 특허', '요약문', '출원인 C', ['H01M 4/36'], '소멸']);
+    assert.deepEqual([stored.title, stored.abstract, stored.applicants, stored.ipc, stored.registrationStatus], ['고급 검색 특허', '요약문', ['출원인 C'], ['H01M 4/36'], '소멸']);
     assert.match(summary.failed[0]?.reason ?? '', /<items> holds <trademark>, not PatentUtilityInfo or item/);
   });
 
@@ -154,7 +154,7 @@ describe('ingest readers', () => {
       '2 1020180000401 record: 5 cells where the header has 4: a value holding "," must be quoted, or every later column shifts',
       '2 1020180000403 abstract: a quote opened in this cell is never closed, so 2 following row(s) (from 1020180000404) were read into it; close the quote, or write a quote inside a value as ""',
     ]);
-    assert.equal(temp.store.getByApplicationNumber('1020180000402')!.applicant, '인천대학교');
+    assert.deepEqual(temp.store.getByApplicationNumber('1020180000402')!.applicants, ['인천대학교']);
     assert.equal(temp.store.getByApplicationNumber('1020180000401'), null);
   });
 

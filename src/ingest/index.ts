@@ -43,6 +43,11 @@ export interface IngestSummary extends UpsertCounts {
   failed: Array<{ file: string; reason: string }>;
   /** Files found inside folders that are not patent sources (README, evaluation tables …). */
   skipped: Array<{ file: string; reason: string }>;
+  /**
+   * Applicant fields that joined several names with plain spaces: `split` into their names, or
+   * `keptWhole` because no reading was sure (see `splitJoinedNames`).
+   */
+  joinedApplicants: { split: number; keptWhole: number };
 }
 
 /** Options of `ingest`. */
@@ -69,7 +74,10 @@ const DEFAULTS = { batchSize: 500, maxRejections: 10_000 } as const;
 export async function ingest(store: PatentStore, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
   const settings = { ...DEFAULTS, ...options };
   assertMapFields(settings.map ?? {});
-  const summary: IngestSummary = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, files: [], rejections: [], rejectionsOmitted: 0, failed: [], skipped: [] };
+  const summary: IngestSummary = {
+    read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, files: [], rejections: [], rejectionsOmitted: 0, failed: [], skipped: [],
+    joinedApplicants: { split: 0, keptWhole: 0 },
+  };
   const targets = await expand(paths, summary);
   const total = targets.reduce((sum, target) => sum + target.size, 0);
   let done = 0;
@@ -104,6 +112,8 @@ async function ingestFile(
   summary.files.push(report);
   // The absolute path, so `eval retrieval --source <folder>` can tell which folder a patent came from.
   const source = `${detection.format}:${resolve(file)}`;
+  // Names known when the file starts (earlier files included) help split its space-joined applicants.
+  const knownApplicants = store.knownApplicants();
   let batch: Patent[] = [];
   let storing = false;
   const flush = () => {
@@ -120,8 +130,10 @@ async function ingestFile(
     for await (const record of detection.reader(file, { map: settings.map, onBytes: settings.onBytes })) {
       report.read++;
       summary.read++;
-      const result = record.problems ? null : normalizePatent(record.fields);
+      const result = record.problems ? null : normalizePatent(record.fields, { knownApplicants });
       if (result?.ok) {
+        if (result.applicantsRead === 'split') summary.joinedApplicants.split++;
+        if (result.applicantsRead === 'kept-whole') summary.joinedApplicants.keptWhole++;
         batch.push(result.patent);
         if (batch.length >= settings.batchSize) flush();
         continue;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrate } from '../store/schema.js';
+import { listMatchApplicants } from './applicants.js';
 
 /** Every status a match request can be in, in the order the workflow normally goes. */
 export const MATCH_STATUSES = [
@@ -121,5 +122,7 @@ export function migrateMatch(db: Database.Database): void {
     CREATE INDEX match_outbox_due ON match_outbox(state, next_attempt_at);`,
     // The English words a demand's keyword search also looked for in Korean (null: none).
     `ALTER TABLE match_demands ADD COLUMN translations TEXT CHECK (translations IS NULL OR json_valid(translations));`,
+    // Applicants as lists: match_requests.applicants (JSON) and `applicants` in recommendation snapshots.
+    listMatchApplicants,
   ]);
 }

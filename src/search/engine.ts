@@ -70,7 +70,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
         titleEn: patent.titleEn,
         abstract: patent.abstract,
         ipc: patent.ipc,
-        applicant: patent.applicant,
+        applicants: patent.applicants,
         applicationDate: patent.applicationDate,
         registrationNumber: patent.registrationNumber,
         registrationDate: patent.registrationDate,

@@ -10,7 +10,9 @@ import type { Evaluation, Patent, SearchFilters, Tech6T } from '../domain/index.
 import { TECH_6T } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeDate, normalizeIpc } from '../domain/normalize/index.js';
-import { migrate } from './schema.js';
+import { migrate, type MigrationStep } from './schema.js';
+import { applicantCondition, applicantWriter, knownApplicantNames, listApplicantsAndInventors } from './applicants.js';
+import type { KnownNames } from '../domain/names/index.js';
 import { assertWritable, deniedBy, homeLayout, notWritableError, writeDenied } from './home.js';
 import { recoverReplacedDir } from '../util/atomic.js';
 
@@ -72,6 +74,8 @@ export interface PatentStore {
   readonly currentRevision: number;
   /** A random id of this database, recorded by the indexes built from it. */
   readonly storeId: string;
+  /** The applicant names the store and the manager directory know, to split space-joined co-applicants with. */
+  knownApplicants(): KnownNames;
   /** Ids of the patents matching every given filter; `null` when no filter is given. */
   filterIds(filters: SearchFilters): Set<number> | null;
   /** Stores evaluations of known patents in one transaction and lists the application numbers that are not stored. */
@@ -82,7 +86,7 @@ export interface PatentStore {
   close(): void;
 }
 
-const SCHEMA = [
+const SCHEMA: MigrationStep[] = [
   `CREATE TABLE patents (
     id INTEGER PRIMARY KEY,
     application_number TEXT NOT NULL UNIQUE,
@@ -128,6 +132,8 @@ const SCHEMA = [
   // (its ids and revisions starting over) is never matched against indexes of another one.
   `CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
   INSERT INTO store_meta (name, value) VALUES ('store_id', lower(hex(randomblob(16))));`,
+  // Applicants and inventors as lists (patents.applicants / inventors JSON, patent_applicants rows).
+  listApplicantsAndInventors,
 ];
 
 interface PatentRow {
@@ -138,7 +144,7 @@ interface PatentRow {
   title_en: string | null;
   abstract: string;
   ipc: string;
-  applicant: string | null;
+  applicants: string;
   application_date: string | null;
   opening_number: string | null;
   opening_date: string | null;
@@ -147,7 +153,7 @@ interface PatentRow {
   registration_number: string | null;
   registration_date: string | null;
   registration_status: string | null;
-  inventors: string | null;
+  inventors: string;
   agent: string | null;
   source: string;
   revision: number;
@@ -163,7 +169,10 @@ interface EvaluationRow {
   source: string;
 }
 
-/** Patent fields in column order; `ipc` is stored as a JSON array (and row by row in patent_ipc). */
+/**
+ * Patent fields in column order; the lists (`ipc`, `applicants`, `inventors`) are stored as JSON
+ * arrays, and `ipc` and `applicants` also row by row (patent_ipc, patent_applicants) for filters.
+ */
 const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['applicationNumber', 'application_number'],
   ['kind', 'kind'],
@@ -171,7 +180,7 @@ const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['titleEn', 'title_en'],
   ['abstract', 'abstract'],
   ['ipc', 'ipc'],
-  ['applicant', 'applicant'],
+  ['applicants', 'applicants'],
   ['applicationDate', 'application_date'],
   ['openingNumber', 'opening_number'],
   ['openingDate', 'opening_date'],
@@ -183,6 +192,8 @@ const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['inventors', 'inventors'],
   ['agent', 'agent'],
 ];
+
+const LIST_FIELDS: ReadonlySet<keyof Patent> = new Set(['ipc', 'applicants', 'inventors']);
 
 const DEFAULT_BATCH_SIZE = 500;
 
@@ -248,11 +259,13 @@ export function openStore(home: string, options: Partial<StoreOptions> = {}): Pa
 
 class SqlitePatentStore implements PatentStore {
   private readonly statements;
+  private readonly applicants;
 
   constructor(readonly db: Database.Database) {
     const columnList = COLUMNS.map(([, column]) => column).join(', ');
     // Patents are read as arrays (`raw`) in this column order: a third faster than named rows.
     const selectPatents = `SELECT id, revision, source, ${columnList} FROM patents`;
+    this.applicants = applicantWriter(db);
     this.statements = {
       byNumber: db.prepare<[string], unknown[]>(`${selectPatents} WHERE application_number = ?`).raw(),
       byIds: db.prepare<[string], unknown[]>(`${selectPatents} WHERE id IN (SELECT value FROM json_each(?))`).raw(),
@@ -309,7 +322,7 @@ class SqlitePatentStore implements PatentStore {
         const existing = this.statements.byNumber.get(record.applicationNumber);
         if (!existing) {
           const { lastInsertRowid } = this.statements.insert.run({ ...toRow(withDerivedStatus(record)), source, revision: ++revision });
-          this.writeIpc(Number(lastInsertRowid), record.ipc);
+          this.writeLists(Number(lastInsertRowid), record);
           counts.inserted++;
           continue;
         }
@@ -320,16 +333,21 @@ class SqlitePatentStore implements PatentStore {
           continue;
         }
         this.statements.update.run({ ...toRow(merged), source, revision: ++revision, id: stored.id });
-        this.writeIpc(stored.id, merged.ipc);
+        this.writeLists(stored.id, merged);
         counts.updated++;
       }
     }).immediate();
     return counts;
   }
 
-  private writeIpc(patentId: number, codes: readonly string[]): void {
+  private writeLists(patentId: number, patent: Patent): void {
     this.statements.deleteIpc.run(patentId);
-    codes.forEach((code, position) => this.statements.insertIpc.run(patentId, position, code));
+    patent.ipc.forEach((code, position) => this.statements.insertIpc.run(patentId, position, code));
+    this.applicants.write(patentId, patent.applicants);
+  }
+
+  knownApplicants(): KnownNames {
+    return knownApplicantNames(this.db);
   }
 
   getByIds(ids: readonly number[]): Map<number, StoredPatent> {
@@ -380,8 +398,9 @@ class SqlitePatentStore implements PatentStore {
     }
     const applicant = filters.applicant?.trim();
     if (applicant) {
-      clauses.push('instr(lower(applicant), lower(?)) > 0');
-      params.push(applicant.normalize('NFKC'));
+      const condition = applicantCondition(applicant);
+      clauses.push(condition.sql);
+      params.push(condition.param);
     }
     const status = filters.status?.trim();
     if (status) {
@@ -460,7 +479,7 @@ function ipcRange(prefix: string): [string, string] {
 function toRow(patent: Patent): Record<string, string | null> {
   const row: Record<string, string | null> = {};
   for (const [field, column] of COLUMNS) {
-    row[column] = field === 'ipc' ? JSON.stringify(patent.ipc) : (patent[field] as string | null);
+    row[column] = LIST_FIELDS.has(field) ? JSON.stringify(patent[field]) : (patent[field] as string | null);
   }
   return row;
 }
@@ -470,7 +489,7 @@ function fromValues(values: unknown[]): StoredPatent {
   const patent = { id: values[0], revision: values[1], source: values[2] } as StoredPatent;
   COLUMNS.forEach(([field], i) => {
     const value = values[i + 3];
-    (patent as unknown as Record<string, unknown>)[field] = field === 'ipc' ? JSON.parse(value as string) : value;
+    (patent as unknown as Record<string, unknown>)[field] = LIST_FIELDS.has(field) ? JSON.parse(value as string) : value;
   });
   return patent;
 }
@@ -506,7 +525,12 @@ function assertStorable(patent: Patent): void {
   if (typeof patent.title !== 'string' || !patent.title.trim()) {
     throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: title is missing`);
   }
-  if (!Array.isArray(patent.ipc)) throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: ipc is not a list`);
+  for (const field of LIST_FIELDS) {
+    const list = patent[field];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+      throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: ${field} is not a list of strings`);
+    }
+  }
 }
 
 const SCORE_FIELDS = ['pqi', 'rightsScore', 'technologyScore', 'commercialScore'] as const;
