@@ -88,8 +88,15 @@ export function applicantCondition(filter: string): { sql: string; param: string
 }
 
 /**
+ * Stored applicants that a source separated from others (patents with several), and one-word names.
+ * A field kept whole because its reading was unsure is neither, so it never becomes a known name.
+ */
+const SEPARATED_NAMES = `SELECT DISTINCT name FROM patent_applicants
+  WHERE instr(name, ' ') = 0 OR patent_id IN (SELECT patent_id FROM patent_applicants WHERE position = 1)`;
+
+/**
  * The applicant names this database knows, as `KnownNames` for splitting space-joined fields: the
- * stored applicants and the manager directory's, read when first asked.
+ * stored applicants a source separated and the manager directory's, read when first asked.
  *
  * @example
  * normalizePatent(raw, { knownApplicants: knownApplicantNames(store.db) });
@@ -100,7 +107,7 @@ export function knownApplicantNames(db: Database.Database): KnownNames {
   return {
     has(name) {
       if (!known) {
-        const stored = (db.prepare('SELECT DISTINCT name FROM patent_applicants').all() as Array<{ name: string }>).map((row) => row.name);
+        const stored = (db.prepare(SEPARATED_NAMES).all() as Array<{ name: string }>).map((row) => row.name);
         known = knownNames([...stored, ...directoryNames(db)]);
       }
       return known.has(name);
