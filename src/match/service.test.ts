@@ -140,7 +140,8 @@ describe('demand translations', () => {
 
     // A database whose match tables predate the column: opening it again adds the column, and its
     // demands show no translations.
-    db.exec(`ALTER TABLE match_demands DROP COLUMN translations; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
+    db.exec(`ALTER TABLE match_demands DROP COLUMN translations; ALTER TABLE match_requests DROP COLUMN applicants;
+      ALTER TABLE match_requests ADD COLUMN applicant TEXT; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
     const upgraded = new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
     assert.deepEqual(upgraded.getDemand(demander, english.id).translations, []);
     assert.deepEqual((await upgraded.createDemand(demander, DEMAND)).translations, []);

@@ -86,7 +86,11 @@ export interface PatentStore {
   close(): void;
 }
 
-const SCHEMA: MigrationStep[] = [
+/**
+ * The patents module's schema steps, in order (`migrate` applies those a database lacks). Exported so
+ * tests can build a database as an older patmatch left it (`PATENT_MIGRATIONS.slice(0, 2)`).
+ */
+export const PATENT_MIGRATIONS: readonly MigrationStep[] = [
   `CREATE TABLE patents (
     id INTEGER PRIMARY KEY,
     application_number TEXT NOT NULL UNIQUE,
@@ -243,7 +247,7 @@ export function openStore(home: string, options: Partial<StoreOptions> = {}): Pa
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, 'patents', SCHEMA);
+    migrate(db, 'patents', PATENT_MIGRATIONS);
   } catch (error) {
     db?.close();
     if (error instanceof PatmatchError) throw error;
