@@ -175,6 +175,22 @@ describe('dashboard', () => {
     await page.waitForSelector('dialog.detail', { state: 'detached' });
   });
 
+  test('a co-applied patent shows its applicants as a list, never a raw |', async () => {
+    const coApplied = [...store.iterate()].flat().find((patent) => patent.applicants.length >= 2 && patent.abstract)!;
+    assert.ok(coApplied, 'the test XML holds co-applied patents');
+    await page.goto(`${base}/#/?${new URLSearchParams({ q: coApplied.title, applicant: coApplied.applicants[1]!, mode: 'lexical' })}`);
+    await waitForOutcome(coApplied.title);
+    const row = page.locator(`.results-table tbody tr[data-application-number="${coApplied.applicationNumber}"]`);
+    await row.locator('.title-cell button').click();
+    await page.waitForSelector('dialog.detail[open] dd.applicants li');
+    assert.deepEqual(await page.locator('dialog.detail dd.applicants li').allTextContents(), coApplied.applicants);
+    assert.ok(!((await page.textContent('dialog.detail')) ?? '').includes('|'), 'no raw | in the detail');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.detail', { state: 'detached' });
+    // Later tests search without the applicant filter.
+    await page.goto(`${base}/#/`);
+  });
+
   test('a patent whose title holds <script> stays inert text', async () => {
     await search('그래핀 전극 제조방법 굵게');
     const row = page.locator(`.results-table tbody tr[data-application-number="${HOSTILE_PATENT.applicationNumber}"]`);

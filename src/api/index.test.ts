@@ -157,6 +157,17 @@ describe('patents, classes, export, OpenAPI', () => {
     assert.equal(body.kiprisUrl, `https://kipris.example/detail?no=${number}`);
   });
 
+  test('applicants and inventors are arrays in hits and records; applicant= matches a co-applicant', async () => {
+    const { body } = await getJson(`${base}/api/patents/${HOSTILE_PATENT.applicationNumber}`);
+    assert.deepEqual([body.applicants, body.inventors], [HOSTILE_PATENT.applicants, HOSTILE_PATENT.inventors]);
+    const coApplicant = HOSTILE_PATENT.applicants[1]!;
+    const search = await getJson(`${base}/api/search?${new URLSearchParams({ q: '그래핀 전극', applicant: coApplicant, mode: 'lexical' })}`);
+    assert.deepEqual(
+      search.body.hits.map((hit: { applicationNumber: string; applicants: string[] }) => [hit.applicationNumber, hit.applicants]),
+      [[HOSTILE_PATENT.applicationNumber, HOSTILE_PATENT.applicants]],
+    );
+  });
+
   test('unknown and malformed application numbers are problems', async () => {
     const unknown = await getJson(`${base}/api/patents/1020000000000`);
     assert.equal(unknown.status, 404);

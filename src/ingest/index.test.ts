@@ -217,6 +217,23 @@ describe('ingest readers', () => {
     assert.equal(temp.store.getByApplicationNumber('1020180000401')!.titleEn, 'JSON');
   });
 
+  test('JSON Lines: applicants and inventors as arrays, or (files from before lists) an applicant string', async () => {
+    const file = join(temp.dir, 'applicants.jsonl');
+    const lines = [
+      { applicationNumber: '1020180000711', title: '배열', applicants: ['인천대학교 산학협력단', '재단법인 한국 연구 재단'], inventors: ['홍, 길동', '김철수'] },
+      { applicationNumber: '1020180000712', title: '예전 파일', applicant: '삼성전자주식회사|서울대학교산학협력단', inventors: '안호선 김지훈' },
+      { applicationNumber: '1020180000713', title: '잘못된 배열', applicants: ['이름', 3] },
+    ];
+    await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const summary = await ingest(temp.store, [file]);
+    assert.deepEqual([summary.inserted, summary.rejected], [2, 1]);
+    assert.match(summary.rejections[0]!.reason, /^has type array, expected a string or a string array$/);
+    const listed = temp.store.getByApplicationNumber('1020180000711')!;
+    assert.deepEqual([listed.applicants, listed.inventors], [['인천대학교 산학협력단', '재단법인 한국 연구 재단'], ['홍, 길동', '김철수']]);
+    const old = temp.store.getByApplicationNumber('1020180000712')!;
+    assert.deepEqual([old.applicants, old.inventors], [['삼성전자주식회사', '서울대학교산학협력단'], ['안호선', '김지훈']]);
+  });
+
   test('folders are walked; unknown files inside are skipped, named unknown files fail', async () => {
     const folder = join(temp.dir, 'folder', 'nested');
     await mkdir(folder, { recursive: true });
