@@ -125,6 +125,14 @@ describe('ingest readers', () => {
     assert.equal(temp.store.getByApplicationNumber('1020180000201')!.applicationDate, '2018-05-05');
   });
 
+  test('--map applicants=… names the applicant column; the older --map applicant=… still does', async () => {
+    const file = join(temp.dir, 'holders.csv');
+    await writeFile(file, '출원번호,발명의 명칭,권리자\n1020180000801,권리자 특허,알파 주식회사 | 베타 주식회사\n');
+    await ingest(temp.store, [file], { map: { applicant: '권리자' } });
+    assert.deepEqual(temp.store.getByApplicationNumber('1020180000801')!.applicants, ['알파 주식회사', '베타 주식회사']);
+    await assert.rejects(ingest(temp.store, [file], { map: { applicants: '권리자', applicant: '권리자' } }), /--map applicant=권리자: unknown field/);
+  });
+
   test('--map names what it cannot apply: an unknown column, or one column for two fields', async () => {
     const file = join(temp.dir, 'plain.csv');
     await writeFile(file, '출원번호,발명의 명칭\n1020180000701,제목\n');

@@ -72,7 +72,7 @@ const DEFAULTS = { batchSize: 500, maxRejections: 10_000 } as const;
  * summary.inserted; summary.rejections;
  */
 export async function ingest(store: PatentStore, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
-  const settings = { ...DEFAULTS, ...options };
+  const settings = { ...DEFAULTS, ...options, map: withListFieldNames(options.map) };
   assertMapFields(settings.map ?? {});
   const summary: IngestSummary = {
     read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, files: [], rejections: [], rejectionsOmitted: 0, failed: [], skipped: [],
@@ -98,6 +98,13 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
     settings.onProgress?.(done, total);
   }
   return summary;
+}
+
+/** `--map applicant=…` as written before applicants were a list: the field is now `applicants`. */
+function withListFieldNames(map: IngestOptions['map']): IngestOptions['map'] {
+  if (!map || !('applicant' in map) || 'applicants' in map) return map;
+  const { applicant, ...rest } = map;
+  return { ...rest, applicants: applicant! };
 }
 
 /** Reads one file into the store, adding to `summary`; a reader error fails the file, keeping what was read before it. */

@@ -50,10 +50,10 @@ export function showPatent(home: string, applicationNumber: string): ShownPatent
   try {
     const patent = store.getByApplicationNumber(number);
     if (!patent) throw new PatmatchError('not_found', `no patent ${number} in ${file}`);
-    const { id: _id, ...record } = patent;
+    const { id: _id, revision, source, ...fields } = patent;
     const found = store.getEvaluations([number]).get(number);
     const evaluation = found ? (({ applicationNumber: _number, ...rest }) => rest)(found) : null;
-    return { ...record, evaluation };
+    return { ...fields, source, revision, evaluation };
   } finally {
     store.close();
   }
