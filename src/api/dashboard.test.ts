@@ -268,12 +268,28 @@ describe('dashboard', () => {
     assert.equal(await page.textContent('#detail-title'), stored.title);
     const facts = (await page.textContent('dialog.detail dl.facts')) ?? '';
     assert.ok(facts.includes(stored.ipc[0]!), 'IPC shown');
-    if (stored.applicant) assert.ok(facts.includes(stored.applicant), 'applicant shown');
+    for (const applicant of stored.applicants) assert.ok(facts.includes(applicant), `applicant ${applicant} shown`);
     if (stored.applicationDate) assert.ok(facts.includes(stored.applicationDate), 'application date shown');
     assert.equal(await page.textContent('dialog.detail .abstract'), stored.abstract || '요약이 없습니다.');
     await shot('06-detail');
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog.detail', { state: 'detached' });
+  });
+
+  test('a co-applied patent shows its applicants as a list, never a raw |', async () => {
+    const coApplied = [...store.iterate()].flat().find((patent) => patent.applicants.length >= 2 && patent.abstract)!;
+    assert.ok(coApplied, 'the test XML holds co-applied patents');
+    await page.goto(`${base}/#/?${new URLSearchParams({ q: coApplied.title, applicant: coApplied.applicants[1]!, mode: 'lexical' })}`);
+    await waitForOutcome(coApplied.title);
+    const row = page.locator(`.results-table tbody tr[data-application-number="${coApplied.applicationNumber}"]`);
+    await row.locator('.title-cell button').click();
+    await page.waitForSelector('dialog.detail[open] dd.applicants li');
+    assert.deepEqual(await page.locator('dialog.detail dd.applicants li').allTextContents(), coApplied.applicants);
+    assert.ok(!((await page.textContent('dialog.detail')) ?? '').includes('|'), 'no raw | in the detail');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.detail', { state: 'detached' });
+    // Later tests search without the applicant filter.
+    await page.goto(`${base}/#/`);
   });
 
   test('a patent whose title holds <script> stays inert text', async () => {
@@ -335,8 +351,8 @@ describe('dashboard', () => {
     const demand = '유산균 발효 제조방법';
     await page.goto(`${base}/#/?q=${encodeURIComponent(demand)}`);
     await waitForOutcome(demand);
-    const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicant: string }> };
-    const applicant = all.hits[0]!.applicant;
+    const all = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand })}`)).json()) as { total: number; hits: Array<{ applicants: string[] }> };
+    const applicant = all.hits[0]!.applicants[0]!;
     const filtered = (await (await fetch(`${base}/api/search?${new URLSearchParams({ q: demand, applicant, mode: 'lexical' })}`)).json()) as { total: number; considered: number };
     assert.ok(filtered.total > 0 && filtered.total < all.total, `${filtered.total} of ${all.total}`);
     await page.click('.search-options summary');

@@ -157,6 +157,17 @@ describe('patents, classes, export, OpenAPI', () => {
     assert.equal(body.kiprisUrl, `https://kipris.example/detail?no=${number}`);
   });
 
+  test('applicants and inventors are arrays in hits and records; applicant= matches a co-applicant', async () => {
+    const { body } = await getJson(`${base}/api/patents/${HOSTILE_PATENT.applicationNumber}`);
+    assert.deepEqual([body.applicants, body.inventors], [HOSTILE_PATENT.applicants, HOSTILE_PATENT.inventors]);
+    const coApplicant = HOSTILE_PATENT.applicants[1]!;
+    const search = await getJson(`${base}/api/search?${new URLSearchParams({ q: '그래핀 전극', applicant: coApplicant, mode: 'lexical' })}`);
+    assert.deepEqual(
+      search.body.hits.map((hit: { applicationNumber: string; applicants: string[] }) => [hit.applicationNumber, hit.applicants]),
+      [[HOSTILE_PATENT.applicationNumber, HOSTILE_PATENT.applicants]],
+    );
+  });
+
   test('unknown and malformed application numbers are problems', async () => {
     const unknown = await getJson(`${base}/api/patents/1020000000000`);
     assert.equal(unknown.status, 404);
@@ -200,7 +211,7 @@ describe('patents, classes, export, OpenAPI', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
     const rows = parse(await response.text(), { bom: true }) as string[][];
-    assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수', '6T분류']);
+    assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', '출원인', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수']);
     assert.equal(rows.length, json.hits.length + 1);
     assert.deepEqual(
       rows.slice(1).map((row) => row[1]),

@@ -44,7 +44,7 @@ const patentProperties = {
   titleEn: nullableString,
   abstract: { type: 'string' },
   ipc: { type: 'array', items: { type: 'string' } },
-  applicant: nullableString,
+  applicants: { type: 'array', items: { type: 'string' }, description: 'Applicants (출원인) in the order the source lists them' },
   applicationDate: nullableString,
   registrationNumber: nullableString,
   registrationDate: nullableString,
@@ -80,7 +80,7 @@ export const patentSchema = {
     openingDate: nullableString,
     publicationNumber: nullableString,
     publicationDate: nullableString,
-    inventors: nullableString,
+    inventors: { type: 'array', items: { type: 'string' }, description: 'Inventors (발명자) in the order the source lists them' },
     agent: nullableString,
   },
 } as const;
@@ -137,7 +137,7 @@ export const searchQuerySchema = {
     },
     from: { type: 'string', format: 'date', description: 'Earliest application date (YYYY-MM-DD)' },
     to: { type: 'string', format: 'date', description: 'Latest application date (YYYY-MM-DD)' },
-    applicant: { type: 'string', minLength: 1, maxLength: FILTER_LENGTHS.applicant, description: 'Substring of the applicant name' },
+    applicant: { type: 'string', minLength: 1, maxLength: FILTER_LENGTHS.applicant, description: 'Substring of any applicant name (spacing, case, (주)/주식회사 aside)' },
     status: { type: 'string', minLength: 1, maxLength: FILTER_LENGTHS.status, description: 'Exact registration status, e.g. 등록' },
   },
 } as const;

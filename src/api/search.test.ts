@@ -11,7 +11,7 @@ const hit: ApiHit = {
   titleEn: null,
   abstract: '',
   ipc: ['H01G 11/86'],
-  applicant: null,
+  applicants: ['인천대학교 산학협력단', '에이치씨테크(주)'],
   applicationDate: null,
   registrationNumber: null,
   registrationDate: null,
@@ -33,6 +33,7 @@ test('hitsToCsv writes a BOM, the Korean header and one quoted row per hit, with
     '1',
     '1020160138184',
     `'${hit.title}`,
+    '인천대학교 산학협력단; 에이치씨테크(주)',
     '1.3',
     '75',
     '',
@@ -42,5 +43,5 @@ test('hitsToCsv writes a BOM, the Korean header and one quoted row per hit, with
     '0.375',
     'https://doi.org/10.8080/1020160138184',
   ]);
-  assert.deepEqual(rows[2]?.slice(3, 9), ['', '', '', '', '', '']);
+  assert.deepEqual(rows[2]?.slice(4, 10), ['', '', '', '', '', '']);
 });

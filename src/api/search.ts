@@ -8,6 +8,7 @@ const EXPORT_COLUMNS: ReadonlyArray<[header: string, value: (hit: ApiHit) => str
   ['순위', (hit) => hit.rank],
   ['출원번호', (hit) => hit.applicationNumber],
   ['특허명', (hit) => hit.title],
+  ['출원인', (hit) => hit.applicants.join('; ')],
   ['pqi지수', (hit) => hit.evaluation?.pqi ?? null],
   ['권리성평가지수', (hit) => hit.evaluation?.rightsScore ?? null],
   ['기술성평가지수', (hit) => hit.evaluation?.technologyScore ?? null],

@@ -13,7 +13,7 @@ export type PatentKind = 'patent' | 'utility-model';
  * const p: Patent = {
  *   applicationNumber: '1020160138184', title: '슈퍼커패시터용 3차원 그래핀 전극의 제조방법',
  *   titleEn: 'PREPARATION METHOD OF 3D GRAPHENE ELECTRODE FOR SUPERCAPACITOR', abstract: '본 발명은 …',
- *   ipc: ['H01G 11/86'], applicant: '인천대학교 산학협력단', applicationDate: '2016-10-24', …
+ *   ipc: ['H01G 11/86'], applicants: ['인천대학교 산학협력단'], applicationDate: '2016-10-24', …
  * };
  */
 export interface Patent {
@@ -28,8 +28,8 @@ export interface Patent {
   abstract: string;
   /** IPC codes in `H01G 11/86` form, first = main classification. */
   ipc: string[];
-  /** Applicant(s) (출원인) as the source names them. */
-  applicant: string | null;
+  /** Applicants (출원인) in the source's order, each normalised but written as the source names it. */
+  applicants: string[];
   /** ISO dates `YYYY-MM-DD`. */
   applicationDate: string | null;
   /** 공개번호 / 공개일자 (KIPRIS OpeningNumber/OpeningDate). */
@@ -43,7 +43,8 @@ export interface Patent {
   registrationDate: string | null;
   /** 등록상태 as KIPRIS reports it (등록, 공개, 소멸, 거절, 취하 …) or derived (등록 when a registration number exists). */
   registrationStatus: string | null;
-  inventors: string | null;
+  /** Inventors (발명자) in the source's order. */
+  inventors: string[];
   agent: string | null;
 }
 
@@ -78,7 +79,7 @@ export interface SearchFilters {
   /** Application date range, inclusive, ISO `YYYY-MM-DD`. */
   from?: string;
   to?: string;
-  /** Substring of the applicant name. */
+  /** Substring of any applicant's name (compared by `nameKey`: spaces, case and company forms aside). */
   applicant?: string;
   /** Exact registration status, e.g. `등록`. */
   status?: string;
@@ -92,7 +93,7 @@ export interface SearchHit {
   titleEn: string | null;
   abstract: string;
   ipc: string[];
-  applicant: string | null;
+  applicants: string[];
   applicationDate: string | null;
   registrationNumber: string | null;
   registrationDate: string | null;

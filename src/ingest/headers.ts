@@ -20,7 +20,7 @@ export const ALIASES: Readonly<Record<Field, readonly string[]>> = {
   abstract: ['요약', '요약문', '초록', '설명', '요약국문', 'abstract', 'summary', 'astrtcont'],
   applicationNumber: ['출원번호', 'applicationnumber', 'applicationno', 'appno', 'applno', 'filingnumber'],
   applicationDate: ['출원일', '출원일자', '출원날짜', 'applicationdate', 'filingdate', 'appdate', 'filingcreationdate'],
-  applicant: ['출원인', '출원인명', '출원인국문', 'applicant', 'applicants', 'applicantname', 'assignee', 'assignees'],
+  applicants: ['출원인', '출원인명', '출원인국문', 'applicant', 'applicants', 'applicantname', 'assignee', 'assignees'],
   ipc: [
     'ipc', 'ipcall', 'originalipcall', 'originalipc', 'ipc넘버', 'ipc코드', 'ipc분류', 'ipc번호', 'ipc분류8판', '국제특허분류', 'internationalpatentclassification',
     'internationalpatentclassificationnumber', 'ipcnumber', 'ipcmain', 'originalipcmain',

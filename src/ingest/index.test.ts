@@ -58,7 +58,7 @@ describe('ingest readers', () => {
     assert.match(summary.failed[0]?.reason ?? '', /KIPRIS error response 22: LIMIT EXCEEDED/);
   });
 
-  test('KIPRIS XML: markup inside a field keeps its text, repeated applicants are joined, UTF-16 is read', async () => {
+  test('KIPRIS XML: markup inside a field keeps its text, repeated applicants are a list, UTF-16 is read', async () => {
     const item = KIPRIS_ITEM('1020190155021', '수소 <sub>생산</sub> 장치', '<Applicant>둘째 출원인</Applicant>').replace(
       '<![CDATA[본 발명은 <전극>에 관한 것이다.]]>',
       '물(H<sub>2</sub>O)을 <i>분해</i>하는 장치',
@@ -68,7 +68,7 @@ describe('ingest readers', () => {
     await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
     assert.equal((await ingest(temp.store, [file])).inserted, 1);
     const stored = temp.store.getByApplicationNumber('1020190155021')!;
-    assert.deepEqual([stored.title, stored.abstract, stored.applicant], ['수소 생산 장치', '물(H2O)을 분해하는 장치', '인천대학교 산학협력단|둘째 출원인']);
+    assert.deepEqual([stored.title, stored.abstract, stored.applicants], ['수소 생산 장치', '물(H2O)을 분해하는 장치', ['인천대학교 산학협력단', '둘째 출원인']]);
   });
 
   test('KIPRIS advanced-search XML (<item>) is read; a response with other items fails with the reason', async () => {
@@ -82,7 +82,7 @@ describe('ingest readers', () => {
     const summary = await ingest(temp.store, [advanced, other]);
     assert.equal(summary.inserted, 1);
     const stored = temp.store.getByApplicationNumber('1020190155022')!;
-    assert.deepEqual([stored.title, stored.abstract, stored.applicant, stored.ipc, stored.registrationStatus], ['고급 검색 특허', '요약문', '출원인 C', ['H01M 4/36'], '소멸']);
+    assert.deepEqual([stored.title, stored.abstract, stored.applicants, stored.ipc, stored.registrationStatus], ['고급 검색 특허', '요약문', ['출원인 C'], ['H01M 4/36'], '소멸']);
     assert.match(summary.failed[0]?.reason ?? '', /<items> holds <trademark>, not PatentUtilityInfo or item/);
   });
 
@@ -125,6 +125,14 @@ describe('ingest readers', () => {
     assert.equal(temp.store.getByApplicationNumber('1020180000201')!.applicationDate, '2018-05-05');
   });
 
+  test('--map applicants=… names the applicant column; the older --map applicant=… still does', async () => {
+    const file = join(temp.dir, 'holders.csv');
+    await writeFile(file, '출원번호,발명의 명칭,권리자\n1020180000801,권리자 특허,알파 주식회사 | 베타 주식회사\n');
+    await ingest(temp.store, [file], { map: { applicant: '권리자' } });
+    assert.deepEqual(temp.store.getByApplicationNumber('1020180000801')!.applicants, ['알파 주식회사', '베타 주식회사']);
+    await assert.rejects(ingest(temp.store, [file], { map: { applicants: '권리자', applicant: '권리자' } }), /--map applicant=권리자: unknown field/);
+  });
+
   test('--map names what it cannot apply: an unknown column, or one column for two fields', async () => {
     const file = join(temp.dir, 'plain.csv');
     await writeFile(file, '출원번호,발명의 명칭\n1020180000701,제목\n');
@@ -154,7 +162,7 @@ describe('ingest readers', () => {
       '2 1020180000401 record: 5 cells where the header has 4: a value holding "," must be quoted, or every later column shifts',
       '2 1020180000403 abstract: a quote opened in this cell is never closed, so 2 following row(s) (from 1020180000404) were read into it; close the quote, or write a quote inside a value as ""',
     ]);
-    assert.equal(temp.store.getByApplicationNumber('1020180000402')!.applicant, '인천대학교');
+    assert.deepEqual(temp.store.getByApplicationNumber('1020180000402')!.applicants, ['인천대학교']);
     assert.equal(temp.store.getByApplicationNumber('1020180000401'), null);
   });
 
@@ -215,6 +223,23 @@ describe('ingest readers', () => {
     assert.deepEqual(summary.rejections.map((r) => [r.line, r.field]), [[2, 'record'], [3, 'title'], [4, 'record']]);
     assert.match(summary.rejections[1]!.reason, /has type number, expected a string/);
     assert.equal(temp.store.getByApplicationNumber('1020180000401')!.titleEn, 'JSON');
+  });
+
+  test('JSON Lines: applicants and inventors as arrays, or (files from before lists) an applicant string', async () => {
+    const file = join(temp.dir, 'applicants.jsonl');
+    const lines = [
+      { applicationNumber: '1020180000711', title: '배열', applicants: ['인천대학교 산학협력단', '재단법인 한국 연구 재단'], inventors: ['홍, 길동', '김철수'] },
+      { applicationNumber: '1020180000712', title: '예전 파일', applicant: '삼성전자주식회사|서울대학교산학협력단', inventors: '안호선 김지훈' },
+      { applicationNumber: '1020180000713', title: '잘못된 배열', applicants: ['이름', 3] },
+    ];
+    await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const summary = await ingest(temp.store, [file]);
+    assert.deepEqual([summary.inserted, summary.rejected], [2, 1]);
+    assert.match(summary.rejections[0]!.reason, /^has type array, expected a string or a string array$/);
+    const listed = temp.store.getByApplicationNumber('1020180000711')!;
+    assert.deepEqual([listed.applicants, listed.inventors], [['인천대학교 산학협력단', '재단법인 한국 연구 재단'], ['홍, 길동', '김철수']]);
+    const old = temp.store.getByApplicationNumber('1020180000712')!;
+    assert.deepEqual([old.applicants, old.inventors], [['삼성전자주식회사', '서울대학교산학협력단'], ['안호선', '김지훈']]);
   });
 
   test('folders are walked; unknown files inside are skipped, named unknown files fail', async () => {

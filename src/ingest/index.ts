@@ -59,6 +59,11 @@ export interface IngestSummary extends RunCounts {
   failed: Array<{ file: string; reason: string }>;
   /** Files found inside folders that are not patent sources (README, evaluation tables …). */
   skipped: Array<{ file: string; reason: string }>;
+  /**
+   * Applicant fields that joined several names with plain spaces: `split` into their names, or
+   * `keptWhole` because no reading was sure (see `splitJoinedNames`).
+   */
+  joinedApplicants: { split: number; keptWhole: number };
 }
 
 /** Options of `ingest`. */
@@ -83,7 +88,7 @@ const DEFAULTS = { batchSize: 500, maxRejections: 10_000 } as const;
  * summary.inserted; summary.rejections;
  */
 export async function ingest(store: PatentStore, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
-  const settings = { ...DEFAULTS, ...options };
+  const settings = { ...DEFAULTS, ...options, map: withListFieldNames(options.map) };
   assertMapFields(settings.map ?? {});
   const summary: IngestSummary = {
     read: 0,
@@ -98,6 +103,7 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
     rejectionsOmitted: 0,
     failed: [],
     skipped: [],
+    joinedApplicants: { split: 0, keptWhole: 0 },
   };
   // Application numbers stored by this run, as numbers (13 digits fit a double exactly; smaller than strings).
   const stored = new Set<number>();
@@ -123,6 +129,13 @@ export async function ingest(store: PatentStore, paths: readonly string[], optio
   return summary;
 }
 
+/** `--map applicant=…` as written before applicants were a list: the field is now `applicants`. */
+function withListFieldNames(map: IngestOptions['map']): IngestOptions['map'] {
+  if (!map || !('applicant' in map) || 'applicants' in map) return map;
+  const { applicant, ...rest } = map;
+  return { ...rest, applicants: applicant! };
+}
+
 /** Reads one file into the store, adding to `summary`; a reader error fails the file, keeping what was read before it. */
 async function ingestFile(
   store: PatentStore,
@@ -136,6 +149,8 @@ async function ingestFile(
   summary.files.push(report);
   // The absolute path, so `eval retrieval --source <folder>` can tell which folder a patent came from.
   const source = `${detection.format}:${resolve(file)}`;
+  // Names known when the file starts (earlier files included) help split its space-joined applicants.
+  const knownApplicants = store.knownApplicants();
   let batch: Patent[] = [];
   let storing = false;
   const flush = () => {
@@ -155,8 +170,10 @@ async function ingestFile(
     for await (const record of detection.reader(file, { map: settings.map, onBytes: settings.onBytes, onUnusedColumns })) {
       report.read++;
       summary.read++;
-      const result = record.problems ? null : normalizePatent(record.fields);
+      const result = record.problems ? null : normalizePatent(record.fields, { knownApplicants });
       if (result?.ok) {
+        if (result.applicantsRead === 'split') summary.joinedApplicants.split++;
+        if (result.applicantsRead === 'kept-whole') summary.joinedApplicants.keptWhole++;
         batch.push(result.patent);
         if (batch.length >= settings.batchSize) flush();
         continue;

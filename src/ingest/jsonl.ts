@@ -6,14 +6,18 @@ import type { Patent } from '../domain/index.js';
 import type { RawPatent } from '../domain/normalize/index.js';
 import { openText, detectFileEncoding, type PatentReader, type RawRecord } from './source.js';
 
-/** Fields read from a line; others (`id`, `revision`, `source` of an export, `kind` which the number decides) are ignored. */
+/**
+ * Fields read from a line; others (`id`, `revision`, `source` of an export, `kind` which the number
+ * decides) are ignored. Files written before applicants were lists name them `applicant` (a string):
+ * read as `applicants` when that is absent.
+ */
 const FIELDS = [
   'applicationNumber',
   'title',
   'titleEn',
   'abstract',
   'ipc',
-  'applicant',
+  'applicants',
   'applicationDate',
   'openingNumber',
   'openingDate',
@@ -25,6 +29,9 @@ const FIELDS = [
   'inventors',
   'agent',
 ] as const satisfies ReadonlyArray<keyof Patent>;
+
+/** Fields that take a string array as well as a string. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['ipc', 'applicants', 'inventors']);
 
 /**
  * Reads one JSON object per line; a line that is not a JSON object, or a field of the wrong type,
@@ -58,14 +65,15 @@ function parseLine(text: string, line: number): RawRecord {
   const fields: RawPatent = {};
   const problems: NonNullable<RawRecord['problems']> = [];
   for (const field of FIELDS) {
-    const fieldValue = object[field];
+    const fieldValue = field === 'applicants' ? object.applicants ?? object.applicant : object[field];
     if (fieldValue === undefined || fieldValue === null) continue;
+    const list = LIST_FIELDS.has(field);
     const ok =
       typeof fieldValue === 'string' ||
       (field === 'applicationNumber' && typeof fieldValue === 'number') ||
-      (field === 'ipc' && Array.isArray(fieldValue) && fieldValue.every((code) => typeof code === 'string'));
+      (list && Array.isArray(fieldValue) && fieldValue.every((item) => typeof item === 'string'));
     if (ok) fields[field] = fieldValue;
-    else problems.push({ field, reason: `has type ${Array.isArray(fieldValue) ? 'array' : typeof fieldValue}, expected ${field === 'ipc' ? 'a string array' : 'a string'}` });
+    else problems.push({ field, reason: `has type ${Array.isArray(fieldValue) ? 'array' : typeof fieldValue}, expected ${list ? 'a string or a string array' : 'a string'}` });
   }
   return problems.length > 0 ? { location: { line }, fields, problems } : { location: { line }, fields };
 }

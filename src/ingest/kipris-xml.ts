@@ -26,7 +26,7 @@ const COUNT_ELEMENTS: ReadonlySet<string> = new Set(['TotalSearchCount', 'totalC
  */
 const ITEM_FIELDS: Readonly<Record<string, Readonly<Record<string, keyof RawPatent>>>> = {
   PatentUtilityInfo: {
-    Applicant: 'applicant',
+    Applicant: 'applicants',
     ApplicationDate: 'applicationDate',
     ApplicationNumber: 'applicationNumber',
     Abstract: 'abstract',
@@ -41,7 +41,7 @@ const ITEM_FIELDS: Readonly<Record<string, Readonly<Record<string, keyof RawPate
     RegistrationStatus: 'registrationStatus',
   },
   item: {
-    applicantName: 'applicant',
+    applicantName: 'applicants',
     applicationDate: 'applicationDate',
     applicationNumber: 'applicationNumber',
     astrtCont: 'abstract',
@@ -56,6 +56,9 @@ const ITEM_FIELDS: Readonly<Record<string, Readonly<Record<string, keyof RawPate
     registerStatus: 'registrationStatus',
   },
 };
+
+/** Fields whose elements each hold names (see `applicantList`). */
+const NAME_LIST_FIELDS: ReadonlySet<keyof RawPatent> = new Set(['applicants', 'inventors']);
 
 /**
  * Reads the items of a KIPRIS Plus response file (see `ITEM_FIELDS`); `location.item` is the 1-based
@@ -125,8 +128,13 @@ export async function* parseKiprisXml(
       fieldDepth = 0;
       const field = fields[tag.name]!;
       const earlier = item![field];
-      // Repeated elements (several <Applicant>s) are joined as KIPRIS joins applicants: with |.
-      item![field] = typeof earlier === 'string' && earlier.trim() !== '' ? `${earlier}|${text}` : text;
+      if (NAME_LIST_FIELDS.has(field)) {
+        // Each element is a whole name (or `|`-separated names): a list, never split at spaces.
+        item![field] = [...(Array.isArray(earlier) ? earlier : []), text];
+      } else {
+        // Repeated elements of other fields are joined as KIPRIS joins lists: with |.
+        item![field] = typeof earlier === 'string' && earlier.trim() !== '' ? `${earlier}|${text}` : text;
+      }
     } else if (parent === 'items' && item) {
       ready.push({ location: { item: ++itemIndex }, fields: item });
       item = null;

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
-import { nameKey } from './names.js';
+import { nameKey } from '../domain/names/index.js';
 import { ROLES, type Role } from './schema.js';
 import { parseInput } from '../util/validate.js';
 

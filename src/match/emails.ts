@@ -26,7 +26,7 @@ export interface DemandSummary {
 export interface PatentSummary {
   applicationNumber: string;
   title: string;
-  applicant: string | null;
+  applicants: string[];
 }
 
 /** Signed response links and when they stop working. */
@@ -54,7 +54,7 @@ const quotedBlock = (label: string, value: string | null): string[] => (value ? 
 const patentLines = (patent: PatentSummary): string[] => [
   `특허 (patent): ${patent.title}`,
   `출원번호 (application no.): ${patent.applicationNumber}`,
-  ...optional('출원인 (applicant)', patent.applicant),
+  ...optional('출원인 (applicant)', patent.applicants.join('; ') || null),
 ];
 
 /**

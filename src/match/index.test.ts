@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Accounts, applicantKeys, LinkSigner, loadSecret, ManagerDirectory, migrateMatch, nameKey, readManagersCsv } from './index.js';
+import { Accounts, LinkSigner, loadSecret, ManagerDirectory, migrateMatch, nameKey, readManagersCsv } from './index.js';
 import { sampleManagers } from './test-support/fixture.js';
 
 describe('applicant names', () => {
@@ -14,10 +14,6 @@ describe('applicant names', () => {
     assert.equal(nameKey('㈜에이치씨테크'), nameKey('에이치씨테크'));
     assert.equal(nameKey('인천대학교 산학협력단'), '인천대학교산학협력단');
     assert.notEqual(nameKey('인천대학교 산학협력단'), nameKey('인하대학교 산학협력단'));
-  });
-
-  test('applicantKeys splits KIPRIS multi-applicant fields', () => {
-    assert.deepEqual(applicantKeys('삼성전자주식회사|서울대학교산학협력단'), ['삼성전자', '서울대학교산학협력단']);
   });
 });
 
@@ -53,15 +49,16 @@ describe('manager directory', () => {
     assert.equal(directory.count(), 200);
   });
 
-  test('finds the manager by the whole field, a listed applicant, or a known applicant inside it', () => {
-    assert.equal(directory.lookup('인천대학교 산학협력단')?.email, 'tlo@org0093.example');
-    assert.equal(directory.lookup(' 인천대학교산학협력단 ')?.email, 'tlo@org0093.example', 'spacing differs');
-    assert.equal(directory.lookup('인천대학교 산학협력단 에이치씨테크(주)')?.email, 'tlo@org0113.example', 'exact entry wins');
-    assert.equal(directory.lookup('인천대학교 산학협력단 어느회사(주)')?.email, 'tlo@org0093.example', 'co-applicant unknown');
-    assert.equal(directory.lookup('어느회사|인천대학교 산학협력단')?.email, 'tlo@org0093.example', 'KIPRIS | list');
-    assert.equal(directory.lookup('삼성전자주식회사|인천대학교 산학협력단')?.email, 'tlo@org0054.example', 'first listed wins');
-    assert.equal(directory.lookup('알려지지 않은 출원인'), undefined);
-    assert.equal(directory.lookup(null), undefined);
+  test('finds the manager by all applicants together, the first known applicant, or a known applicant inside one', () => {
+    assert.equal(directory.lookup(['인천대학교 산학협력단'])?.email, 'tlo@org0093.example');
+    assert.equal(directory.lookup(['인천대학교산학협력단'])?.email, 'tlo@org0093.example', 'spacing differs');
+    assert.equal(directory.lookup(['인천대학교 산학협력단', '에이치씨테크(주)'])?.email, 'tlo@org0113.example', 'an entry for the co-applied string wins');
+    assert.equal(directory.lookup(['인천대학교 산학협력단', '어느회사(주)'])?.email, 'tlo@org0093.example', 'co-applicant unknown');
+    assert.equal(directory.lookup(['어느회사', '인천대학교 산학협력단'])?.email, 'tlo@org0093.example', 'the first known applicant');
+    assert.equal(directory.lookup(['삼성전자주식회사', '인천대학교 산학협력단'])?.email, 'tlo@org0054.example', 'first listed wins');
+    assert.equal(directory.lookup(['어느회사 인천대학교 산학협력단'])?.email, 'tlo@org0093.example', 'a field kept whole');
+    assert.equal(directory.lookup(['알려지지 않은 출원인']), undefined);
+    assert.equal(directory.lookup([]), undefined);
   });
 
   test('a CSV with a bad row or a missing column is refused with file, line and column', async () => {

@@ -14,7 +14,7 @@ import { MatchService } from './service.js';
 
 export { Accounts, type User, type Principal, type Session, type NewUser } from './accounts.js';
 export { ManagerDirectory, readManagersCsv, MANAGER_CSV_COLUMNS, type Manager } from './managers.js';
-export { nameKey, applicantKeys } from './names.js';
+export { nameKey } from '../domain/names/index.js';
 export { LinkSigner, loadSecret, LINK_ACTIONS, type LinkAction, type LinkClaim } from './links.js';
 export { Outbox, type OutboxEntry, type OutboxState, type OutgoingEmail, type ClaimedEmail } from './outbox.js';
 export {

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
-import { applicantKeys, nameKey } from './names.js';
+import { nameKey } from '../domain/names/index.js';
 import { parseInput } from '../util/validate.js';
 import iconv from 'iconv-lite';
 import { detectFileEncoding } from '../ingest/source.js';
@@ -87,12 +87,12 @@ const toManager = (row: ManagerRow): Manager => ({
 
 /**
  * The applicant → manager directory. Lookups compare normalised names (see `nameKey`) and accept
- * a patent whose applicant field lists several applicants when any of them is known.
+ * a patent with several applicants when any of them is known.
  *
  * @example
  * const directory = new ManagerDirectory(db);
  * directory.upsert(await readManagersCsv('managers.csv'));
- * directory.lookup('인천대학교 산학협력단 에이치씨테크(주)')?.organization // '인천대학교 산학협력단'
+ * directory.lookup(['인천대학교 산학협력단', '어느회사(주)'])?.organization // '인천대학교 산학협력단'
  */
 export class ManagerDirectory {
   constructor(private readonly db: Database.Database) {}
@@ -132,15 +132,16 @@ export class ManagerDirectory {
   }
 
   /**
-   * The manager for a patent's applicant field: the whole field, else one of its `|`-separated
-   * applicants, else the known applicant that appears earliest (longest first) inside it.
+   * The manager for a patent's applicants: the entry for all of them together (a directory may list
+   * a co-applied string as written), else the first applicant the directory knows, else the known
+   * applicant that appears earliest (longest first) inside them (a field that stayed whole).
    */
-  lookup(applicant: string | null): Manager | undefined {
-    if (!applicant) return undefined;
-    const whole = nameKey(applicant);
+  lookup(applicants: readonly string[]): Manager | undefined {
+    if (applicants.length === 0) return undefined;
+    const whole = nameKey(applicants.join(' '));
     const byKey = this.db.prepare('SELECT * FROM match_managers WHERE applicant_key = ?');
-    for (const key of [whole, ...applicantKeys(applicant)]) {
-      const row = byKey.get(key) as ManagerRow | undefined;
+    for (const key of [whole, ...applicants.map(nameKey)]) {
+      const row = key ? (byKey.get(key) as ManagerRow | undefined) : undefined;
       if (row) return toManager(row);
     }
     const rows = this.db

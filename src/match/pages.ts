@@ -23,7 +23,7 @@ dt{font-weight:600}textarea{width:100%;min-height:6rem}button{font-size:1rem;pad
 function matchDetails(match: MatchView): string {
   const rows: [string, string | null | undefined][] = [
     ['특허 (patent)', `${match.title} (${match.applicationNumber})`],
-    ['출원인 (applicant)', match.applicant],
+    ['출원인 (applicant)', match.applicants.join('; ')],
     ['수요기술명 (demand)', match.demand?.name],
     ['설명 (description)', match.demand?.description],
     ['희망 이전 형태 (desired transfer)', match.demand?.transferKind],

@@ -71,10 +71,11 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     const hits = (await probe.engine.search(`${QUERY.name}\n${QUERY.description}`, { top: 20 })).hits;
     await probe.close();
     managed = hits[0]!;
-    const managedKey = nameKey(managed.applicant!);
-    unmanaged = hits.find((hit) => nameKey(hit.applicant ?? '') !== managedKey)!;
+    const keyOf = (hit: SearchHit) => nameKey(hit.applicants.join(' '));
+    const managedKey = keyOf(managed);
+    unmanaged = hits.find((hit) => keyOf(hit) !== managedKey)!;
     assert.ok(unmanaged, 'the recommendations include a patent of another applicant');
-    const unmanagedKey = nameKey(unmanaged.applicant!);
+    const unmanagedKey = keyOf(unmanaged);
     fixture = await matchFixture({
       smtp: smtp.url,
       managers: (m) => nameKey(m.applicant) === managedKey || !unmanagedKey.includes(nameKey(m.applicant)),
@@ -83,7 +84,7 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: { max: 1000, timeWindowMs: 60_000 }, webRoot: null, plugins: [fixture.match.plugin] });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     const { accounts, managers } = fixture.match.service;
-    const organization = managers.lookup(managed.applicant)!.organization;
+    const organization = managers.lookup(managed.applicants)!.organization;
     const make = async (email: string, role: 'demander' | 'manager' | 'admin', org?: string): Promise<string> =>
       accounts.createApiToken((await accounts.create({ email, password: 'correct horse battery', role, organization: org })).id);
     tokens.demander = await make('buyer@corp.example', 'demander');
@@ -149,7 +150,7 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     });
     assert.equal(reply.status, 201);
     const [routed, queued] = reply.body.matches as MatchView[];
-    const expected = fixture.match.service.managers.lookup(managed.applicant)!;
+    const expected = fixture.match.service.managers.lookup(managed.applicants)!;
     assert.deepEqual(routed!.manager, { name: expected.name, email: expected.email, organization: expected.organization });
     assert.equal(queued!.manager, null);
     assert.deepEqual(routed!.timeline.map((event) => event.status), ['requested']);

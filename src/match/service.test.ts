@@ -52,7 +52,7 @@ describe('match workflow rules (MatchService on SQLite, outbox inspected)', () =
 
   test('the manager email quotes what the demander wrote and puts the response links first', () => {
     const hit = demand.recommendations[0]!;
-    service.managers.upsert([{ applicant: hit.applicant!, name: '담당자 1', email: 'tlo@univ.example', organization: '대학 산학협력단' }]);
+    service.managers.upsert([{ applicant: hit.applicants.join(' '), name: '담당자 1', email: 'tlo@univ.example', organization: '대학 산학협력단' }]);
     const [match] = service.requestMatches(demander, demand.id, { applicationNumbers: [hit.applicationNumber], message: '예산은\n\n\n\n\n1억' });
     const [email] = emailsTo('tlo@univ.example', 'manager-request');
     const text = email!.text;
@@ -63,7 +63,7 @@ describe('match workflow rules (MatchService on SQLite, outbox inspected)', () =
   });
 
   test('an admin note on a queued match neither marks it viewed nor takes it out of the queue', () => {
-    const hit = demand.recommendations.find((h) => nameKey(h.applicant ?? '') !== nameKey(demand.recommendations[0]!.applicant!))!;
+    const hit = demand.recommendations.find((h) => nameKey(h.applicants.join(' ')) !== nameKey(demand.recommendations[0]!.applicants.join(' ')))!;
     const [queued] = service.requestMatches(demander, demand.id, { applicationNumbers: [hit.applicationNumber], message: '통상실시권을 원합니다' });
     assert.deepEqual(service.adminQueue(admin).map((m) => m.id), [queued!.id]);
     const noted = service.postMessage({ user: admin }, queued!.id, { message: '담당자를 찾는 중입니다' });
@@ -140,7 +140,8 @@ describe('demand translations', () => {
 
     // A database whose match tables predate the column: opening it again adds the column, and its
     // demands show no translations.
-    db.exec(`ALTER TABLE match_demands DROP COLUMN translations; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
+    db.exec(`ALTER TABLE match_demands DROP COLUMN translations; ALTER TABLE match_requests DROP COLUMN applicants;
+      ALTER TABLE match_requests ADD COLUMN applicant TEXT; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
     const upgraded = new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
     assert.deepEqual(upgraded.getDemand(demander, english.id).translations, []);
     assert.deepEqual((await upgraded.createDemand(demander, DEMAND)).translations, []);

@@ -7,7 +7,7 @@ import { Accounts, type User } from './accounts.js';
 import { managerMessageEmail, managerRequestEmail, statusUpdateEmail, withdrawalEmail, type DemandSummary, type PatentSummary } from './emails.js';
 import { LinkSigner, type LinkAction, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
-import { nameKey } from './names.js';
+import { nameKey } from '../domain/names/index.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { migrateMatch, type MatchStatus } from './schema.js';
 import { parseInput } from '../util/validate.js';
@@ -52,7 +52,7 @@ export interface MatchView {
   demandId: number;
   applicationNumber: string;
   title: string;
-  applicant: string | null;
+  applicants: string[];
   manager: { name: string; email: string; organization: string } | null;
   status: MatchStatus;
   createdAt: string;
@@ -180,7 +180,8 @@ interface MatchRow {
   demand_id: number;
   application_number: string;
   title: string;
-  applicant: string | null;
+  /** JSON array of the applicants. */
+  applicants: string;
   manager_name: string | null;
   manager_email: string | null;
   organization: string | null;
@@ -290,11 +291,11 @@ export class MatchService {
         }
         const existing = this.db.prepare('SELECT id FROM match_requests WHERE demand_id = ? AND application_number = ?').get(demandId, number);
         if (existing) throw new PatmatchError('conflict', `patent ${number} is already requested for demand ${demandId}`);
-        const manager = this.managers.lookup(hit.applicant);
+        const manager = this.managers.lookup(hit.applicants);
         const now = new Date().toISOString();
         const row = this.db
           .prepare(
-            `INSERT INTO match_requests (demand_id, application_number, title, applicant, manager_name, manager_email,
+            `INSERT INTO match_requests (demand_id, application_number, title, applicants, manager_name, manager_email,
                organization, organization_key, status, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?) RETURNING *`,
           )
@@ -302,7 +303,7 @@ export class MatchService {
             demandId,
             number,
             hit.title,
-            hit.applicant,
+            JSON.stringify(hit.applicants),
             manager?.name ?? null,
             manager?.email ?? null,
             manager?.organization ?? null,
@@ -608,7 +609,7 @@ export class MatchService {
   }
 
   #patentOf(row: MatchRow): PatentSummary {
-    return { applicationNumber: row.application_number, title: row.title, applicant: row.applicant };
+    return { applicationNumber: row.application_number, title: row.title, applicants: JSON.parse(row.applicants) as string[] };
   }
 
   #matchView(row: MatchRow): MatchView {
@@ -620,7 +621,7 @@ export class MatchService {
       demandId: row.demand_id,
       applicationNumber: row.application_number,
       title: row.title,
-      applicant: row.applicant,
+      applicants: JSON.parse(row.applicants) as string[],
       manager: row.manager_email ? { name: row.manager_name ?? '', email: row.manager_email, organization: row.organization ?? '' } : null,
       status: row.status,
       createdAt: row.created_at,

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataDir } from '../cli/context.js';
+import { nameKey } from '../domain/names/index.js';
 import type { SearchResult } from '../domain/index.js';
 import { loadEmbedder } from '../embed/index.js';
 import { writeCharModel } from '../embed/test-support/index.js';
@@ -114,6 +115,10 @@ describe('search engine over the real KIPRIS CSV', () => {
       const byDate = await engine.search('전극 제조 방법', { mode, top: 50, filters: { from: '2018-01-01', to: '2018-12-31' } });
       assert.ok(byDate.hits.length > 0, `${mode}: hits in 2018`);
       assert.ok(byDate.hits.every((h) => h.applicationDate! >= '2018-01-01' && h.applicationDate! <= '2018-12-31'));
+      // A co-applicant matches: the CSV lists 인천대학교 산학협력단 first, joined by spaces.
+      const byApplicant = await engine.search('전극 제조 방법', { mode, top: 50, filters: { applicant: '기아자동차 주식회사' } });
+      assert.ok(byApplicant.hits.length > 0, `${mode}: hits of a co-applicant`);
+      assert.ok(byApplicant.hits.every((h) => h.applicants.some((name) => nameKey(name).includes('기아자동차'))), `${mode}: applicant filter`);
     }
   });
 
@@ -212,6 +217,7 @@ describe('search engine over the real KIPRIS CSV', () => {
     await assert.rejects(engine.search('전극', { top: 0 }), /top: 0/);
     await assert.rejects(engine.search('전극', { mode: 'magic' as never }), /mode: "magic"/);
     await assert.rejects(engine.search('전극', { filters: { from: '2018/01/01' } }), /from: "2018\/01\/01"/);
+    await assert.rejects(engine.search('전극', { filters: { applicant: '삼성전자|서울대학교' } }), /applicant: "삼성전자\|서울대학교" names several applicants; give one/);
   });
 
   test('re-indexing embeds only changed patents, and a changed title is found', async () => {

@@ -78,7 +78,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
         titleEn: patent.titleEn,
         abstract: patent.abstract,
         ipc: patent.ipc,
-        applicant: patent.applicant,
+        applicants: patent.applicants,
         applicationDate: patent.applicationDate,
         registrationNumber: patent.registrationNumber,
         registrationDate: patent.registrationDate,
@@ -193,6 +193,10 @@ export function validateFilters(filters: SearchFilters, where = ''): SearchFilte
     if (!IPC_PREFIX.test(checked.ipc)) {
       throw new PatmatchError('invalid_input', `${where}ipc: "${filters.ipc}" is not an IPC prefix such as H01G, H01G 11 or H01G 11/86`);
     }
+  }
+  // The filter matches one applicant (any of a patent's); a separator would match none.
+  if (checked.applicant !== undefined && /[|;]/.test(checked.applicant)) {
+    throw new PatmatchError('invalid_input', `${where}applicant: "${filters.applicant}" names several applicants; give one (any co-applicant matches)`);
   }
   for (const field of ['from', 'to'] as const) {
     const value = checked[field];

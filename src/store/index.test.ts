@@ -137,13 +137,13 @@ describe('patent store', () => {
     assert.deepEqual([...store.iterate({ afterRevision: store.currentRevision })], []);
   });
 
-  test('filterIds: IPC prefix, date range, applicant substring, status', () => {
+  test('filterIds: IPC prefix, date range, applicant substring (any co-applicant), status', () => {
     store.upsertPatents(
       [
-        patent('1020160000001', { ipc: ['H01G 11/86', 'B05D 1/12'], applicationDate: '2016-10-24', applicant: '인천대학교 산학협력단', registrationStatus: '등록' }),
-        patent('1020170000002', { ipc: ['H01G 110/1'], applicationDate: '2017-05-15', applicant: '성균관대학교산학협력단', registrationStatus: '공개' }),
-        patent('1020180000003', { ipc: ['H04W 72/12'], applicationDate: '2018-01-01', applicant: '주식회사 윈텍', registrationStatus: '등록' }),
-        patent('1020190000004', { ipc: [], applicationDate: null, applicant: null, registrationStatus: null }),
+        patent('1020160000001', { ipc: ['H01G 11/86', 'B05D 1/12'], applicationDate: '2016-10-24', applicants: ['인천대학교 산학협력단'], registrationStatus: '등록' }),
+        patent('1020170000002', { ipc: ['H01G 110/1'], applicationDate: '2017-05-15', applicants: ['성균관대학교산학협력단'], registrationStatus: '공개' }),
+        patent('1020180000003', { ipc: ['H04W 72/12'], applicationDate: '2018-01-01', applicants: ['주식회사 윈텍', '(주)에이치씨테크'], registrationStatus: '등록' }),
+        patent('1020190000004', { ipc: [], applicationDate: null, applicants: [], registrationStatus: null }),
       ],
       'x',
     );
@@ -161,6 +161,11 @@ describe('patent store', () => {
     assert.deepEqual(numbersOf(store.filterIds({ from: '2016.10.24', to: '20170515' })), ['1020160000001', '1020170000002']);
     assert.deepEqual(numbersOf(store.filterIds({ applicant: '산학협력단' })), ['1020160000001', '1020170000002']);
     assert.deepEqual(numbersOf(store.filterIds({ applicant: "'; DROP TABLE patents; --" })), []);
+    // The second applicant matches too, by its key: spacing, case and the company form aside.
+    assert.deepEqual(numbersOf(store.filterIds({ applicant: '에이치씨테크 주식회사' })), ['1020180000003']);
+    assert.deepEqual(numbersOf(store.filterIds({ applicant: '성균관 대학교' })), ['1020170000002']);
+    assert.deepEqual(numbersOf(store.filterIds({ applicant: '주식회사' })), ['1020180000003'], 'a company form alone matches names as written');
+    assert.deepEqual(store.getByApplicationNumber('1020180000003')!.applicants, ['주식회사 윈텍', '(주)에이치씨테크']);
     assert.deepEqual(numbersOf(store.filterIds({ status: '등록', ipc: 'H04W' })), ['1020180000003']);
     assert.throws(() => store.filterIds({ from: 'last year' }), /filter from: "last year" is not a date/);
   });

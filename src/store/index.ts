@@ -10,7 +10,9 @@ import type { Evaluation, Patent, SearchFilters, Tech6T } from '../domain/index.
 import { TECH_6T } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { normalizeApplicationNumber, normalizeDate, normalizeIpc } from '../domain/normalize/index.js';
-import { migrate } from './schema.js';
+import { migrate, type MigrationStep } from './schema.js';
+import { applicantCondition, applicantWriter, knownApplicantNames, listApplicantsAndInventors } from './applicants.js';
+import type { KnownNames } from '../domain/names/index.js';
 import { assertWritable, deniedBy, homeLayout, notWritableError, writeDenied } from './home.js';
 import { recoverReplacedDir } from '../util/atomic.js';
 
@@ -78,6 +80,8 @@ export interface PatentStore {
   readonly currentRevision: number;
   /** A random id of this database, recorded by the indexes built from it. */
   readonly storeId: string;
+  /** The applicant names the store and the manager directory know, to split space-joined co-applicants with. */
+  knownApplicants(): KnownNames;
   /** Ids of the patents matching every given filter; `null` when no filter is given. */
   filterIds(filters: SearchFilters): Set<number> | null;
   /** Stores evaluations of known patents in one transaction and lists the application numbers that are not stored. */
@@ -88,7 +92,11 @@ export interface PatentStore {
   close(): void;
 }
 
-const SCHEMA = [
+/**
+ * The patents module's schema steps, in order (`migrate` applies those a database lacks). Exported so
+ * tests can build a database as an older patmatch left it (`PATENT_MIGRATIONS.slice(0, 2)`).
+ */
+export const PATENT_MIGRATIONS: readonly MigrationStep[] = [
   `CREATE TABLE patents (
     id INTEGER PRIMARY KEY,
     application_number TEXT NOT NULL UNIQUE,
@@ -134,6 +142,8 @@ const SCHEMA = [
   // (its ids and revisions starting over) is never matched against indexes of another one.
   `CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
   INSERT INTO store_meta (name, value) VALUES ('store_id', lower(hex(randomblob(16))));`,
+  // Applicants and inventors as lists (patents.applicants / inventors JSON, patent_applicants rows).
+  listApplicantsAndInventors,
 ];
 
 interface PatentRow {
@@ -144,7 +154,7 @@ interface PatentRow {
   title_en: string | null;
   abstract: string;
   ipc: string;
-  applicant: string | null;
+  applicants: string;
   application_date: string | null;
   opening_number: string | null;
   opening_date: string | null;
@@ -153,7 +163,7 @@ interface PatentRow {
   registration_number: string | null;
   registration_date: string | null;
   registration_status: string | null;
-  inventors: string | null;
+  inventors: string;
   agent: string | null;
   source: string;
   revision: number;
@@ -169,7 +179,10 @@ interface EvaluationRow {
   source: string;
 }
 
-/** Patent fields in column order; `ipc` is stored as a JSON array (and row by row in patent_ipc). */
+/**
+ * Patent fields in column order; the lists (`ipc`, `applicants`, `inventors`) are stored as JSON
+ * arrays, and `ipc` and `applicants` also row by row (patent_ipc, patent_applicants) for filters.
+ */
 const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['applicationNumber', 'application_number'],
   ['kind', 'kind'],
@@ -177,7 +190,7 @@ const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['titleEn', 'title_en'],
   ['abstract', 'abstract'],
   ['ipc', 'ipc'],
-  ['applicant', 'applicant'],
+  ['applicants', 'applicants'],
   ['applicationDate', 'application_date'],
   ['openingNumber', 'opening_number'],
   ['openingDate', 'opening_date'],
@@ -189,6 +202,8 @@ const COLUMNS: ReadonlyArray<[keyof Patent, keyof PatentRow]> = [
   ['inventors', 'inventors'],
   ['agent', 'agent'],
 ];
+
+const LIST_FIELDS: ReadonlySet<keyof Patent> = new Set(['ipc', 'applicants', 'inventors']);
 
 const DEFAULT_BATCH_SIZE = 500;
 
@@ -238,7 +253,7 @@ export function openStore(home: string, options: Partial<StoreOptions> = {}): Pa
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, 'patents', SCHEMA);
+    migrate(db, 'patents', PATENT_MIGRATIONS);
   } catch (error) {
     db?.close();
     if (error instanceof PatmatchError) throw error;
@@ -254,11 +269,13 @@ export function openStore(home: string, options: Partial<StoreOptions> = {}): Pa
 
 class SqlitePatentStore implements PatentStore {
   private readonly statements;
+  private readonly applicants;
 
   constructor(readonly db: Database.Database) {
     const columnList = COLUMNS.map(([, column]) => column).join(', ');
     // Patents are read as arrays (`raw`) in this column order: a third faster than named rows.
     const selectPatents = `SELECT id, revision, source, ${columnList} FROM patents`;
+    this.applicants = applicantWriter(db);
     this.statements = {
       byNumber: db.prepare<[string], unknown[]>(`${selectPatents} WHERE application_number = ?`).raw(),
       byIds: db.prepare<[string], unknown[]>(`${selectPatents} WHERE id IN (SELECT value FROM json_each(?))`).raw(),
@@ -315,7 +332,7 @@ class SqlitePatentStore implements PatentStore {
         const existing = this.statements.byNumber.get(record.applicationNumber);
         if (!existing) {
           const { lastInsertRowid } = this.statements.insert.run({ ...toRow(withDerivedStatus(record)), source, revision: ++revision });
-          this.writeIpc(Number(lastInsertRowid), record.ipc);
+          this.writeLists(Number(lastInsertRowid), record);
           counts.inserted++;
           onRecord?.(index, 'inserted');
           continue;
@@ -328,7 +345,7 @@ class SqlitePatentStore implements PatentStore {
           continue;
         }
         this.statements.update.run({ ...toRow(merged), source, revision: ++revision, id: stored.id });
-        this.writeIpc(stored.id, merged.ipc);
+        this.writeLists(stored.id, merged);
         counts.updated++;
         onRecord?.(index, 'updated');
       }
@@ -336,9 +353,14 @@ class SqlitePatentStore implements PatentStore {
     return counts;
   }
 
-  private writeIpc(patentId: number, codes: readonly string[]): void {
+  private writeLists(patentId: number, patent: Patent): void {
     this.statements.deleteIpc.run(patentId);
-    codes.forEach((code, position) => this.statements.insertIpc.run(patentId, position, code));
+    patent.ipc.forEach((code, position) => this.statements.insertIpc.run(patentId, position, code));
+    this.applicants.write(patentId, patent.applicants);
+  }
+
+  knownApplicants(): KnownNames {
+    return knownApplicantNames(this.db);
   }
 
   getByIds(ids: readonly number[]): Map<number, StoredPatent> {
@@ -389,8 +411,9 @@ class SqlitePatentStore implements PatentStore {
     }
     const applicant = filters.applicant?.trim();
     if (applicant) {
-      clauses.push('instr(lower(applicant), lower(?)) > 0');
-      params.push(applicant.normalize('NFKC'));
+      const condition = applicantCondition(applicant);
+      clauses.push(condition.sql);
+      params.push(condition.param);
     }
     const status = filters.status?.trim();
     if (status) {
@@ -469,7 +492,7 @@ function ipcRange(prefix: string): [string, string] {
 function toRow(patent: Patent): Record<string, string | null> {
   const row: Record<string, string | null> = {};
   for (const [field, column] of COLUMNS) {
-    row[column] = field === 'ipc' ? JSON.stringify(patent.ipc) : (patent[field] as string | null);
+    row[column] = LIST_FIELDS.has(field) ? JSON.stringify(patent[field]) : (patent[field] as string | null);
   }
   return row;
 }
@@ -479,7 +502,7 @@ function fromValues(values: unknown[]): StoredPatent {
   const patent = { id: values[0], revision: values[1], source: values[2] } as StoredPatent;
   COLUMNS.forEach(([field], i) => {
     const value = values[i + 3];
-    (patent as unknown as Record<string, unknown>)[field] = field === 'ipc' ? JSON.parse(value as string) : value;
+    (patent as unknown as Record<string, unknown>)[field] = LIST_FIELDS.has(field) ? JSON.parse(value as string) : value;
   });
   return patent;
 }
@@ -515,7 +538,12 @@ function assertStorable(patent: Patent): void {
   if (typeof patent.title !== 'string' || !patent.title.trim()) {
     throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: title is missing`);
   }
-  if (!Array.isArray(patent.ipc)) throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: ipc is not a list`);
+  for (const field of LIST_FIELDS) {
+    const list = patent[field];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+      throw new PatmatchError('invalid_input', `patent ${patent.applicationNumber}: ${field} is not a list of strings`);
+    }
+  }
 }
 
 const SCORE_FIELDS = ['pqi', 'rightsScore', 'technologyScore', 'commercialScore'] as const;

@@ -51,3 +51,18 @@ test('migrate leaves the database as it was when a step fails, and says which mo
   assert.throws(() => migrate(db, 'ok', ['CREATE TABLE b (id INTEGER)']), /"ok" is version 2, newer than this patmatch \(1\)/);
   db.close();
 });
+
+test('a function step runs in the same transaction: its rows are kept with the version, or nothing is when it throws', () => {
+  const db = new Database(':memory:');
+  const fill = (database: Database.Database) => database.prepare('INSERT INTO t (v) VALUES (?), (?)').run('a', 'b');
+  migrate(db, 'computed', ['CREATE TABLE t (v TEXT)', fill]);
+  assert.deepEqual(db.prepare('SELECT v FROM t').all(), [{ v: 'a' }, { v: 'b' }]);
+  const failing = (database: Database.Database) => {
+    database.exec('CREATE TABLE half (id INTEGER)');
+    throw new Error('computing rows failed');
+  };
+  assert.throws(() => migrate(db, 'computed', ['CREATE TABLE t (v TEXT)', fill, failing]), /computing rows failed/);
+  assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
+  assert.deepEqual(db.prepare("SELECT version FROM schema_versions WHERE module = 'computed'").get(), { version: 2 });
+  db.close();
+});

@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 
 /**
+ * One migration step: SQL, or a function for steps that must compute rows (reading an old column
+ * into a new table). A function step runs inside the same transaction as the SQL ones.
+ */
+export type MigrationStep = string | ((db: Database.Database) => void);
+
+/**
  * Applies a module's schema migrations once each, in order, in one transaction that holds the
  * write lock, so concurrent processes never apply a step twice and a failed step leaves nothing behind.
  * Each module (patents, lexical, match …) owns its tables and its own version counter, so
@@ -10,9 +16,10 @@ import type Database from 'better-sqlite3';
  * migrate(db, 'patents', [
  *   `CREATE TABLE patents (id INTEGER PRIMARY KEY, application_number TEXT UNIQUE NOT NULL)`,
  *   `ALTER TABLE patents ADD COLUMN title_en TEXT`,
+ *   (db) => splitApplicants(db),
  * ]);
  */
-export function migrate(db: Database.Database, module: string, steps: readonly string[]): void {
+export function migrate(db: Database.Database, module: string, steps: readonly MigrationStep[]): void {
   // Up to date (the usual case): a read, so opening a database another process is writing (an
   // `index --full`) does not wait for its write lock.
   if (schemaVersion(db, module) === steps.length) return;
@@ -38,7 +45,9 @@ export function migrate(db: Database.Database, module: string, steps: readonly s
       'INSERT INTO schema_versions (module, version) VALUES (?, ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version',
     );
     for (let version = current + 1; version <= steps.length; version++) {
-      db.exec(steps[version - 1]!);
+      const step = steps[version - 1]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       setVersion.run(module, version);
     }
   }).immediate();

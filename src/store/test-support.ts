@@ -54,7 +54,7 @@ export function samplePatent(applicationNumber: string, overrides: Partial<Paten
     titleEn: null,
     abstract: `요약 ${applicationNumber}`,
     ipc: ['H01G 11/86'],
-    applicant: '인천대학교 산학협력단',
+    applicants: ['인천대학교 산학협력단'],
     applicationDate: '2016-10-24',
     openingNumber: null,
     openingDate: null,
@@ -63,7 +63,7 @@ export function samplePatent(applicationNumber: string, overrides: Partial<Paten
     registrationNumber: null,
     registrationDate: null,
     registrationStatus: '공개',
-    inventors: null,
+    inventors: [],
     agent: null,
     ...overrides,
   };

@@ -18,7 +18,8 @@ import { samplePatent } from '../../store/test-support.js';
 export const HOSTILE_PATENT: Patent = samplePatent('1020990000001', {
   title: '<script>window.__patmatchInjected = true</script><img src=x onerror="window.__patmatchInjected = true"> 그래핀 전극 제조방법',
   abstract: '<b>굵게</b> 그래핀 슈퍼커패시터 전극 <script>window.__patmatchInjected = true</script>',
-  applicant: '<i>테스트</i> 출원인',
+  applicants: ['<i>테스트</i> 출원인', '공동출원 주식회사'],
+  inventors: ['홍길동', '김철수'],
   applicationDate: '2099-01-01',
 });
 

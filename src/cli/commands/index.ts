@@ -8,10 +8,11 @@ import { register as ingestEvaluations } from './ingest-evaluations.js';
 import { register as bench } from './bench.js';
 import { register as indexCommand } from './index-command.js';
 import { register as search } from './search.js';
+import { register as show } from './show.js';
 import { register as train } from './train.js';
 import { register as evalCommand } from './eval.js';
 import { register as analyze } from './analyze.js';
 import { register as demo } from './demo.js';
 
 /** Every CLI verb registers itself on the program; add new verbs to this list. */
-export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, bench, analyze, train, evalCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, show, bench, analyze, train, evalCommand];

@@ -98,6 +98,8 @@ export function formatSummary(summary: IngestSummary): string {
       lines.push(`    not stored, ${holds}: ${columns.map((column) => `${name(column)} (${rowsText(column.rows)})`).join(', ')}`);
     }
   }
+  const { split, keptWhole } = summary.joinedApplicants;
+  if (split + keptWhole > 0) lines.push(`space-joined applicants: ${split} split into names, ${keptWhole} kept whole (unsure)`);
   const total = summary.rejections.length + summary.rejectionsOmitted;
   if (total > 0) lines.push(`rejections (${total}${total > SHOWN_REJECTIONS ? `, first ${SHOWN_REJECTIONS}; --json lists them` : ''}):`);
   for (const rejection of summary.rejections.slice(0, SHOWN_REJECTIONS)) {

@@ -21,7 +21,7 @@ const result: SearchResult = {
       titleEn: null,
       abstract: '',
       ipc: [],
-      applicant: null,
+      applicants: [],
       applicationDate: null,
       registrationNumber: null,
       registrationDate: null,

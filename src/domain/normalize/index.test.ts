@@ -132,12 +132,12 @@ describe('normalizeText', () => {
 
 describe('normalizePatent', () => {
   test('a field longer than its limit rejects the record before any work on it', () => {
-    const result = normalizePatent({ applicationNumber: '1020160138184', title: '전극', abstract: '가'.repeat(50_001), applicant: 'a'.repeat(5_001) });
+    const result = normalizePatent({ applicationNumber: '1020160138184', title: '전극', abstract: '가'.repeat(50_001), applicants: ['a'.repeat(3_000), 'b'.repeat(2_001)] });
     assert.deepEqual(result, {
       ok: false,
       problems: [
         { field: 'abstract', reason: '50001 characters is longer than the limit of 50000' },
-        { field: 'applicant', reason: '5001 characters is longer than the limit of 5000' },
+        { field: 'applicants', reason: '5001 characters is longer than the limit of 5000' },
       ],
     });
   });
@@ -148,7 +148,8 @@ describe('normalizePatent', () => {
       title: '그래핀 전극의 제조방법(GRAPHENE ELECTRODE)',
       abstract: ' 본 발명은 전극에 관한 것 ',
       ipc: 'H01G 11/86|H01G 11/32',
-      applicant: '인천대학교 산학협력단',
+      applicants: '인천대학교 산학협력단 에이치씨테크(주)',
+      inventors: '안호선 김지훈',
       applicationDate: '2016.10.24',
       registrationNumber: '1018463630000',
       registrationDate: '20180402',
@@ -156,6 +157,7 @@ describe('normalizePatent', () => {
     });
     assert.deepEqual(result, {
       ok: true,
+      applicantsRead: 'split',
       patent: {
         applicationNumber: '1020160138184',
         kind: 'patent',
@@ -163,7 +165,7 @@ describe('normalizePatent', () => {
         titleEn: 'GRAPHENE ELECTRODE',
         abstract: '본 발명은 전극에 관한 것',
         ipc: ['H01G 11/86', 'H01G 11/32'],
-        applicant: '인천대학교 산학협력단',
+        applicants: ['인천대학교 산학협력단', '에이치씨테크(주)'],
         applicationDate: '2016-10-24',
         openingNumber: null,
         openingDate: null,
@@ -172,7 +174,7 @@ describe('normalizePatent', () => {
         registrationNumber: '1018463630000',
         registrationDate: '2018-04-02',
         registrationStatus: null, // derived (등록) by the store, after merging with what it knows
-        inventors: null,
+        inventors: ['안호선', '김지훈'],
         agent: null,
       },
     });
@@ -205,7 +207,7 @@ describe('normalizePatent', () => {
   test('hostile values never throw', () => {
     const hostile = [undefined, null, 0, Number.NaN, {}, [], Symbol.iterator, () => 1, 'x'.repeat(100_000), '\u0000'];
     for (const value of hostile) {
-      const result = normalizePatent({ applicationNumber: value, title: value, ipc: value, applicationDate: value, applicant: value });
+      const result = normalizePatent({ applicationNumber: value, title: value, ipc: value, applicationDate: value, applicants: value });
       assert.equal(result.ok, false);
     }
   });

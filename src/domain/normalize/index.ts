@@ -6,6 +6,7 @@
  */
 import type { Patent, PatentKind } from '../index.js';
 import { normalizeText as normalizeFreeText } from '../../text/normalize.js';
+import { applicantList, inventorList, NO_KNOWN_NAMES, type KnownNames, type NameListOutcome } from '../names/index.js';
 
 const KIND_BY_PREFIX: Readonly<Record<string, PatentKind>> = { '10': 'patent', '20': 'utility-model' };
 
@@ -181,19 +182,20 @@ export interface FieldProblem {
   reason: string;
 }
 
-/** The outcome of `normalizePatent`: a patent, or the problems that reject the record. */
-export type NormalizeResult = { ok: true; patent: Patent } | { ok: false; problems: FieldProblem[] };
+/**
+ * The outcome of `normalizePatent`: a patent and how its applicants field was read (see
+ * `applicantList`), or the problems that reject the record.
+ */
+export type NormalizeResult = { ok: true; patent: Patent; applicantsRead: NameListOutcome } | { ok: false; problems: FieldProblem[] };
+
+/** Options of `normalizePatent`. */
+export interface NormalizeOptions {
+  /** Names that help split space-joined co-applicants (the store's applicants, the manager directory). */
+  knownApplicants: KnownNames;
+}
 
 const DATE_FIELDS = ['applicationDate', 'openingDate', 'publicationDate', 'registrationDate'] as const;
-const TEXT_FIELDS = [
-  'applicant',
-  'openingNumber',
-  'publicationNumber',
-  'registrationNumber',
-  'registrationStatus',
-  'inventors',
-  'agent',
-] as const;
+const TEXT_FIELDS = ['openingNumber', 'publicationNumber', 'registrationNumber', 'registrationStatus', 'agent'] as const;
 
 /**
  * Longest raw value accepted per field (characters): an abstract of 50,000 is ten times the longest
@@ -203,19 +205,19 @@ const TEXT_FIELDS = [
 export const MAX_FIELD_LENGTH = { abstract: 50_000, other: 5_000 } as const;
 
 /**
- * Normalises one raw record into a `Patent`: application number, kind, title split, IPC, dates and
- * texts. (A `등록` status is derived by the store, after merging with what it already knows.)
+ * Normalises one raw record into a `Patent`: application number, kind, title split, IPC, dates,
+ * applicant and inventor lists and texts. (A `등록` status is derived by the store, after merging
+ * with what it already knows.)
  *
  * @example
  * normalizePatent({ applicationNumber: '10-2016-0138184', title: '전극(ELECTRODE)', applicationDate: '2016.10.24' })
- * // { ok: true, patent: { applicationNumber: '1020160138184', title: '전극', titleEn: 'ELECTRODE', … } }
+ * // { ok: true, patent: { applicationNumber: '1020160138184', title: '전극', titleEn: 'ELECTRODE', … }, applicantsRead: 'separated' }
  */
-export function normalizePatent(raw: RawPatent): NormalizeResult {
+export function normalizePatent(raw: RawPatent, options: Partial<NormalizeOptions> = {}): NormalizeResult {
   const oversize = (Object.entries(raw) as [keyof Patent, unknown][]).flatMap(([field, value]): FieldProblem[] => {
     const limit = field === 'abstract' ? MAX_FIELD_LENGTH.abstract : MAX_FIELD_LENGTH.other;
-    return typeof value === 'string' && value.length > limit
-      ? [{ field, reason: `${value.length} characters is longer than the limit of ${limit}` }]
-      : [];
+    const length = Array.isArray(value) ? value.reduce((sum: number, item) => sum + (typeof item === 'string' ? item.length : 0), 0) : typeof value === 'string' ? value.length : 0;
+    return length > limit ? [{ field, reason: `${length} characters is longer than the limit of ${limit}` }] : [];
   });
   if (oversize.length > 0) return { ok: false, problems: oversize };
   const problems: FieldProblem[] = [];
@@ -234,8 +236,10 @@ export function normalizePatent(raw: RawPatent): NormalizeResult {
   if (problems.length > 0 || !applicationNumber) return { ok: false, problems };
   const texts = {} as Record<(typeof TEXT_FIELDS)[number], string | null>;
   for (const field of TEXT_FIELDS) texts[field] = optionalText(raw[field]);
+  const applicants = applicantList(raw.applicants, options.knownApplicants ?? NO_KNOWN_NAMES);
   return {
     ok: true,
+    applicantsRead: applicants.outcome,
     patent: {
       applicationNumber,
       kind: kindOf(applicationNumber),
@@ -243,6 +247,8 @@ export function normalizePatent(raw: RawPatent): NormalizeResult {
       titleEn,
       abstract: normalizeText(raw.abstract),
       ipc: normalizeIpc(raw.ipc),
+      applicants: applicants.names,
+      inventors: inventorList(raw.inventors),
       ...dates,
       ...texts,
       registrationStatus: texts.registrationStatus,

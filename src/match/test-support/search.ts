@@ -4,11 +4,12 @@ import { parse } from 'csv-parse/sync';
 import type { SearchHit, SearchResult } from '../../domain/index.js';
 import type { SearchEngine, SearchOptions } from '../../search/types.js';
 import { sharedDataDir } from '../../cli/context.js';
+import { applicantList } from '../../domain/names/index.js';
 
 interface CsvPatent {
   applicationNumber: string;
   title: string;
-  applicant: string;
+  applicants: string[];
   abstract: string;
 }
 
@@ -33,7 +34,7 @@ const overlap = (query: Set<string>, text: string): number => {
  *
  * @example
  * const engine = csvSearchEngine();
- * (await engine.search('그래핀 전극')).hits[0]?.applicant // '인천대학교 산학협력단 에이치씨테크(주)'
+ * (await engine.search('그래핀 전극')).hits[0]?.applicants // ['인천대학교 산학협력단', '에이치씨테크(주)']
  */
 export function csvSearchEngine(): SearchEngine {
   const rows = parse(readFileSync(join(sharedDataDir(), 'kipris', 'inu-patents.csv'), 'utf8'), {
@@ -48,7 +49,7 @@ export function csvSearchEngine(): SearchEngine {
     patents.set(applicationNumber, {
       applicationNumber,
       title: (row[0] ?? '').replace(/\([^()]*\)\s*$/, '').trim(),
-      applicant: (row[2] ?? '').trim(),
+      applicants: applicantList(row[2] ?? '').names,
       abstract: (row[11] ?? '').trim(),
     });
   }
@@ -70,7 +71,7 @@ export function csvSearchEngine(): SearchEngine {
       titleEn: null,
       abstract: patent.abstract,
       ipc: [],
-      applicant: patent.applicant,
+      applicants: patent.applicants,
       applicationDate: null,
       registrationNumber: null,
       registrationDate: null,

@@ -15,14 +15,12 @@ export function nameKey(name: string): string {
 }
 
 /**
- * The separate applicants in one KIPRIS applicant field (`|`, `,` or `;` separated), each as a key.
+ * The key of a name as written, only spacing and case aside: `지오씨 주식회사` and `지오씨` differ,
+ * so a known company never stands for a shorter run of words when splitting a joined field.
  *
  * @example
- * applicantKeys('삼성전자주식회사|서울대학교산학협력단') // ['삼성전자', '서울대학교산학협력단']
+ * spellingKey('인천대학교 산학협력단') === spellingKey('인천대학교산학협력단') // true
  */
-export function applicantKeys(applicant: string): string[] {
-  return applicant
-    .split(/[|,;]/)
-    .map(nameKey)
-    .filter((key) => key.length > 0);
+export function spellingKey(name: string): string {
+  return name.normalize('NFKC').replace(/[\s\u200b]+/g, '').toLowerCase();
 }
