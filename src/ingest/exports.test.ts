@@ -23,7 +23,7 @@ describe('ingest of real export headers', () => {
       { read: 3, inserted: 2, updated: 1, updatedRepeats: 1, unchanged: 0, unchangedRepeats: 0, rejected: 0 },
     );
     const battery = temp.store.getByApplicationNumber('1020190131207')!;
-    assert.equal(battery.inventors, '정하늘 | 오서진');
+    assert.deepEqual(battery.inventors, ['정하늘', '오서진']);
     assert.equal(battery.openingNumber, '1020210047331');
     assert.equal(battery.openingDate, '2021-04-30');
     assert.deepEqual([battery.registrationNumber, battery.publicationDate, battery.registrationStatus], ['1024430180000', '2022-09-14', '등록']);
@@ -55,7 +55,7 @@ describe('ingest of real export headers', () => {
     assert.deepEqual([summary.read, summary.inserted, summary.rejected], [2, 2, 0]);
     const detector = temp.store.getByApplicationNumber('1020180154420')!;
     assert.deepEqual([detector.title, detector.titleEn], ['딥러닝 기반 결함 검출 장치 및 방법', 'DEEP LEARNING BASED DEFECT DETECTION APPARATUS AND METHOD']);
-    assert.equal(detector.inventors, '류지호|남궁솔');
+    assert.deepEqual(detector.inventors, ['류지호', '남궁솔']);
     assert.deepEqual(detector.ipc, ['G06N 3/08', 'G06T 7/00']);
     assert.match(detector.abstract, /^영상에서 제품 표면의 결함을/);
     assert.deepEqual([detector.openingNumber, detector.openingDate, detector.registrationDate], ['10-2020-0067631', '2020-06-12', '2020-12-30']);
@@ -82,7 +82,7 @@ describe('ingest of real export headers', () => {
     const filter = temp.store.getByApplicationNumber('1020210175532')!;
     assert.deepEqual(
       [filter.titleEn, filter.inventors, filter.agent, filter.openingNumber, filter.openingDate, filter.registrationStatus, filter.ipc],
-      ['PHOTOCATALYTIC FILTER FOR REDUCING FINE DUST', '윤채린|백승호', '특허법인 바른길', '1020230086519', '2023-06-16', '공개', ['B01D 46/00', 'B01J 35/00']],
+      ['PHOTOCATALYTIC FILTER FOR REDUCING FINE DUST', ['윤채린', '백승호'], '특허법인 바른길', '1020230086519', '2023-06-16', '공개', ['B01D 46/00', 'B01J 35/00']],
     );
     assert.deepEqual(summary.files[0]!.unmapped, []);
     assert.deepEqual(summary.files[0]!.notStored.map(({ column, holds }) => [column, holds]), [
@@ -100,7 +100,7 @@ describe('ingest of real export headers', () => {
     assert.match(summary.failed[0]!.reason, /^a Google Patents search export .*no application numbers/);
     assert.equal(fieldOf('inventor/author')?.field, 'inventors');
     assert.equal(fieldOf('filing/creation date')?.field, 'applicationDate');
-    assert.equal(fieldOf('assignee')?.field, 'applicant');
+    assert.equal(fieldOf('assignee')?.field, 'applicants');
     assert.equal(notStoredHolds('priority date'), 'priority');
   });
 
