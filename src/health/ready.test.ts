@@ -61,7 +61,7 @@ test('new patents make it not ready until `index` ran and serve searches the new
   assert.equal(behind.status, 503);
   assert.deepEqual(behind.reasons.map((reason) => reason.split(':')[0]), ['index_behind', 'index_behind']);
   assert.match(behind.reasons[0]!, new RegExp(`^index_behind: the lexical index reflects store revision ${revision}, the store is at ${revision + 1}; run \`patmatch index\``));
-  assert.match(behind.reasons[1]!, /^index_behind: the vectors reflect store revision/);
+  assert.match(behind.reasons[1]!, /^index_behind: the vector index reflects store revision/);
 
   await buildIndexes(home.home);
   const notLoaded = await readiness();
@@ -80,7 +80,7 @@ test('an unreadable vectors manifest or a missing lexical index is named', async
   try {
     const { status, reasons } = await readiness();
     assert.equal(status, 503);
-    assert.ok(reasons.some((reason) => /^index_unreadable: the vectors cannot be read \(.*manifest\.json: not a valid manifest/.test(reason)), reasons.join('\n'));
+    assert.ok(reasons.some((reason) => /^index_unreadable: the vector index cannot be read \(.*manifest\.json: not a valid manifest/.test(reason)), reasons.join('\n'));
   } finally {
     await writeFile(manifest, kept);
   }
@@ -99,7 +99,7 @@ test('an unreadable vectors manifest or a missing lexical index is named', async
 
 test('with --smtp, a failed last attempt makes it not ready until an email goes through', async () => {
   const smtp = await startSmtpServer((attempt) => (attempt === 1 ? { code: 451, message: 'mailbox busy, try later' } : 'accept'));
-  const worker = new MailWorker(outbox, smtpTransport(smtp.url), { from: 'patmatch <no-reply@patmatch.localhost>', backoffMs: 1, maxBackoffMs: 1 });
+  const worker = new MailWorker(outbox, smtpTransport(smtp.url), { from: 'patmatch <no-reply@patmatch.localhost>', backoffMs: 200, maxBackoffMs: 200 });
   try {
     outbox.enqueue({ kind: 'status-update', matchId: null, to: 'someone@example.org', subject: 's', text: 't' });
     assert.equal(await worker.drain(), 1);
@@ -107,7 +107,7 @@ test('with --smtp, a failed last attempt makes it not ready until an email goes 
     assert.equal(status, 503);
     assert.equal(reasons.length, 1);
     assert.match(reasons[0]!, /^smtp_failing: the last email attempt \(\d{4}-\d\d-\d\dT[\d:.]+Z\) failed: .*451 mailbox busy, try later/);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the retry is due after 150–250 ms
     assert.equal(await worker.drain(), 1);
     assert.equal(smtp.acceptedIds.length, 1);
     assert.deepEqual(await readiness(), { status: 200, reasons: [] });

@@ -43,7 +43,7 @@ export async function readinessReasons(context: ReadinessContext): Promise<strin
 
 function indexReasons({ store, lexical, vectors }: IndexState): string[] {
   if (!lexical) return ['index_missing: there is no lexical index; run `patmatch index`'];
-  const indexes = [['lexical index', lexical] as const, ...(vectors ? [['vectors', vectors] as const] : [])];
+  const indexes = [['lexical index', lexical] as const, ...(vectors ? [['vector index', vectors] as const] : [])];
   return indexes.flatMap(([name, state]) => {
     if ('error' in state) return [`index_unreadable: the ${name} cannot be read (${state.error})`];
     const [revision, storeId] = 'indexedRevision' in state ? [state.indexedRevision, state.indexedStore] : [state.revision, state.store ?? null];
