@@ -8,7 +8,7 @@ import { lexicalMetaOf, openLexicalReader } from '../index/lexical/index.js';
 import { vectorFiles, type VectorsManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import { replaceDirAtomic, writeFileAtomic } from '../util/atomic.js';
-import { copyHashed, openFolderSnapshot, snapshotDatabase, type BackupFile } from './copy.js';
+import { copyHashed, hashStream, openFolderSnapshot, snapshotDatabase, type BackupFile } from './copy.js';
 import { BACKUP_MANIFEST, serializeBackupManifest, type BackupManifest } from './manifest.js';
 import { packageVersion } from '../cli/context.js';
 
@@ -139,13 +139,32 @@ async function backupModels(home: string, vectors: VectorsManifest | null, tmp: 
     if (!inside.startsWith('..') && !isAbsolute(inside)) modelFolder = inside.split(sep).join('/');
     else {
       modelFolder = `models/${basename(resolve(folder))}`;
-      if (names.some(({ name }) => `models/${name}` === modelFolder)) {
-        throw new PatmatchError('conflict', `The vectors were made with ${folder}, whose folder name clashes with ${join(modelsDir, basename(folder))}; move one of them and run \`patmatch index\``);
+      if (!names.some(({ name }) => `models/${name}` === modelFolder)) await backupFolder(folder, tmp, modelFolder, files);
+      else if (!(await sameFiles(folder, modelFolder, files))) {
+        // A copied home (`cp -a`) still names the original's model, which is the copy's own when the files are the same.
+        throw new PatmatchError('conflict', `The vectors were made with ${folder}, which differs from ${join(modelsDir, basename(folder))} of the same name; run \`patmatch index\` (or move one of them), then back up`);
       }
-      await backupFolder(folder, tmp, modelFolder, files);
     }
   }
   return { model: vectors.model, revision: vectors.revision, count: vectors.count, builtAt: vectors.builtAt, embedder: vectors.embedder, modelFolder };
+}
+
+/** Whether the files of `folder` are those the backup already holds under `copied` (names, sizes and SHA-256). */
+async function sameFiles(folder: string, copied: string, files: readonly BackupFile[]): Promise<boolean> {
+  const held = files.filter((file) => file.path.startsWith(`${copied}/`));
+  const snapshot = await openFolderSnapshot(folder);
+  if (!snapshot) return false;
+  try {
+    if (snapshot.files.length !== held.length) return false;
+    for (const { path, handle } of snapshot.files) {
+      const expected = held.find((file) => file.path === `${copied}/${path}`);
+      const { sha256 } = await hashStream(handle.createReadStream({ start: 0, autoClose: false }));
+      if (!expected || expected.sha256 !== sha256) return false;
+    }
+    return true;
+  } finally {
+    await snapshot.close();
+  }
 }
 
 /** Indexes built from another store than the one copied: the store was replaced while the backup ran. */

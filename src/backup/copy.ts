@@ -44,10 +44,20 @@ export async function copyHashed(from: NodeJS.ReadableStream, to: string): Promi
  * @example
  * await hashFile('/backups/b1/patmatch.db') // { bytes: 4296704, sha256: '9f2c…' }
  */
-export async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
+export function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
+  return hashStream(createReadStream(path));
+}
+
+/**
+ * Size and SHA-256 of what a stream yields.
+ *
+ * @example
+ * await hashStream(handle.createReadStream({ start: 0, autoClose: false }))
+ */
+export async function hashStream(stream: AsyncIterable<unknown>): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of stream) {
     hash.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
   }
