@@ -33,6 +33,8 @@ export function processMetrics(registry: Registry): MetricsText {
  */
 export function workerMetrics(registry: Registry): MetricsText {
   AggregatorRegistry.setRegistries([registry]);
+  // A worker answers the supervisor's requests once an AggregatorRegistry was made in it (prom-client adds its listener then).
+  new AggregatorRegistry();
   return () =>
     new Promise((resolve, reject) => {
       const id = randomUUID();
