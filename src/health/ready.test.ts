@@ -1,10 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/index.js';
 import { buildTestHome, type TestHome } from '../api/test-support/home.js';
+import { spawnServingCli, type ServingCli } from '../cli/spawn.js';
 import { writeCharModel } from '../embed/test-support/index.js';
 import { buildIndexes } from '../index/build/index.js';
 import { MailWorker, migrateMatch, Outbox, smtpTransport } from '../match/index.js';
@@ -114,5 +117,34 @@ test('with --smtp, a failed last attempt makes it not ready until an email goes 
   } finally {
     await worker.stop();
     await smtp.close();
+  }
+});
+
+test('a home that stops being writable under a running serve is named (store_not_writable)', async (t) => {
+  // Root writes whatever the permissions say: the server runs as nobody, owning the home, and then loses the write permission.
+  if (process.getuid?.() !== 0) return t.skip('needs root, to serve as nobody and take the permission away');
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+  const storeFile = join(home.home, 'patmatch.db');
+  const chownAll = (uid: number) => spawnSync('chown', ['-R', `${uid}:${uid}`, home.home]).status === 0;
+  if (spawnSync(asNobody[0]!, [...asNobody.slice(1), 'true']).status !== 0 || !chownAll(65534)) return t.skip('no setpriv or chown here');
+  let cli: ServingCli | undefined;
+  try {
+    cli = await spawnServingCli(['--home', home.home, 'serve', '--port', '0', '--reload-interval', '0'], { ...process.env, HOME: tmpdir() }, asNobody);
+    const ready = async () => {
+      const response = await fetch(`${cli!.url}/api/ready`);
+      return { status: response.status, reasons: ((await response.json()) as { reasons?: string[] }).reasons ?? [] };
+    };
+    assert.deepEqual(await ready(), { status: 200, reasons: [] }, cli.stderr());
+    await chmod(home.home, 0o555);
+    await chmod(storeFile, 0o444);
+    assert.deepEqual(await ready(), {
+      status: 503,
+      reasons: [`store_not_writable: ${home.home} is not writable (EACCES)`, `store_not_writable: ${storeFile} is not writable (EACCES)`],
+    });
+  } finally {
+    await chmod(home.home, 0o700);
+    await chmod(storeFile, 0o644);
+    assert.equal(await cli?.stop(), 0);
+    chownAll(0);
   }
 });
