@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { PatmatchError } from '../domain/errors.js';
-import { embedderFolder } from '../embed/index.js';
+import { embedderFolder, loadEmbedder } from '../embed/index.js';
 import { lexicalMetaOf, openLexicalReader } from '../index/lexical/index.js';
 import { vectorFiles, type VectorsManifest } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
@@ -146,7 +146,22 @@ async function backupModels(home: string, vectors: VectorsManifest | null, tmp: 
       }
     }
   }
+  if (modelFolder) await checkModelOfVectors(vectors, join(tmp, ...modelFolder.split('/')));
   return { model: vectors.model, revision: vectors.revision, count: vectors.count, builtAt: vectors.builtAt, embedder: vectors.embedder, modelFolder };
+}
+
+/**
+ * The model copied must be the one the vectors were made with (its id is its folder name and file
+ * contents): `train` replacing it after `index` would leave a backup that no `serve` opens.
+ */
+async function checkModelOfVectors(vectors: VectorsManifest, copied: string): Promise<void> {
+  const kind = vectors.embedder.slice(0, vectors.embedder.indexOf(':'));
+  const embedder = await loadEmbedder(`${kind}:${copied}`, { threads: 1 });
+  const { id } = embedder;
+  await embedder.close();
+  if (id !== vectors.model) {
+    throw new PatmatchError('conflict', `The vectors were made by ${vectors.model}, but ${vectors.embedder} is now ${id} (retrained since \`patmatch index\`); run \`patmatch index\`, then back up`);
+  }
 }
 
 /** Whether the files of `folder` are those the backup already holds under `copied` (names, sizes and SHA-256). */

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, lstat, mkdtemp, open, readdir, readFile, readlink, rm, truncate } from 'node:fs/promises';
+import { cp, lstat, mkdtemp, open, readdir, readFile, readlink, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -182,4 +182,16 @@ test('backup and restore refuse a folder that is not empty', async () => {
   const backup = join(scratch, 'backup-busy');
   await backupHome(source.home, backup);
   await assert.rejects(restoreHome(backup, busy), /the home to restore into \(--home\) is not empty/);
+});
+
+test('backup refuses a home whose model was replaced after `index` (its vectors would not open)', async () => {
+  const home = await copyOfSource('retrained');
+  // The copy's vectors manifest names the source's model: point it at the copy's own, as `index` in the copy would.
+  const manifestPath = join(home, 'vectors', 'manifest.json');
+  const vectors = JSON.parse(await readFile(manifestPath, 'utf8')) as { embedder: string };
+  await writeFile(manifestPath, JSON.stringify({ ...vectors, embedder: `static:${join(home, 'models', 'default')}` }));
+  await rm(join(home, 'models', 'default'), { recursive: true });
+  await writeCharModel(join(home, 'models', 'default'), ['다른 모델', 'another model']);
+  await assert.rejects(backupHome(home, join(scratch, 'backup-retrained')), /The vectors were made by static:default@\w+, but static:.* is now static:default@\w+ \(retrained since `patmatch index`\); run `patmatch index`, then back up/);
+  await assert.rejects(lstat(join(scratch, 'backup-retrained')), 'no backup left');
 });
