@@ -2,7 +2,7 @@
  * The patmatch HTTP API (Fastify): search, patents, class distributions, CSV export, an OpenAPI
  * document, and the built dashboard as static files. Errors are RFC 9457 problem documents.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import { projectRoot } from '../cli/context.js';
+import { packageVersion, projectRoot } from '../cli/context.js';
 import { PatmatchError } from '../domain/errors.js';
 import { cachedEngine } from './cache.js';
 import { classRoutes } from './classes.js';
@@ -26,6 +26,7 @@ export type { ServerOptions, PatentReader, RateLimitOptions } from './types.js';
 export type { SearchCacheOptions } from './cache.js';
 export type { ApiHit, ApiSearchResult, ApiEvaluation } from './hits.js';
 export { problem, sendProblem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+export { problemResponses } from './schemas.js';
 
 /** Defaults for everything but the engine and the store. */
 export const defaultServerOptions: Omit<ServerOptions, 'engine' | 'store'> = {
@@ -37,9 +38,6 @@ export const defaultServerOptions: Omit<ServerOptions, 'engine' | 'store'> = {
   webRoot: join(projectRoot, 'dist', 'web'),
   trustProxy: [],
 };
-
-const packageVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
-  .version;
 
 // The dashboard needs inline styles (Svelte transitions, Plotly) but never inline scripts: patent
 // texts are rendered as text, and this policy keeps an injected <script> inert even if one slipped through.
@@ -88,6 +86,12 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     },
   });
   closeIdleConnectionsOnClose(app);
+  const { onResponse } = settings;
+  if (onResponse) {
+    app.addHook('onResponse', async (request, reply) => {
+      onResponse(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];

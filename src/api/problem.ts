@@ -22,6 +22,8 @@ export interface Problem {
   code: ErrorCode | 'rate_limited' | 'internal';
   instance?: string;
   errors?: string[];
+  /** Why a server is not ready (`GET /api/ready`), one line each. */
+  reasons?: string[];
 }
 
 /** JSON schema of a problem document, referenced by every route's error responses. */
@@ -37,6 +39,7 @@ export const problemSchema = {
     code: { type: 'string' },
     instance: { type: 'string' },
     errors: { type: 'array', items: { type: 'string' } },
+    reasons: { type: 'array', items: { type: 'string' } },
   },
 } as const;
 

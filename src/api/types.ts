@@ -42,4 +42,9 @@ export interface ServerOptions {
    * rate limits count and logs show. Empty: none, every request is its connection's peer.
    */
   trustProxy: readonly string[];
+  /**
+   * Told of every response: the route template (`/api/patents/:applicationNumber`, undefined for a
+   * path no route takes), method, status and seconds taken (metrics count them).
+   */
+  onResponse?: (route: string | undefined, method: string, status: number, seconds: number) => void;
 }

@@ -1,10 +1,13 @@
 import { PatmatchError } from '../domain/errors.js';
 import { resolve, dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (where package.json is), found from this file in src/ or dist/. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The version in package.json, as the API reports it and backups record it. */
+export const packageVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The home folder holding the store, indexes and models: `--home`, else `PATMATCH_HOME`, else `./.patmatch`.

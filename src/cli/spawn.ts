@@ -23,15 +23,15 @@ export interface ServingCli {
 /**
  * Runs the CLI (this build of it: the .ts source under tsx, the .js build otherwise) in a child
  * process and resolves once it logs `serving … at <url>/` (a JSON line with `url`); rejects with its
- * stderr if it exits first.
+ * stderr if it exits first. `via` is a command that runs it (`setpriv … --`), as in {@link runCli}.
  *
  * @example
  * const cli = await spawnServingCli(['--home', home, 'serve', '--port', '0']);
  * await fetch(`${cli.url}/api/health`);
  * assert.equal(await cli.stop(), 0);
  */
-export async function spawnServingCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ServingCli> {
-  const child = spawnCli(args, env);
+export async function spawnServingCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env, via: readonly string[] = []): Promise<ServingCli> {
+  const child = spawnCli(args, env, via);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

@@ -63,6 +63,7 @@ export interface OpenMatchOptions {
    * sends; the others only queue, and the sender's poll picks their emails up.
    */
   sendsMail?: boolean;
+  /** Worker settings; `onAttempt` is told the outcome of every send (metrics). */
   worker?: Partial<Omit<MailWorkerOptions, 'from' | 'onSent' | 'log'>>;
   smtpTimeouts?: Partial<SmtpTimeouts>;
   routes?: Partial<Omit<MatchRoutesOptions, 'service'>>;

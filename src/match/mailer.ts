@@ -98,6 +98,8 @@ export interface MailWorkerOptions {
   maxBackoffMs: number;
   /** Runs in the transaction that marks an email sent. */
   onSent?: (entry: OutboxEntry) => void;
+  /** Told the outcome of every attempt: sent, failed and to be retried, or failed for good (metrics count them). */
+  onAttempt?: (outcome: 'sent' | 'retry' | 'failed') => void;
   log: (message: string, fields: Record<string, unknown>, level?: LogLevel) => void;
 }
 
@@ -194,6 +196,7 @@ export class MailWorker {
     if (!claim) return false;
     if (claim.attempts > this.options.maxAttempts) {
       this.outbox.markFailed(claim, `gave up after ${claim.attempts - 1} attempts: ${claim.lastError ?? 'lease expired'}`, null);
+      this.options.onAttempt?.('failed');
       return true;
     }
     let response: string;
@@ -210,6 +213,7 @@ export class MailWorker {
       return true;
     }
     this.options.log('mail sent', { id: claim.id, to: claim.to, attempt: claim.attempts });
+    this.options.onAttempt?.('sent');
     this.outbox.markSent(claim, response, this.options.onSent);
     return true;
   }
@@ -220,6 +224,7 @@ export class MailWorker {
     const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (claim.attempts - 1));
     const retryAt = permanent ? null : Date.now() + Math.round(delay * (0.75 + Math.random() * 0.5));
     this.outbox.markFailed(claim, message, retryAt);
+    this.options.onAttempt?.(permanent ? 'failed' : 'retry');
     this.options.log(permanent ? 'mail failed permanently' : 'mail failed, will retry', {
       id: claim.id,
       to: claim.to,

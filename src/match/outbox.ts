@@ -204,6 +204,31 @@ export class Outbox {
     return rows.map(toEntry);
   }
 
+  /**
+   * The last finished attempt to send, when it failed: its time (the claim) and error; undefined
+   * when it succeeded or nothing was tried yet. Readiness reports it with `--smtp`.
+   *
+   * @example
+   * outbox.lastAttemptFailure() // { at: 1765123456789, error: 'connect ECONNREFUSED 127.0.0.1:25' }
+   */
+  lastAttemptFailure(): { at: number; error: string } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT claimed_at AS at, last_error AS error FROM match_outbox
+         WHERE claimed_at IS NOT NULL AND state <> 'sending' ORDER BY claimed_at DESC, id DESC LIMIT 1`,
+      )
+      .get() as { at: number; error: string | null } | undefined;
+    return row?.error ? { at: row.at, error: row.error } : undefined;
+  }
+
+  /** Emails by state, every state listed (0 when none). */
+  countByState(): Record<OutboxState, number> {
+    const counts: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM match_outbox GROUP BY state').all() as { state: OutboxState; n: number }[];
+    for (const { state, n } of rows) counts[state] = n;
+    return counts;
+  }
+
   /** When the worker next has something to do: the earliest due pending email or lease expiry. */
   nextWakeAt(leaseMs: number): number | undefined {
     const row = this.db

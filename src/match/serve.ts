@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type Database from 'better-sqlite3';
 import type { SearchEngine } from '../search/types.js';
-import { openMatch, type OpenedMatch } from './index.js';
+import { openMatch, type MailWorkerOptions, type OpenedMatch } from './index.js';
 import { logLine } from '../util/log.js';
 
 /** The `patmatch serve` flags of the match workflow. */
@@ -35,10 +35,12 @@ export function addMatchServeOptions(command: Command): Command {
  */
 export async function openMatchForServe(
   flags: MatchServeFlags,
-  context: { home: string; db: Database.Database; search: SearchEngine; sendsMail?: boolean },
+  context: { home: string; db: Database.Database; search: SearchEngine; sendsMail?: boolean; onMailAttempt?: MailWorkerOptions['onAttempt'] },
 ): Promise<OpenedMatch & { listening(url: string): void }> {
+  const { onMailAttempt, ...shared } = context;
   const match = await openMatch({
-    ...context,
+    ...shared,
+    ...(onMailAttempt && { worker: { onAttempt: onMailAttempt } }),
     smtp: flags.smtp,
     publicUrl: flags.publicUrl ?? 'http://127.0.0.1:8080',
     mailFrom: flags.mailFrom,

@@ -32,6 +32,11 @@ export interface ReloadOptions {
 export interface ReloadingEngine extends SearchEngine {
   /** Looks at the indexes on disk now; resolves true when it switched to a new engine. */
   reload(): Promise<boolean>;
+  /**
+   * Null when the build on disk is the one searched; otherwise why not: a newer build waiting for
+   * the next reload, one that could not be opened (with the error), or vectors gone from disk.
+   */
+  staleness(): Promise<string | null>;
 }
 
 const defaultReloadOptions: ReloadOptions = { intervalMs: 5000, onReload: () => {}, onError: () => {} };
@@ -73,6 +78,7 @@ export async function openReloadingEngine(
   let current = { engine: await open(), version: openedVersion, running: 0, retired: false, closed: false };
   let reloading: Promise<boolean> | undefined;
   let failedVersion: string | undefined;
+  let failedError = '';
   let goneReported: string | undefined;
   let closed = false;
 
@@ -114,6 +120,7 @@ export async function openReloadingEngine(
     if (version === failedVersion) return false;
     const engine = await open().catch((error: unknown) => {
       failedVersion = version; // reported once, not at every interval
+      failedError = error instanceof Error ? error.message : String(error);
       throw error;
     });
     if (closed) {
@@ -147,6 +154,14 @@ export async function openReloadingEngine(
     search: (query, searchOptions) => use((engine) => engine.search(query, searchOptions)),
     similar: (applicationNumber, searchOptions) => use((engine) => engine.similar(applicationNumber, searchOptions)),
     reload,
+    async staleness() {
+      const { version, vectors } = await onDisk();
+      if (version === current.version) return null;
+      if (!vectors && current.engine.model !== null) return `the vectors searched (${current.engine.model}) are gone from disk; run \`patmatch index\` or restart serve`;
+      if (version === failedVersion) return `the index build on disk cannot be opened (${failedError}); still serving ${current.version}`;
+      const when = settings.intervalMs > 0 ? `serve looks every ${settings.intervalMs / 1000} s` : 'reloading is off: restart serve';
+      return `a new index build is on disk and not searched yet (${version}; ${when})`;
+    },
     async close() {
       closed = true;
       clearInterval(timer);

@@ -33,6 +33,8 @@ export interface ApiBenchOptions {
   workers: number;
   /** Load sent, and not measured, before the measured run. */
   warmupSeconds: number;
+  /** Serve with `--metrics` (every request and search counted), to measure what metrics cost. */
+  metrics: boolean;
 }
 
 /** Defaults: the targets of issue 4 (20 concurrent clients) over 10 seconds. */
@@ -44,6 +46,7 @@ export const defaultApiBenchOptions: Omit<ApiBenchOptions, 'home'> = {
   cache: false,
   workers: 1,
   warmupSeconds: 3,
+  metrics: false,
 };
 
 /** What one run measured; latencies in milliseconds over every response. */
@@ -52,6 +55,7 @@ export interface ApiBenchReport {
   model: string | null;
   workers: number;
   cache: boolean;
+  metrics: boolean;
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -98,6 +102,7 @@ function percentile(sorted: readonly number[], p: number): number {
 function startServer(settings: ApiBenchOptions): Promise<ServingCli> {
   const args = ['--home', settings.home, 'serve', '--port', '0', '--workers', String(settings.workers), '--rate-limit', '0', '--no-request-log'];
   if (!settings.cache) args.push('--no-search-cache');
+  if (settings.metrics) args.push('--metrics');
   return spawnServingCli(args);
 }
 
@@ -152,6 +157,7 @@ export async function runApiBench(options: Partial<ApiBenchOptions> & Pick<ApiBe
       model,
       workers: settings.workers,
       cache: settings.cache,
+      metrics: settings.metrics,
       connections: settings.connections,
       durationSeconds: settings.durationSeconds,
       warmupSeconds: settings.warmupSeconds,
@@ -182,6 +188,7 @@ interface ApiBenchFlags {
   cache?: boolean;
   workers: string;
   warmup: string;
+  metrics?: boolean;
 }
 
 /** Limits of the numeric flags of `bench api`. */
@@ -215,6 +222,7 @@ export function registerApiBench(bench: Command): void {
     .option('--cache', 'keep the result cache on (measures repeated queries, not search)')
     .option('--workers <n>', rangeHelp('server processes (serve --workers)', limits.workers), String(defaults.workers))
     .option('--warmup <seconds>', rangeHelp('unmeasured load before the measured run', limits.warmupSeconds), String(defaults.warmupSeconds))
+    .option('--metrics', 'serve with --metrics (measures what counting requests and searches costs)')
     .action(async (flags: ApiBenchFlags, command: Command) => {
       const report = await runApiBench({
         home: resolveHome(command.optsWithGlobals<{ home?: string }>().home),
@@ -226,6 +234,7 @@ export function registerApiBench(bench: Command): void {
         cache: flags.cache ?? false,
         workers: parseInRange('--workers', flags.workers, limits.workers),
         warmupSeconds: parseInRange('--warmup', flags.warmup, limits.warmupSeconds),
+        metrics: flags.metrics ?? false,
       });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });

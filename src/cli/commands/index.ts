@@ -13,6 +13,7 @@ import { register as train } from './train.js';
 import { register as evalCommand } from './eval.js';
 import { register as analyze } from './analyze.js';
 import { register as demo } from './demo.js';
+import { register as backup } from './backup.js';
 
 /** Every CLI verb registers itself on the program; add new verbs to this list. */
-export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, show, bench, analyze, train, evalCommand];
+export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, show, bench, analyze, train, evalCommand, backup];

@@ -22,6 +22,9 @@ interface ServeFlags extends MatchServeFlags {
   searchCache: boolean;
   requestLog: boolean;
   reloadInterval: string;
+  metrics?: boolean;
+  metricsPublic?: boolean;
+  metricsPort?: string;
 }
 
 /** Limits of the numeric flags of `serve`; `--port` (of `demo` too) is checked by {@link checkServeFlags}. */
@@ -32,6 +35,7 @@ export const SERVE_LIMITS = {
   workers: WORKERS_RANGE,
   // A day: timers cannot wait longer than about 24.8 days, and Node runs a longer one after 1 ms.
   reloadIntervalSeconds: { min: 0, max: 86_400 },
+  metricsPort: { min: 0, max: 65_535 },
 } as const satisfies Record<string, IntegerRange>;
 
 /**
@@ -67,6 +71,9 @@ export function register(program: Command): void {
       rangeHelp('look this often for indexes rebuilt by `patmatch index` and switch to them (0 = never)', SERVE_LIMITS.reloadIntervalSeconds),
       '5',
     )
+    .option('--metrics', 'serve Prometheus metrics at GET /metrics on this port, to clients on this machine (loopback) only')
+    .option('--metrics-public', 'with --metrics: serve GET /metrics to any client (put it behind your own access control)')
+    .option('--metrics-port <n>', rangeHelp('serve GET /metrics alone on 127.0.0.1 at this port (0 = any free port)', SERVE_LIMITS.metricsPort))
     .action(async (flags: ServeFlags, command: Command) => {
       logUncaughtErrors();
       try {
@@ -87,6 +94,9 @@ export function register(program: Command): void {
           searchCache: flags.searchCache,
           requestLog: flags.requestLog,
           reloadIntervalMs: parseReloadInterval(flags.reloadInterval),
+          metrics: Boolean(flags.metrics || flags.metricsPublic),
+          metricsPublic: Boolean(flags.metricsPublic),
+          metricsPort: parseInRange('--metrics-port', flags.metricsPort, SERVE_LIMITS.metricsPort) ?? null,
         };
         if (settings.workers > 1) await superviseServers(settings);
         else await serveHome(settings, { sendsMail: true, announces: true });

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { buildServer, defaultServerOptions, startServer } from '../../api/index.js';
 import { PatmatchError } from '../../domain/errors.js';
+import { createServerMetrics, listenMetrics, measuredEngine, metricsRoute, processMetrics, readyRoutes, workerMetrics, type MetricsListener } from '../../health/index.js';
+import { Outbox } from '../../match/index.js';
 import { openMatchForServe } from '../../match/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
@@ -34,6 +36,12 @@ export interface ServeSettings {
   requestLog: boolean;
   /** How often to look for indexes written by `patmatch index` and switch to them; 0 = never. */
   reloadIntervalMs: number;
+  /** `GET /metrics` on the serving port (`--metrics`), to loopback clients unless `metricsPublic`. */
+  metrics: boolean;
+  /** `--metrics-public`: `GET /metrics` on the serving port answers any client. */
+  metricsPublic: boolean;
+  /** `--metrics-port`: `/metrics` alone on 127.0.0.1 at this port (the supervisor's with workers); null = none. */
+  metricsPort: number | null;
 }
 
 /** What this process does among several: only one sends the queued emails and prints the address. */
@@ -70,18 +78,32 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     },
   );
   const store = openStore(home, { writes: true });
+  const metrics = metricsEnabled(settings) ? createServerMetrics({ home, store, engine, outbox: new Outbox(store.db) }) : undefined;
+  const searched = metrics ? measuredEngine(engine, metrics) : engine;
   const match = await openMatchForServe(
     { smtp: settings.smtp, publicUrl: settings.publicUrl, mailFrom: settings.mailFrom },
-    { home, db: store.db, search: engine, sendsMail: role.sendsMail },
+    { home, db: store.db, search: searched, sendsMail: role.sendsMail, ...(metrics && { onMailAttempt: metrics.observeMail }) },
   );
+  const metricsText = metrics && (cluster.isWorker ? workerMetrics(metrics.registry) : processMetrics(metrics.registry));
+  let metricsListener: MetricsListener | undefined;
   const closeAll = async () => {
+    await metricsListener?.close();
     await match.close();
     await engine.close();
     store.close();
   };
+  // A metrics port of several workers is the supervisor's (see superviseServers).
+  if (metricsText && settings.metricsPort !== null && !cluster.isWorker) {
+    metricsListener = await listenMetrics(settings.metricsPort, metricsText).catch(async (error: unknown) => {
+      await closeAll();
+      throw error;
+    });
+  }
+  const ready = readyRoutes({ home, store, engine, smtpOutbox: settings.smtp ? match.service.outbox : null });
   const app = await buildServer({
-    plugins: [match.plugin],
-    engine,
+    plugins: [match.plugin, ready, ...(metricsText && settings.metrics ? [metricsRoute(metricsText, settings.metricsPublic)] : [])],
+    ...(metrics && { onResponse: metrics.observeRequest }),
+    engine: searched,
     store,
     kiprisUrlTemplate: settings.kiprisUrlTemplate,
     rateLimit: settings.rateLimitPerMinute === 0 ? false : { max: settings.rateLimitPerMinute, timeWindowMs: 60_000 },
@@ -114,8 +136,19 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
   match.listening(running.url);
   if (role.announces) {
     const { port } = new URL(running.url);
-    logLine(`serving ${home} at ${running.url}/ (Ctrl-C to stop)`, { url: running.url, port: Number(port), home, workers: settings.workers, pid: process.pid });
+    const metricsUrl = metricsListener ? { metricsUrl: `http://127.0.0.1:${metricsListener.port}/metrics` } : {};
+    logLine(`serving ${home} at ${running.url}/ (Ctrl-C to stop)`, { url: running.url, port: Number(port), home, workers: settings.workers, pid: process.pid, ...metricsUrl });
   }
+}
+
+/**
+ * Whether `serve` keeps metrics: `--metrics` or `--metrics-port`.
+ *
+ * @example
+ * metricsEnabled({ metrics: false, metricsPort: 9464 }) // true
+ */
+export function metricsEnabled(settings: Pick<ServeSettings, 'metrics' | 'metricsPort'>): boolean {
+  return settings.metrics || settings.metricsPort !== null;
 }
 
 /**

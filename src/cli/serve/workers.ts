@@ -3,7 +3,8 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loaderFlags } from '../../util/loader-flags.js';
 import { logLine as log } from '../../util/log.js';
-import type { ServeSettings } from './index.js';
+import { answerWorkerScrapes, listenMetrics } from '../../health/index.js';
+import { metricsEnabled, type ServeSettings } from './index.js';
 import { holdPort } from './listen.js';
 
 /** Environment variables that hand a worker its settings and slot. */
@@ -33,6 +34,10 @@ export async function superviseServers(settings: ServeSettings): Promise<void> {
   // so the address slot 0 announced would go stale. This process holds the port until a worker is
   // about to listen; it cannot keep holding it, as node:cluster binds the shared port in this process.
   const held = settings.port === 0 ? await holdPort(settings) : undefined;
+  // Workers ask this process for the metrics of them all; a metrics port is served here.
+  const metricsText = metricsEnabled(settings) ? answerWorkerScrapes() : undefined;
+  const metricsListener = metricsText && settings.metricsPort !== null ? await listenMetrics(settings.metricsPort, metricsText) : undefined;
+  if (metricsListener) log('metrics listening', { metricsUrl: `http://127.0.0.1:${metricsListener.port}/metrics`, pid: process.pid });
   const workerSettings = held ? { ...settings, port: held.port } : settings;
   const self = fileURLToPath(import.meta.url);
   cluster.setupPrimary({
@@ -92,7 +97,7 @@ export async function superviseServers(settings: ServeSettings): Promise<void> {
       if (slots.size > 0 || retries.size > 0) return;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      resolve();
+      void (metricsListener?.close() ?? Promise.resolve()).then(() => resolve());
     };
     cluster.on('exit', (worker, code, signal) => {
       const { slot, listening, restart } = slots.get(worker)!;

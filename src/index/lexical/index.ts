@@ -667,11 +667,52 @@ function initialise(db: Database.Database, analyzer: KoreanAnalyzer, buildId: st
  * readLexicalBuildId('.patmatch/lexical.db'); // '2f1c0e52-8d5b-4c1e-9a57-0b3c6f4d2e11'
  */
 export function readLexicalBuildId(path: string): string | null {
-  const [db, id] = openSettled(path, { readonly: true, fileMustExist: true, timeout: 1000 }, (opened) =>
-    opened.prepare(`SELECT value FROM lexical_meta WHERE name = 'build_id'`).pluck().get() as string | undefined,
-  );
-  db.close();
-  return id ?? null;
+  return readLexicalMeta(path).buildId;
+}
+
+/** What a lexical index records about itself: its build id, and the store and revision it reflects. */
+export interface LexicalMeta {
+  buildId: string | null;
+  indexedRevision: number;
+  indexedStore: string | null;
+}
+
+/**
+ * The {@link LexicalMeta} of the index `path` names now, read like {@link readLexicalBuildId}.
+ *
+ * @example
+ * readLexicalMeta('.patmatch/lexical.db') // { buildId: '2f1c…', indexedRevision: 2308, indexedStore: '7b0e…' }
+ */
+export function readLexicalMeta(path: string): LexicalMeta {
+  const db = openLexicalReader(path);
+  try {
+    return lexicalMetaOf(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A read-only connection to the index `path` names now (the generation its link names), opened
+ * again when `index` swapped it meanwhile; for reading its meta or copying it (`patmatch backup`).
+ * Throws when the file is missing or holds no lexical index.
+ *
+ * @example
+ * const db = openLexicalReader('.patmatch/lexical.db'); // … db.close()
+ */
+export function openLexicalReader(path: string): Database.Database {
+  return openSettled(path, { readonly: true, fileMustExist: true, timeout: 1000 }, lexicalMetaOf)[0];
+}
+
+/**
+ * The {@link LexicalMeta} of an open lexical index database.
+ *
+ * @example
+ * lexicalMetaOf(new Database('/backups/b1/lexical.2f1c….db', { readonly: true })).indexedRevision // 2308
+ */
+export function lexicalMetaOf(db: Database.Database): LexicalMeta {
+  const meta = new Map(db.prepare<[], [string, string]>(`SELECT name, value FROM lexical_meta`).raw().all());
+  return { buildId: meta.get('build_id') ?? null, indexedRevision: Number(meta.get('indexed_revision') ?? 0), indexedStore: meta.get('store_id') ?? null };
 }
 
 /**
