@@ -53,6 +53,47 @@ const patentProperties = {
   kiprisUrl: { type: 'string', description: 'KIPRIS detail page of the application' },
 } as const;
 
+const span = {
+  start: { type: 'integer', minimum: 0, description: 'UTF-16 offset of the first code unit in the stored text' },
+  end: { type: 'integer', minimum: 0, description: 'UTF-16 offset after the last code unit (`text.slice(start, end)`)' },
+} as const;
+
+/** Why a patent matched: its sentences closest to the demand, and where the demand's terms stand. */
+export const explanationSchema = {
+  $id: 'Explanation',
+  type: 'object',
+  description: 'Why the patent matched. Offsets are UTF-16 code units of the `title` / `abstract` of this response',
+  required: ['sentences', 'terms'],
+  properties: {
+    sentences: {
+      type: 'array',
+      description: 'The 1–3 abstract sentences most similar to the demand, best first (empty when there is no abstract)',
+      items: {
+        type: 'object',
+        required: ['text', 'score', 'start', 'end'],
+        properties: {
+          text: { type: 'string', description: '`abstract.slice(start, end)`' },
+          score: { type: 'number', description: "Cosine of the demand and the sentence by the engine's model; without a model, BM25 term overlap in [0, 1]" },
+          ...span,
+        },
+      },
+    },
+    terms: {
+      type: 'array',
+      description: "The demand's terms (morphemes, and the Korean words of its English words) where they stand in the title and abstract",
+      items: {
+        type: 'object',
+        required: ['term', 'field', 'start', 'end'],
+        properties: {
+          term: { type: 'string', description: 'The term as the analyser gives it (lowercase, stem)' },
+          field: { type: 'string', enum: ['title', 'abstract'] },
+          ...span,
+        },
+      },
+    },
+  },
+} as const;
+
 export const hitSchema = {
   $id: 'Hit',
   type: 'object',
@@ -62,6 +103,7 @@ export const hitSchema = {
     abstractScore: { type: 'number' },
     titleScore: { type: 'number' },
     score: { type: 'number', description: 'Similarity (mean of abstract and title cosine in seed mode)' },
+    explanation: { $ref: 'Explanation#' },
   },
 } as const;
 
@@ -158,4 +200,4 @@ export const problemResponses = {
 } as const;
 
 /** Schemas registered once with `app.addSchema` so routes can `$ref` them. */
-export const sharedSchemas = [evaluationSchema, hitSchema, patentSchema, searchResultSchema, distributionSchema] as const;
+export const sharedSchemas = [evaluationSchema, explanationSchema, hitSchema, patentSchema, searchResultSchema, distributionSchema] as const;

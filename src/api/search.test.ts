@@ -9,7 +9,7 @@ const hit: ApiHit = {
   applicationNumber: '1020160138184',
   title: '=HYPERLINK("http://evil.example","클릭"), "따옴표"',
   titleEn: null,
-  abstract: '',
+  abstract: '그래핀 전극을 제공한다. =1+1 이 식은 셀이 계산하지 않는다.',
   ipc: ['H01G 11/86'],
   applicant: null,
   applicationDate: null,
@@ -19,12 +19,13 @@ const hit: ApiHit = {
   abstractScore: 0.5,
   titleScore: 0.25,
   score: 0.375,
+  explanation: { sentences: [{ text: '=1+1 이 식은 셀이 계산하지 않는다.', score: 0.5, start: 14, end: 36 }], terms: [] },
   evaluation: { pqi: 1.3, rightsScore: 75, technologyScore: null, commercialScore: 54, tech6t: 'NT', source: 'synthetic-sample' },
   kiprisUrl: 'https://doi.org/10.8080/1020160138184',
 };
 
 test('hitsToCsv writes a BOM, the Korean header and one quoted row per hit, with formulas defused', () => {
-  const csv = hitsToCsv([hit, { ...hit, rank: 2, evaluation: null }]);
+  const csv = hitsToCsv([hit, { ...hit, rank: 2, evaluation: null, explanation: { sentences: [], terms: [] } }]);
   assert.ok(csv.startsWith('\uFEFF순위,출원번호,특허명,'));
   const rows = parse(csv, { bom: true }) as string[][];
   assert.equal(rows.length, 3);
@@ -40,6 +41,9 @@ test('hitsToCsv writes a BOM, the Korean header and one quoted row per hit, with
     'synthetic-sample',
     '0.375',
     'https://doi.org/10.8080/1020160138184',
+    `'${hit.explanation.sentences[0]!.text}`,
   ]);
+  assert.equal(rows[0]?.at(-1), '추천이유문장');
   assert.deepEqual(rows[2]?.slice(3, 9), ['', '', '', '', '', '']);
+  assert.equal(rows[2]?.at(-1), '');
 });

@@ -1,0 +1,82 @@
+import { LRUCache } from 'lru-cache';
+import type { Embedder } from '../../embed/types.js';
+import type { AnalyzedWord } from './terms.js';
+import type { TextSpan } from './sentences.js';
+
+/** Scores the candidate sentences of several abstracts against one demand; one array of scores per abstract. */
+export type SentenceScorer = (query: string, sentences: readonly (readonly string[])[]) => Promise<number[][]>;
+
+/**
+ * Cosine of the demand's vector and each sentence's vector, by the engine's embedder. Sentence
+ * vectors are remembered (least recently used forgotten first, up to `cacheBytes`), since the same
+ * patents come back for related demands and on the pages of one.
+ *
+ * @example
+ * const score = embeddingScorer(embedder, 16 << 20);
+ * await score('그래핀 전극', [['그래핀 전극을 제조한다.', '전지를 제공한다.']]) // [[0.62, 0.31]]
+ */
+export function embeddingScorer(embedder: Embedder, cacheBytes: number): SentenceScorer {
+  const vectors = new LRUCache<string, Float32Array>({
+    maxSize: Math.max(1, cacheBytes),
+    sizeCalculation: (vector, text) => vector.byteLength + text.length * 2,
+  });
+  return async (query, sentences) => {
+    const missing = [...new Set(sentences.flat().filter((text) => !vectors.has(text)))];
+    const [[queryVector], embedded] = await Promise.all([
+      embedder.embed([query], { kind: 'query' }),
+      missing.length > 0 ? embedder.embed(missing, { kind: 'passage' }) : Promise.resolve([]),
+    ]);
+    const fresh = new Map(missing.map((text, i) => [text, embedded[i]!]));
+    for (const [text, vector] of fresh) vectors.set(text, vector);
+    return sentences.map((texts) => texts.map((text) => round(dot(queryVector!, fresh.get(text) ?? vectors.get(text)!))));
+  };
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * Without a model: BM25 of each sentence for the demand's terms, over the sentences given as the
+ * collection (the candidate sentences of the page's abstracts), divided by the score of a sentence
+ * holding every term, so it lies in [0, 1].
+ *
+ * @example
+ * overlapScores(new Set(['그래핀']), [[['그래핀', '전극'], ['전지']]]) // [[0.7, 0]]
+ */
+export function overlapScores(demandTerms: ReadonlySet<string>, sentenceTerms: readonly (readonly (readonly string[])[])[]): number[][] {
+  const all = sentenceTerms.flat();
+  const averageLength = all.reduce((sum, terms) => sum + terms.length, 0) / Math.max(1, all.length);
+  const idf = new Map<string, number>();
+  for (const term of demandTerms) {
+    const holding = all.filter((terms) => terms.includes(term)).length;
+    idf.set(term, Math.log(1 + (all.length - holding + 0.5) / (holding + 0.5)));
+  }
+  const best = [...idf.values()].reduce((sum, weight) => sum + weight * (K1 + 1), 0);
+  return sentenceTerms.map((ofAbstract) =>
+    ofAbstract.map((terms) => {
+      if (best === 0) return 0;
+      const norm = K1 * (1 - B + (B * terms.length) / Math.max(averageLength, 1e-9));
+      let score = 0;
+      for (const [term, weight] of idf) {
+        const frequency = terms.filter((t) => t === term).length;
+        if (frequency > 0) score += (weight * frequency * (K1 + 1)) / (frequency + norm);
+      }
+      return round(Math.min(1, score / best));
+    }),
+  );
+}
+
+/** The terms of the words inside a span. */
+export function termsInSpan(words: readonly AnalyzedWord[], span: TextSpan): string[] {
+  return words.filter((word) => word.start >= span.start && word.end <= span.end).flatMap((word) => word.terms);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
