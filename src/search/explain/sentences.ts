@@ -8,6 +8,8 @@ const segmenter = new Intl.Segmenter('ko', { granularity: 'sentence' });
 
 const LETTER = /\p{L}/u;
 const WHITESPACE_END = /\s$/u;
+/** A Korean sentence ending (`…있다.`), a boundary even when the space after it is missing (`있다.또한`). */
+const HANGUL_SENTENCE_END = /\p{Script=Hangul}[.?!]$/u;
 /** A short Latin abbreviation at the end (`Fig.`, `No.`) … */
 const LATIN_ABBREVIATION_END = /(?:^|[^\p{L}])\p{Script=Latin}{1,4}\.$/u;
 /** … followed by what continues a sentence (`Fig. 1에 나타낸다`). */
@@ -18,13 +20,15 @@ const CONTINUATION_START = /^[\p{Nd}\p{Ll}]/u;
  * splits wrongly in Korean patent abstracts. Spans are trimmed of surrounding whitespace, in text
  * order, and cover every non-space character. A boundary is dropped when
  * - an opening bracket before it is still open (`…(` | `이하생략)`);
- * - no space follows it (`(Sulfolobus sp.)` | `에서 유래된`, `3.5 wt.` | `%`);
- * - the piece before it has no letter (the list numbers `1.` | `기술분야 …`, `...`);
+ * - no space follows it (`(Sulfolobus sp.)` | `에서 유래된`, `3.5 wt.` | `%`), unless it follows
+ *   Hangul and `.`, `?` or `!` (`…이점이 있다.` | `또한, …`: a space missing after a sentence);
+ * - the piece before it has no letter (the list numbers `1.` | `기술분야 …`, `...`), or the last
+ *   piece has none (a stray `\\` at the end);
  * - it follows a short Latin abbreviation and the next piece starts with a digit or a lowercase
  *   letter (`Fig.` | `1에 나타낸다`).
  *
  * @example
- * splitSentences('본 발명은 Fig. 1에 나타낸다. 두께는 1.5 mm이다.') // [{ start: 0, end: 19 }, { start: 20, end: 32 }]
+ * splitSentences('본 발명은 Fig. 1에 나타낸다. 두께는 1.5 mm이다.') // [{ start: 0, end: 19 }, { start: 20, end: 33 }]
  */
 export function splitSentences(text: string): TextSpan[] {
   const spans: TextSpan[] = [];
@@ -43,12 +47,16 @@ export function splitSentences(text: string): TextSpan[] {
     pending = segment;
   }
   if (start >= 0) spans.push(trimmed(text, start, end));
-  return spans.filter((span) => span.end > span.start);
+  const sentences = spans.filter((span) => span.end > span.start);
+  // A last piece without letters (a stray `\\` or `)`) belongs to the sentence before it.
+  const last = sentences.at(-1);
+  if (sentences.length > 1 && !LETTER.test(text.slice(last!.start, last!.end))) sentences.splice(-2, 2, { start: sentences.at(-2)!.start, end: last!.end });
+  return sentences;
 }
 
 /** Whether ICU's boundary between `before` (the sentence so far) and `next` is a real one. */
 function endsSentence(before: string, next: string): boolean {
-  if (!WHITESPACE_END.test(before)) return false;
+  if (!WHITESPACE_END.test(before) && !HANGUL_SENTENCE_END.test(before)) return false;
   const sentence = before.trimEnd();
   if (!LETTER.test(sentence)) return false;
   if (unclosedBrackets(sentence)) return false;
