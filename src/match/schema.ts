@@ -121,5 +121,14 @@ export function migrateMatch(db: Database.Database): void {
     CREATE INDEX match_outbox_due ON match_outbox(state, next_attempt_at);`,
     // The English words a demand's keyword search also looked for in Korean (null: none).
     `ALTER TABLE match_demands ADD COLUMN translations TEXT CHECK (translations IS NULL OR json_valid(translations));`,
+    // Recommendations carry their explanation since this version; older snapshots get an empty one
+    // (nothing was recorded), so every stored hit has the shape readers expect.
+    `UPDATE match_demands SET recommendations = (
+      SELECT json_group_array(
+        CASE WHEN json_type(value, '$.explanation') IS NULL
+          THEN json_set(value, '$.explanation', json('{"sentences":[],"terms":[]}'))
+          ELSE json(value) END
+        ORDER BY key)
+      FROM json_each(match_demands.recommendations));`,
   ]);
 }
