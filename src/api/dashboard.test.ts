@@ -6,10 +6,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openSearchEngine, type SearchEngine } from '../search/index.js';
+import { openLexicalIndex } from '../index/lexical/index.js';
+import { createSearchEngine, openSearchEngine, type SearchEngine } from '../search/index.js';
+import { homeLayout } from '../store/home.js';
 import { openStore, type PatentStore } from '../store/index.js';
+import { createQueryLexicon } from '../text/lexicon/index.js';
+import type { ApiHit, ApiSearchResult } from './hits.js';
 import { buildServer } from './index.js';
 import { ARTIFACTS, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from './test-support/browser.js';
 import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
@@ -56,6 +60,48 @@ async function waitForOutcome(text: string): Promise<void> {
     },
     text,
   );
+}
+
+/** A `<mark>` of the explanation as rendered: its kind, field, offsets and text. */
+interface RenderedMark {
+  kind: 'sentence' | 'term';
+  field: 'title' | 'abstract';
+  start: number;
+  end: number;
+  text: string;
+}
+
+async function readMarks(marks: Locator): Promise<RenderedMark[]> {
+  const read: RenderedMark[] = [];
+  for (const mark of await marks.all()) {
+    read.push({
+      kind: (await mark.getAttribute('class'))!.includes('sentence') ? 'sentence' : 'term',
+      field: (await mark.getAttribute('data-field')) as RenderedMark['field'],
+      start: Number(await mark.getAttribute('data-start')),
+      end: Number(await mark.getAttribute('data-end')),
+      text: (await mark.textContent()) ?? '',
+    });
+  }
+  return read;
+}
+
+/** The marks of one hit's title and abstract are its stored text at the explanation's offsets; returns its term marks. */
+async function assertMarksMatch(scope: Locator, hit: ApiHit): Promise<RenderedMark[]> {
+  assert.equal(await scope.locator('.highlighted[data-field="title"]').textContent(), hit.title);
+  const abstracts = scope.locator('.highlighted[data-field="abstract"]');
+  if (await abstracts.count()) assert.equal(await abstracts.textContent(), hit.abstract);
+  const marks = await readMarks(scope.locator('mark[data-start]'));
+  for (const mark of marks) assert.equal(mark.text, hit[mark.field].slice(mark.start, mark.end), `${hit.applicationNumber} ${mark.field} ${mark.start}`);
+  if (await abstracts.count()) {
+    const sentences = (spans: { start: number; end: number }[]) => spans.map((s) => `${s.start}-${s.end}`).sort();
+    assert.deepEqual(sentences(marks.filter((m) => m.kind === 'sentence')), sentences(hit.explanation.sentences));
+  }
+  for (const term of hit.explanation.terms) {
+    if (term.field === 'abstract' && !(await abstracts.count())) continue;
+    const covered = marks.some((m) => m.kind === 'term' && m.field === term.field && m.start <= term.start && term.end <= m.end);
+    assert.ok(covered, `${hit.applicationNumber}: ${term.term} at ${term.field} ${term.start}–${term.end} is marked`);
+  }
+  return marks.filter((m) => m.kind === 'term');
 }
 
 before(async () => {
@@ -189,6 +235,50 @@ describe('dashboard', () => {
     await shot('07-hostile');
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => window.__patmatchInjected), undefined);
+  });
+
+  test('explanations are marked from their offsets in the table and the detail dialog, for a Korean and an English demand; hostile text stays inert', async () => {
+    const lexical = await openLexicalIndex(homeLayout(testHome.home).lexical);
+    const lexicon = createQueryLexicon([
+      { english: 'graphene', korean: '그래핀' },
+      { english: 'electrode', korean: '전극' },
+    ]);
+    const other = await buildServer({ engine: createSearchEngine({ store, lexical, dense: null, lexicon }), store, logger: false, rateLimit: false, webRoot: build.webRoot });
+    try {
+      const otherBase = await other.listen({ port: 0, host: '127.0.0.1' });
+      for (const demand of ['그래핀 전극 제조방법', 'graphene electrode']) {
+        const api = (await (await fetch(`${otherBase}/api/search?q=${encodeURIComponent(demand)}`)).json()) as ApiSearchResult;
+        await page.goto(`${otherBase}/#/?q=${encodeURIComponent(demand)}`);
+        await waitForOutcome(demand);
+        for (const summary of await page.locator('.results-table details.why summary').all()) await summary.click();
+        const termTexts: string[] = [];
+        for (const hit of api.hits) {
+          const row = page.locator(`.results-table tbody tr[data-application-number="${hit.applicationNumber}"]`);
+          termTexts.push(...(await assertMarksMatch(row, hit)).map((m) => m.text));
+        }
+        assert.ok(termTexts.includes('그래핀') && termTexts.includes('전극'), `${demand}: ${termTexts.join(' ')}`);
+        await shot(`08-explained-${demand.startsWith('g') ? 'english' : 'korean'}`);
+      }
+      // The hostile patent: its tags are text, its terms marked all the same, in the table and the dialog.
+      const hostile = ((await (await fetch(`${otherBase}/api/search?q=${encodeURIComponent('graphene electrode')}`)).json()) as ApiSearchResult).hits.find(
+        (hit) => hit.applicationNumber === HOSTILE_PATENT.applicationNumber,
+      )!;
+      assert.ok(hostile.explanation.terms.some((t) => t.field === 'title'));
+      const row = page.locator(`.results-table tbody tr[data-application-number="${HOSTILE_PATENT.applicationNumber}"]`);
+      assert.equal(await row.locator('script, img, b').count(), 0);
+      await row.locator('.title-cell button').click();
+      const dialog = page.locator('dialog.detail[open]');
+      await dialog.locator('.abstract').waitFor();
+      await assertMarksMatch(dialog, hostile);
+      assert.equal(await dialog.locator('script, img, b, i').count(), 0);
+      await shot('09-explained-detail');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => window.__patmatchInjected), undefined);
+    } finally {
+      await page.goto(`${base}/`);
+      await other.close();
+      lexical.close();
+    }
   });
 
   test('honest states: no results and a rejected query', async () => {
