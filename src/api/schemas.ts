@@ -79,7 +79,7 @@ export const explanationSchema = {
   properties: {
     sentences: spanList('The 1–3 abstract sentences most similar to the demand, best first (empty when there is no abstract)', {
       text: { type: 'string', description: '`abstract.slice(start, end)`' },
-      score: { type: 'number', description: "Cosine of the demand and the sentence by the engine's model; without a model, BM25 term overlap in [0, 1]" },
+      score: { type: 'number', description: "Cosine of the demand and the sentence by the engine's model; without a model, BM25 term overlap in [0, 1)" },
     }),
     terms: spanList("The demand's terms (morphemes, and the Korean words of its English words) where they stand in the title and abstract", {
       term: { type: 'string', description: 'The term as the analyser gives it (lowercase, stem)' },

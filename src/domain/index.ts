@@ -122,7 +122,7 @@ export interface Explanation {
   terms: ExplainedTerm[];
 }
 
-/** An abstract sentence and its similarity to the demand (cosine, or term overlap in [0,1] without a model). */
+/** An abstract sentence and its similarity to the demand (cosine, or BM25 term overlap in [0, 1) without a model). */
 export interface ExplainedSentence {
   text: string;
   score: number;

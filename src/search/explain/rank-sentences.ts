@@ -37,11 +37,11 @@ const B = 0.75;
 
 /**
  * Without a model: BM25 of each sentence for the demand's terms, over the sentences given as the
- * collection (the candidate sentences of the page's abstracts), divided by the score of a sentence
- * holding every term, so it lies in [0, 1].
+ * collection (the candidate sentences of the page's abstracts), divided by its bound (every term
+ * weighted k1 + 1, as if repeated without end), so it lies in [0, 1).
  *
  * @example
- * overlapScores(new Set(['그래핀']), [[['그래핀', '전극'], ['전지']]]) // [[0.7, 0]]
+ * overlapScores(new Set(['그래핀']), [[['그래핀', '전극'], ['전지']]]) // [[0.4, 0]]
  */
 export function overlapScores(demandTerms: ReadonlySet<string>, sentenceTerms: readonly (readonly (readonly string[])[])[]): number[][] {
   const all = sentenceTerms.flat();
@@ -61,7 +61,7 @@ export function overlapScores(demandTerms: ReadonlySet<string>, sentenceTerms: r
         const frequency = terms.filter((t) => t === term).length;
         if (frequency > 0) score += (weight * frequency * (K1 + 1)) / (frequency + norm);
       }
-      return round(Math.min(1, score / best));
+      return round(score / best);
     }),
   );
 }
