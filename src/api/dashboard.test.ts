@@ -6,17 +6,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { openLexicalIndex } from '../index/lexical/index.js';
 import { createSearchEngine, openSearchEngine, type SearchEngine } from '../search/index.js';
 import { homeLayout } from '../store/home.js';
 import { openStore, type PatentStore } from '../store/index.js';
 import { createQueryLexicon } from '../text/lexicon/index.js';
-import type { ApiHit, ApiSearchResult } from './hits.js';
+import type { ApiSearchResult } from './hits.js';
 import { buildServer } from './index.js';
 import { ARTIFACTS, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from './test-support/browser.js';
 import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
+import { assertMarksMatch } from './test-support/marks.js';
 
 // Functions passed to page.evaluate run in the browser; these are the few DOM members they touch.
 interface PlotTrace {
@@ -60,48 +61,6 @@ async function waitForOutcome(text: string): Promise<void> {
     },
     text,
   );
-}
-
-/** A `<mark>` of the explanation as rendered: its kind, field, offsets and text. */
-interface RenderedMark {
-  kind: 'sentence' | 'term';
-  field: 'title' | 'abstract';
-  start: number;
-  end: number;
-  text: string;
-}
-
-async function readMarks(marks: Locator): Promise<RenderedMark[]> {
-  const read: RenderedMark[] = [];
-  for (const mark of await marks.all()) {
-    read.push({
-      kind: (await mark.getAttribute('class'))!.includes('sentence') ? 'sentence' : 'term',
-      field: (await mark.getAttribute('data-field')) as RenderedMark['field'],
-      start: Number(await mark.getAttribute('data-start')),
-      end: Number(await mark.getAttribute('data-end')),
-      text: (await mark.textContent()) ?? '',
-    });
-  }
-  return read;
-}
-
-/** The marks of one hit's title and abstract are its stored text at the explanation's offsets; returns its term marks. */
-async function assertMarksMatch(scope: Locator, hit: ApiHit): Promise<RenderedMark[]> {
-  assert.equal(await scope.locator('.highlighted[data-field="title"]').textContent(), hit.title);
-  const abstracts = scope.locator('.highlighted[data-field="abstract"]');
-  if (await abstracts.count()) assert.equal(await abstracts.textContent(), hit.abstract);
-  const marks = await readMarks(scope.locator('mark[data-start]'));
-  for (const mark of marks) assert.equal(mark.text, hit[mark.field].slice(mark.start, mark.end), `${hit.applicationNumber} ${mark.field} ${mark.start}`);
-  if (await abstracts.count()) {
-    const sentences = (spans: { start: number; end: number }[]) => spans.map((s) => `${s.start}-${s.end}`).sort();
-    assert.deepEqual(sentences(marks.filter((m) => m.kind === 'sentence')), sentences(hit.explanation.sentences));
-  }
-  for (const term of hit.explanation.terms) {
-    if (term.field === 'abstract' && !(await abstracts.count())) continue;
-    const covered = marks.some((m) => m.kind === 'term' && m.field === term.field && m.start <= term.start && term.end <= m.end);
-    assert.ok(covered, `${hit.applicationNumber}: ${term.term} at ${term.field} ${term.start}–${term.end} is marked`);
-  }
-  return marks.filter((m) => m.kind === 'term');
 }
 
 before(async () => {
