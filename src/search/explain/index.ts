@@ -79,7 +79,7 @@ export function createExplainer(
       if (patents.length === 0) return [];
       const demandTerms = new Set(analyzer.terms(expandQuery(query, lexicon).text));
       const texts = patents.flatMap((patent) => [patent.title, patent.abstract]);
-      const words = analyzeWords(analyzer, texts);
+      const words = analyzeWords(analyzer, texts, demandTerms);
       const candidates = patents.map((patent) => candidateSentences(patent.abstract, settings.minSentenceWords));
       const sentenceTexts = patents.map((patent, i) => candidates[i]!.map((span) => patent.abstract.slice(span.start, span.end)));
       const scores = scoreByEmbedding

@@ -35,27 +35,33 @@ export function embeddingScorer(embedder: Embedder, cacheBytes: number): Sentenc
 const K1 = 1.2;
 const B = 0.75;
 
+/** The demand terms a sentence holds (repeats kept) and its length in words. */
+export interface SentenceTerms {
+  terms: readonly string[];
+  words: number;
+}
+
 /**
  * Without a model: BM25 of each sentence for the demand's terms, over the sentences given as the
  * collection (the candidate sentences of the page's abstracts), divided by its bound (every term
  * weighted k1 + 1, as if repeated without end), so it lies in [0, 1).
  *
  * @example
- * overlapScores(new Set(['그래핀']), [[['그래핀', '전극'], ['전지']]]) // [[0.4, 0]]
+ * overlapScores(new Set(['그래핀']), [[{ terms: ['그래핀'], words: 2 }, { terms: [], words: 1 }]]) // [[0.4, 0]]
  */
-export function overlapScores(demandTerms: ReadonlySet<string>, sentenceTerms: readonly (readonly (readonly string[])[])[]): number[][] {
-  const all = sentenceTerms.flat();
-  const averageLength = all.reduce((sum, terms) => sum + terms.length, 0) / Math.max(1, all.length);
+export function overlapScores(demandTerms: ReadonlySet<string>, sentences: readonly (readonly SentenceTerms[])[]): number[][] {
+  const all = sentences.flat();
+  const averageLength = all.reduce((sum, sentence) => sum + sentence.words, 0) / Math.max(1, all.length);
   const idf = new Map<string, number>();
   for (const term of demandTerms) {
-    const holding = all.filter((terms) => terms.includes(term)).length;
+    const holding = all.filter((sentence) => sentence.terms.includes(term)).length;
     idf.set(term, Math.log(1 + (all.length - holding + 0.5) / (holding + 0.5)));
   }
   const best = [...idf.values()].reduce((sum, weight) => sum + weight * (K1 + 1), 0);
-  return sentenceTerms.map((ofAbstract) =>
-    ofAbstract.map((terms) => {
+  return sentences.map((ofAbstract) =>
+    ofAbstract.map(({ terms, words }) => {
       if (best === 0) return 0;
-      const norm = K1 * (1 - B + (B * terms.length) / Math.max(averageLength, 1e-9));
+      const norm = K1 * (1 - B + (B * words) / Math.max(averageLength, 1e-9));
       let score = 0;
       for (const [term, weight] of idf) {
         const frequency = terms.filter((t) => t === term).length;
@@ -66,9 +72,15 @@ export function overlapScores(demandTerms: ReadonlySet<string>, sentenceTerms: r
   );
 }
 
-/** The terms of the words inside a span. */
-export function termsInSpan(words: readonly AnalyzedWord[], span: TextSpan): string[] {
-  return words.filter((word) => word.start >= span.start && word.end <= span.end).flatMap((word) => word.terms);
+/**
+ * The analysed terms and the word count of the words inside a span.
+ *
+ * @example
+ * termsInSpan(analyzeWords(analyzer, [text], demandTerms)[0], { start: 0, end: 20 }) // { terms: ['그래핀'], words: 5 }
+ */
+export function termsInSpan(words: readonly AnalyzedWord[], span: TextSpan): SentenceTerms {
+  const inside = words.filter((word) => word.start >= span.start && word.end <= span.end);
+  return { terms: inside.flatMap((word) => word.terms), words: inside.length };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

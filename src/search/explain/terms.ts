@@ -10,20 +10,35 @@ export interface AnalyzedWord {
 }
 
 const WORD = /\S+/gu;
+/** Hangul and printable ASCII without markup or entities: `normalizeText` leaves such a word as it is. */
+const PLAIN_WORD = /^[\p{Script=Hangul}\x21-\x25\x27-\x3b\x3d-\x7e]+$/u;
+const HAN = /\p{Script=Han}/u;
 const LATIN_TERM = /^\p{Script=Latin}/u;
 const LATIN_LETTERS = /^\p{Script=Latin}*/u;
 const TERM_CHAR = /[\p{L}\p{N}\p{M}]/u;
 
 /**
- * The words of each text with their terms, as the lexical index analyses them. Each word is
- * normalised alone (the stored text already is, so offsets stay those of the stored text), and
- * the words of all texts go to the analyser in one call.
+ * The words of each text, with the analyser's terms of those that may hold a demand term: a word
+ * is analysed only when its normalised, lowercased form contains one of the terms as a substring
+ * or holds hanja (read in Hangul by the analyser); the others get no terms. Analysing every word of
+ * a page would cost more than the rest of the explanation (lindera for each word not yet
+ * remembered). Each word is normalised alone (the stored text already is, so offsets stay those of
+ * the stored text), and the candidates of all texts go to the analyser in one call.
  *
  * @example
- * analyzeWords(analyzer, ['그래핀 전극의 제조방법']) // [[{ start: 0, end: 3, terms: ['그래핀'] }, { start: 4, end: 7, terms: ['전극'] }, …]]
+ * analyzeWords(analyzer, ['그래핀 전극의 제조방법'], new Set(['전극']))
+ * // [[{ start: 0, end: 3, terms: [] }, { start: 4, end: 7, terms: ['전극'] }, { start: 8, end: 12, terms: [] }]]
  */
-export function analyzeWords(analyzer: KoreanAnalyzer, texts: readonly string[]): AnalyzedWord[][] {
-  const words = texts.map((text) => [...text.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, pieces: normalizeText(m[0]).split(' ').filter(Boolean) })));
+export function analyzeWords(analyzer: KoreanAnalyzer, texts: readonly string[], demandTerms: ReadonlySet<string>): AnalyzedWord[][] {
+  const terms = [...demandTerms];
+  const words = texts.map((text) =>
+    [...text.matchAll(WORD)].map((m) => {
+      const normal = PLAIN_WORD.test(m[0]) ? m[0] : normalizeText(m[0]);
+      const lower = normal.toLowerCase();
+      const candidate = HAN.test(normal) || terms.some((term) => lower.includes(term));
+      return { start: m.index, end: m.index + m[0].length, pieces: candidate ? normal.split(' ').filter(Boolean) : [] };
+    }),
+  );
   const termsOfPieces = analyzer.termsOfWords(words.flat().flatMap((word) => word.pieces));
   let at = 0;
   return words.map((ofText) =>
@@ -39,7 +54,7 @@ export function analyzeWords(analyzer: KoreanAnalyzer, texts: readonly string[])
  * as `인공` and `지능`.
  *
  * @example
- * termSpans('그래핀 sensors', analyzeWords(analyzer, ['그래핀 sensors'])[0], new Set(['sensor']), 'abstract')
+ * termSpans('그래핀 sensors', analyzeWords(analyzer, ['그래핀 sensors'], demandTerms)[0], demandTerms, 'abstract') // demandTerms = new Set(['sensor'])
  * // [{ term: 'sensor', field: 'abstract', start: 4, end: 11 }]
  */
 export function termSpans(
