@@ -9,12 +9,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { openSearchEngine, type SearchEngine } from '../search/index.js';
+import { openLexicalIndex } from '../index/lexical/index.js';
+import { createSearchEngine, openSearchEngine, type SearchEngine } from '../search/index.js';
+import { homeLayout } from '../store/home.js';
 import { openStore, type PatentStore } from '../store/index.js';
+import { createQueryLexicon } from '../text/lexicon/index.js';
+import type { ApiSearchResult } from './hits.js';
 import { buildServer } from './index.js';
 import { ARTIFACTS, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from './test-support/browser.js';
 import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
 import { captureDashboard } from './test-support/screenshot.js';
+import { assertMarksMatch } from './test-support/marks.js';
 
 // Functions passed to page.evaluate run in the browser; these are the few DOM members they touch.
 interface PlotTrace {
@@ -306,6 +311,50 @@ describe('dashboard', () => {
     await shot('07-hostile');
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => window.__patmatchInjected), undefined);
+  });
+
+  test('explanations are marked from their offsets in the table and the detail dialog, for a Korean and an English demand; hostile text stays inert', async () => {
+    const lexical = await openLexicalIndex(homeLayout(testHome.home).lexical);
+    const lexicon = createQueryLexicon([
+      { english: 'graphene', korean: '그래핀' },
+      { english: 'electrode', korean: '전극' },
+    ]);
+    const other = await buildServer({ engine: createSearchEngine({ store, lexical, dense: null, lexicon }), store, logger: false, rateLimit: false, webRoot: build.webRoot });
+    try {
+      const otherBase = await other.listen({ port: 0, host: '127.0.0.1' });
+      for (const demand of ['그래핀 전극 제조방법', 'graphene electrode']) {
+        const api = (await (await fetch(`${otherBase}/api/search?q=${encodeURIComponent(demand)}`)).json()) as ApiSearchResult;
+        await page.goto(`${otherBase}/#/?q=${encodeURIComponent(demand)}`);
+        await waitForOutcome(demand);
+        for (const summary of await page.locator('.results-table details.why summary').all()) await summary.click();
+        const termTexts: string[] = [];
+        for (const hit of api.hits) {
+          const row = page.locator(`.results-table tbody tr[data-application-number="${hit.applicationNumber}"]`);
+          termTexts.push(...(await assertMarksMatch(row, hit)).map((m) => m.text));
+        }
+        assert.ok(termTexts.includes('그래핀') && termTexts.includes('전극'), `${demand}: ${termTexts.join(' ')}`);
+        await shot(`08-explained-${demand.startsWith('g') ? 'english' : 'korean'}`);
+      }
+      // The hostile patent: its tags are text, its terms marked all the same, in the table and the dialog.
+      const hostile = ((await (await fetch(`${otherBase}/api/search?q=${encodeURIComponent('graphene electrode')}`)).json()) as ApiSearchResult).hits.find(
+        (hit) => hit.applicationNumber === HOSTILE_PATENT.applicationNumber,
+      )!;
+      assert.ok(hostile.explanation.terms.some((t) => t.field === 'title'));
+      const row = page.locator(`.results-table tbody tr[data-application-number="${HOSTILE_PATENT.applicationNumber}"]`);
+      assert.equal(await row.locator('script, img, b').count(), 0);
+      await row.locator('.title-cell button').click();
+      const dialog = page.locator('dialog.detail[open]');
+      await dialog.locator('.abstract').waitFor();
+      await assertMarksMatch(dialog, hostile);
+      assert.equal(await dialog.locator('script, img, b, i').count(), 0);
+      await shot('09-explained-detail');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => window.__patmatchInjected), undefined);
+    } finally {
+      await page.goto(`${base}/`);
+      await other.close();
+      lexical.close();
+    }
   });
 
   test('honest states: no results and a rejected query', async () => {

@@ -76,8 +76,12 @@ describe('GET /api/search', () => {
       assert.equal(hit.evaluation !== null, testHome.evaluated.has(hit.applicationNumber), hit.applicationNumber);
       assert.ok(hit.kiprisUrl.endsWith(hit.applicationNumber));
       if (hit.evaluation) assert.equal(hit.evaluation.source, 'synthetic-sample');
+      assert.ok(hit.explanation.sentences.length > 0, 'the serializer keeps the explanation');
+      for (const sentence of hit.explanation.sentences) assert.equal(hit.abstract.slice(sentence.start, sentence.end), sentence.text);
+      for (const term of hit.explanation.terms) assert.ok(['title', 'abstract'].includes(term.field) && term.end > term.start);
     }
     assert.ok(result.hits.some((hit) => hit.title.includes('유산균')));
+    assert.ok(result.hits.some((hit) => hit.explanation.terms.some((t) => hit[t.field].slice(t.start, t.end) === '유산균')));
   });
 
   test('passes on the translations keyword search added to the query', async () => {
@@ -185,6 +189,7 @@ describe('patents, classes, export, OpenAPI', () => {
     assert.equal(status, 200);
     assert.ok(body.hits.length > 0);
     assert.ok(body.hits.every((hit: { applicationNumber: string }) => hit.applicationNumber !== HOSTILE_PATENT.applicationNumber));
+    assert.ok((body as ApiSearchResult).hits.every((hit) => hit.explanation.terms.length > 0), 'the source patent\'s terms are found in the similar ones');
   });
 
   test('GET /api/classes/{tech6t}/distribution lists every evaluated patent of the class', async () => {
@@ -213,6 +218,11 @@ describe('patents, classes, export, OpenAPI', () => {
     const rows = parse(await response.text(), { bom: true }) as string[][];
     assert.deepEqual(rows[0]?.slice(0, 8), ['순위', '출원번호', '특허명', '출원인', 'pqi지수', '권리성평가지수', '기술성평가지수', '상업성평가지수']);
     assert.equal(rows.length, json.hits.length + 1);
+    assert.equal(rows[0]?.at(-1), '추천이유문장');
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.at(-1)),
+      json.hits.map((hit) => hit.explanation.sentences[0]?.text ?? ''),
+    );
     assert.deepEqual(
       rows.slice(1).map((row) => row[1]),
       json.hits.map((hit) => hit.applicationNumber),
@@ -231,6 +241,8 @@ describe('patents, classes, export, OpenAPI', () => {
     const parameters = body.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
     assert.deepEqual(parameters.sort(), ['applicant', 'from', 'ipc', 'mode', 'page', 'q', 'status', 'to', 'top']);
     assert.ok(body.components.schemas.Hit);
+    assert.deepEqual(body.components.schemas.Explanation.required, ['sentences', 'terms']);
+    assert.deepEqual(body.components.schemas.Explanation.properties.terms.items.properties.field.enum, ['title', 'abstract']);
   });
 
   test('GET /api/health and unknown routes', async () => {

@@ -53,6 +53,41 @@ const patentProperties = {
   kiprisUrl: { type: 'string', description: 'KIPRIS detail page of the application' },
 } as const;
 
+/** An array of objects that each name a range of the stored title or abstract. */
+function spanList<P extends Record<string, object>>(description: string, properties: P) {
+  return {
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      required: [...Object.keys(properties), 'start', 'end'],
+      properties: {
+        ...properties,
+        start: { type: 'integer', minimum: 0, description: 'UTF-16 offset of the first code unit in the stored text' },
+        end: { type: 'integer', minimum: 0, description: 'UTF-16 offset after the last code unit (`text.slice(start, end)`)' },
+      },
+    },
+  } as const;
+}
+
+/** Why a patent matched: its sentences closest to the demand, and where the demand's terms stand. */
+export const explanationSchema = {
+  $id: 'Explanation',
+  type: 'object',
+  description: 'Why the patent matched. Offsets are UTF-16 code units of the `title` / `abstract` of this response',
+  required: ['sentences', 'terms'],
+  properties: {
+    sentences: spanList('The 1–3 abstract sentences most similar to the demand, best first (empty when there is no abstract)', {
+      text: { type: 'string', description: '`abstract.slice(start, end)`' },
+      score: { type: 'number', description: "Cosine of the demand and the sentence by the engine's model; without a model, BM25 term overlap in [0, 1)" },
+    }),
+    terms: spanList("The demand's terms (morphemes, and the Korean words of its English words) where they stand in the title and abstract", {
+      term: { type: 'string', description: 'The term as the analyser gives it (lowercase, stem)' },
+      field: { type: 'string', enum: ['title', 'abstract'] },
+    }),
+  },
+} as const;
+
 export const hitSchema = {
   $id: 'Hit',
   type: 'object',
@@ -67,6 +102,7 @@ export const hitSchema = {
       enum: ['strong', 'similar', 'related', 'weak', null],
       description: "The score's band in its mode (매우 유사 / 유사 / 관련 / below); null when the mode has no bands (lexical)",
     },
+    explanation: { $ref: 'Explanation#' },
   },
 } as const;
 
@@ -170,4 +206,4 @@ export const problemResponses = {
 } as const;
 
 /** Schemas registered once with `app.addSchema` so routes can `$ref` them. */
-export const sharedSchemas = [evaluationSchema, hitSchema, patentSchema, searchResultSchema, distributionSchema] as const;
+export const sharedSchemas = [evaluationSchema, explanationSchema, hitSchema, patentSchema, searchResultSchema, distributionSchema] as const;

@@ -17,6 +17,7 @@ const EXPORT_COLUMNS: ReadonlyArray<[header: string, value: (hit: ApiHit) => str
   ['평가출처', (hit) => hit.evaluation?.source ?? null],
   ['유사도', (hit) => Number(hit.score.toFixed(4))],
   ['링크', (hit) => hit.kiprisUrl],
+  ['추천이유문장', (hit) => hit.explanation.sentences[0]?.text ?? null],
 ];
 
 /**

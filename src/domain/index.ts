@@ -103,6 +103,42 @@ export interface SearchHit {
   score: number;
   /** The word the score earns in its mode (`src/search/bands.ts`; in hybrid from the mean of abstract and title cosine); null when the mode has no bands (lexical). */
   band: ScoreBand | null;
+  /** Why the patent matched: its sentences closest to the demand and the demand's terms it holds. */
+  explanation: Explanation;
+}
+
+/**
+ * Why a patent matched a demand. Offsets are UTF-16 code units of the stored `title` / `abstract`
+ * (`abstract.slice(start, end)` is the sentence or the term's surface), so clients highlight the
+ * text they already have.
+ *
+ * @example
+ * const explanation: Explanation = {
+ *   sentences: [{ text: '그래핀 전극을 제조하는 방법을 제공한다.', score: 0.71, start: 0, end: 23 }],
+ *   terms: [{ term: '그래핀', field: 'abstract', start: 0, end: 3 }],
+ * };
+ */
+export interface Explanation {
+  /** One to three abstract sentences most similar to the demand, best first (none when the abstract is empty). */
+  sentences: ExplainedSentence[];
+  /** Each place in the title and abstract where a term of the demand stands, in text order per field. */
+  terms: ExplainedTerm[];
+}
+
+/** An abstract sentence and its similarity to the demand (cosine, or BM25 term overlap in [0, 1) without a model). */
+export interface ExplainedSentence {
+  text: string;
+  score: number;
+  start: number;
+  end: number;
+}
+
+/** A term of the demand (a morpheme, or the Korean word of an English one) and where its surface stands. */
+export interface ExplainedTerm {
+  term: string;
+  field: 'title' | 'abstract';
+  start: number;
+  end: number;
 }
 
 /** Bands of a score, best first; `weak` is below `related`. */

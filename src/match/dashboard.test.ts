@@ -11,6 +11,8 @@ import type { Page } from 'playwright-core';
 import { buildServer } from '../api/index.js';
 import { ARTIFACTS as artifacts, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from '../api/test-support/browser.js';
 import { samplePatent } from '../store/test-support.js';
+import { assertMarksMatch } from '../api/test-support/marks.js';
+import type { User } from './index.js';
 import { matchFixture, type MatchFixture } from './test-support/fixture.js';
 import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
 
@@ -22,6 +24,7 @@ describe('dashboard: demander flow from demand to status timeline', () => {
   let app: FastifyInstance;
   let base: string;
   let page: Page;
+  let buyer: User;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -30,7 +33,7 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     fixture = await matchFixture({ smtp: smtp.url });
     app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    await fixture.match.service.accounts.create({ email: 'buyer@corp.example', password: 'correct horse battery', role: 'demander' });
+    buyer = await fixture.match.service.accounts.create({ email: 'buyer@corp.example', password: 'correct horse battery', role: 'demander' });
     browser = await launchBrowser();
     page = browser.page;
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -74,6 +77,17 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     await firstRow.locator('summary').click();
     assert.equal(await firstRow.locator('.abstract').textContent(), recommended.abstract || '요약이 없습니다.');
     assert.equal((await page.textContent('.request-button'))?.trim(), '선택한 특허 0건 요청');
+    // Each recommendation's explanation, from the stored snapshot, is marked at its offsets.
+    const [demand] = fixture.match.service.listDemands(buyer);
+    const snapshot = fixture.match.service.getDemand(buyer, demand!.id).recommendations;
+    const rows = page.locator('.recommendations tbody tr');
+    for (const summary of await rows.locator('details.why summary').all()) await summary.click();
+    const termTexts: string[] = [];
+    for (const [i, hit] of snapshot.entries()) {
+      assert.equal(await rows.nth(i).locator('input[type="checkbox"]').getAttribute('value'), hit.applicationNumber);
+      termTexts.push(...(await assertMarksMatch(rows.nth(i), hit)).map((mark) => mark.text));
+    }
+    assert.ok(termTexts.includes('그래핀'), termTexts.join(' '));
     await page.screenshot({ path: join(artifacts, 'match-01-recommendations.png'), fullPage: true });
 
     const boxes = page.locator('.recommendations tbody input[type="checkbox"]');
@@ -90,6 +104,8 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     // The manager of the first patent opens the emailed link and accepts.
     await smtp.waitUntil((mails) => mails.some((mail) => mail.text.includes(chosen[0]!)), 'the manager email');
     const mail = smtp.received.find((received) => received.text.includes(chosen[0]!))!;
+    const reason = snapshot.find((hit) => hit.applicationNumber === chosen[0])!.explanation.sentences[0]!.text;
+    assert.ok(mail.text.includes(`이 특허가 요청된 이유`) && mail.text.includes(`> ${reason.slice(0, 30)}`), 'the email quotes why the patent was requested');
     const accept = /http:\/\/patmatch\.test(\/match\/respond\/\d+\/accept\?\S+)/.exec(mail.text)![1]!;
     const managerPage = await browser.context.newPage();
     await managerPage.goto(`${base}${accept}`);

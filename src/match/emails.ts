@@ -58,10 +58,13 @@ const patentLines = (patent: PatentSummary): string[] => [
 ];
 
 /**
- * The email asking a technology manager to answer a match request.
+ * The email asking a technology manager to answer a match request. `reason` is the abstract
+ * sentence closest to the demand (the best sentence of the recommendation's explanation), quoted
+ * under "why this patent was requested"; null leaves the block out (demands stored before
+ * explanations).
  *
  * @example
- * const { subject, text } = managerRequestEmail(demand, patent, links, '담당자 1');
+ * const { subject, text } = managerRequestEmail(demand, patent, links, '담당자 1', null, '그래핀 전극을 제조하는 방법을 제공한다.');
  */
 export function managerRequestEmail(
   demand: DemandSummary,
@@ -69,10 +72,12 @@ export function managerRequestEmail(
   links: ResponseLinks,
   managerName: string,
   message: string | null = null,
+  reason: string | null = null,
 ): { subject: string; text: string } {
   return {
     subject: `[patmatch] 기술이전 요청: ${patent.title}`,
     text: managerText(managerName, '한 수요기업이 귀 기관의 특허에 대한 기술이전을 요청했습니다.', patent, [
+      ...(reason ? [...quotedBlock('이 특허가 요청된 이유 (why this patent was requested: the sentence of its abstract closest to the demand)', reason), ''] : []),
       '아래 링크에서 응답해 주세요 (each link opens a confirmation page):',
       `수락 (accept):   ${links.accept}`,
       `거절 (decline):  ${links.decline}`,

@@ -118,6 +118,15 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
   `ALTER TABLE match_demands ADD COLUMN translations TEXT CHECK (translations IS NULL OR json_valid(translations));`,
   // Applicants as lists: match_requests.applicants (JSON) and `applicants` in recommendation snapshots.
   listMatchApplicants,
+  // Recommendations carry their explanation since this version; older snapshots get an empty one
+  // (nothing was recorded), so every stored hit has the shape readers expect.
+  `UPDATE match_demands SET recommendations = (
+    SELECT json_group_array(
+      CASE WHEN json_type(value, '$.explanation') IS NULL
+        THEN json_set(value, '$.explanation', json('{"sentences":[],"terms":[]}'))
+        ELSE json(value) END
+      ORDER BY key)
+    FROM json_each(match_demands.recommendations));`,
 ];
 
 /**

@@ -60,6 +60,11 @@ describe('match workflow rules (MatchService on SQLite, outbox inspected)', () =
     assert.match(text, /^> 수락 \(accept\): https:\/\/evil\.example\/x$/m);
     assert.match(text, /^> 예산은\n>\n> 1억$/m, 'blank lines shrink to one, every line quoted');
     assert.equal(match!.status, 'requested');
+    // Why this patent: the best sentence of the stored explanation, quoted, before the links.
+    const best = hit.explanation.sentences[0]!;
+    assert.equal(hit.abstract.slice(best.start, best.end), best.text);
+    assert.ok(text.includes(`이 특허가 요청된 이유 (why this patent was requested: the sentence of its abstract closest to the demand):\n> ${best.text}\n`), text);
+    assert.ok(text.indexOf('이 특허가 요청된 이유') < text.indexOf('/match/respond/'));
   });
 
   test('an admin note on a queued match neither marks it viewed nor takes it out of the queue', () => {
@@ -108,6 +113,44 @@ describe('match workflow rules (MatchService on SQLite, outbox inspected)', () =
     const before = service.getMatch(manager, id);
     assert.equal(before.status, 'requested');
     assert.equal(service.getMatch(manager, id).timeline.length, before.timeline.length);
+  });
+});
+
+describe('demand explanations', () => {
+  let home: string;
+  let db: Database.Database;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'patmatch-explanations-'));
+    db = new Database(join(home, 'patmatch.db'));
+  });
+
+  after(async () => {
+    db.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  test('recommendations keep their explanation in the snapshot; snapshots from before get an empty one, and their email no reason', async () => {
+    const service = new MatchService({ db, search: csvSearchEngine(), secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
+    const demander = await service.accounts.create({ email: 'x@corp.example', password: 'correct horse battery', role: 'demander' });
+    const demand = await service.createDemand(demander, DEMAND);
+    const stored = service.getDemand(demander, demand.id).recommendations;
+    assert.ok(stored.every((hit) => hit.explanation.sentences.length > 0 || hit.abstract === ''));
+    assert.deepEqual(stored, demand.recommendations);
+    assert.ok(stored.some((hit) => hit.explanation.terms.some((t) => hit[t.field].slice(t.start, t.end) === '그래핀')));
+
+    // A database whose snapshots predate explanations: opening it again gives each hit an empty one.
+    db.exec(`UPDATE match_demands SET recommendations = (SELECT json_group_array(json_remove(value, '$.explanation') ORDER BY key) FROM json_each(recommendations));
+             UPDATE schema_versions SET version = 3 WHERE module = 'match'`);
+    const upgraded = new MatchService({ db, search: csvSearchEngine(), secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
+    const old = upgraded.getDemand(demander, demand.id).recommendations;
+    assert.deepEqual(old.map((hit) => hit.applicationNumber), stored.map((hit) => hit.applicationNumber), 'order kept');
+    assert.ok(old.every((hit) => hit.explanation.sentences.length === 0 && hit.explanation.terms.length === 0));
+    const hit = old[0]!;
+    upgraded.managers.upsert([{ applicant: hit.applicants[0]!, name: '담당자', email: 'tlo@old.example', organization: '기관' }]);
+    upgraded.requestMatches(demander, demand.id, { applicationNumbers: [hit.applicationNumber] });
+    const [email] = upgraded.outbox.list().filter((e) => e.to === 'tlo@old.example');
+    assert.doesNotMatch(email!.text, /요청된 이유/);
   });
 });
 

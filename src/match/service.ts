@@ -522,6 +522,7 @@ export class MatchService {
       { accept: link('accept'), decline: link('decline'), question: link('question'), expires },
       row.manager_name ?? '담당자',
       message,
+      bestSentence(demand, row.application_number),
     );
   }
 
@@ -648,4 +649,10 @@ export class MatchService {
       matches: matches.map((match) => this.#matchView(match)),
     };
   }
+}
+
+/** The best sentence of a recommendation's explanation in a demand's snapshot, or null (none, or stored before explanations). */
+function bestSentence(demand: DemandRow, applicationNumber: string): string | null {
+  const hits = JSON.parse(demand.recommendations) as SearchHit[];
+  return hits.find((hit) => hit.applicationNumber === applicationNumber)?.explanation.sentences[0]?.text ?? null;
 }

@@ -189,6 +189,25 @@ describe('search engine over the real KIPRIS CSV', () => {
     }
   });
 
+  test('every hit of every mode and of similar is explained, with offsets into its own title and abstract', async () => {
+    const query = '그래핀 전극을 이용한 슈퍼커패시터';
+    const results = [
+      ...(await Promise.all((['seed', 'dense', 'hybrid', 'lexical'] as const).map((mode) => engine.search(query, { mode, top: 5 })))),
+      await engine.similar(patents[0]!.applicationNumber, { top: 5 }),
+    ];
+    for (const result of results) {
+      assert.ok(result.hits.length > 0);
+      for (const hit of result.hits) {
+        const { sentences, terms } = hit.explanation;
+        if (hit.abstract.trim() !== '') assert.ok(sentences.length >= 1 && sentences.length <= 3, `${result.mode} ${hit.applicationNumber}`);
+        for (const sentence of sentences) assert.equal(hit.abstract.slice(sentence.start, sentence.end), sentence.text);
+        for (const term of terms) assert.ok(hit[term.field].slice(term.start, term.end).length > 0);
+      }
+    }
+    const marked = results[0]!.hits.flatMap((hit) => hit.explanation.terms.map((t) => hit[t.field].slice(t.start, t.end)));
+    assert.ok(marked.includes('그래핀') && marked.includes('전극'), marked.join(' '));
+  });
+
   test('a query with nothing to embed or index (symbols, emoji) finds nothing in every mode', async () => {
     for (const mode of ['seed', 'dense', 'hybrid', 'lexical'] as const) {
       const result = await engine.search('😀 ☃', { mode });

@@ -4,6 +4,7 @@ import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
 import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
 import { matchCount, SCORE_BANDS, scoreBand } from './bands.js';
+import { createExplainer, type Explainer } from './explain/index.js';
 import { bestCandidates, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
@@ -29,6 +30,8 @@ export interface SearchComponents {
   dense: DenseSide | null;
   /** English → Korean words of the model (`patmatch_lexicon.json`), added to keyword queries; null or absent: none. */
   lexicon?: QueryLexicon | null;
+  /** Explains the hits of each page; default: over the lexical index's analyser, the dense embedder and the lexicon. */
+  explainer?: Explainer;
   /** Closes what the engine owns; called by `close()`. */
   onClose?: () => Promise<void>;
 }
@@ -50,6 +53,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
     if (counted.revision !== revision) counted = { revision, count: store.count() };
     return counted.count;
   };
+  const explainer = components.explainer ?? createExplainer({ analyzer: lexical.analyzer, embedder: dense?.embedder ?? null, lexicon });
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
@@ -65,30 +69,31 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
     const candidates = await score(mode, input);
     const start = (options.page - 1) * options.top;
     const page = bestCandidates(candidates, start + options.top).slice(start);
-    const patents = store.getByIds(page.map((c) => c.key));
-    const hits: SearchHit[] = [];
-    for (const candidate of page) {
-      const patent = patents.get(candidate.key);
-      // A patent removed from the store after indexing is skipped rather than shown half-empty.
-      if (!patent) continue;
-      hits.push({
-        rank: start + hits.length + 1,
-        applicationNumber: patent.applicationNumber,
-        title: patent.title,
-        titleEn: patent.titleEn,
-        abstract: patent.abstract,
-        ipc: patent.ipc,
-        applicants: patent.applicants,
-        applicationDate: patent.applicationDate,
-        registrationNumber: patent.registrationNumber,
-        registrationDate: patent.registrationDate,
-        registrationStatus: patent.registrationStatus,
-        abstractScore: round(candidate.abstractScore),
-        titleScore: round(candidate.titleScore),
-        score: round(candidate.score),
-        band: scoreBand(mode, candidate),
-      });
-    }
+    const stored = store.getByIds(page.map((c) => c.key));
+    // A patent removed from the store after indexing is skipped rather than shown half-empty.
+    const shown = page.flatMap((candidate) => {
+      const patent = stored.get(candidate.key);
+      return patent ? [{ candidate, patent }] : [];
+    });
+    const explanations = await explainer.explain(query, shown.map(({ patent }) => patent));
+    const hits: SearchHit[] = shown.map(({ candidate, patent }, i) => ({
+      rank: start + i + 1,
+      applicationNumber: patent.applicationNumber,
+      title: patent.title,
+      titleEn: patent.titleEn,
+      abstract: patent.abstract,
+      ipc: patent.ipc,
+      applicants: patent.applicants,
+      applicationDate: patent.applicationDate,
+      registrationNumber: patent.registrationNumber,
+      registrationDate: patent.registrationDate,
+      registrationStatus: patent.registrationStatus,
+      abstractScore: round(candidate.abstractScore),
+      titleScore: round(candidate.titleScore),
+      score: round(candidate.score),
+      band: scoreBand(mode, candidate),
+      explanation: explanations[i]!,
+    }));
     return {
       query,
       mode,

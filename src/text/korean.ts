@@ -43,6 +43,15 @@ export interface KoreanAnalyzer {
    * the terms of frequent words are remembered (`wordCacheSize`).
    */
   terms(text: string): string[];
+  /**
+   * The terms of each word of normalised text (no spaces inside a word), as `terms` gives them for
+   * that word: from the remembered words, the others analysed together in a few lindera calls.
+   * Explanations use it to find which words of a patent hold a demand's terms.
+   *
+   * @example
+   * analyzer.termsOfWords(['그래핀을', 'sensors']) // [['그래핀'], ['sensor']]
+   */
+  termsOfWords(words: readonly string[]): string[][];
 }
 
 /**
@@ -216,27 +225,30 @@ export async function createAnalyzer(options: Partial<AnalyzerOptions> = {}): Pr
     morphemes: (text) => analyze(text).map(({ surface, pos }) => ({ surface, pos })),
     terms(text) {
       const normalized = normalizeText(text);
-      if (normalized === '') return [];
-      const words = normalized.split(' ');
-      const known = new Map<string, string[]>();
-      const unknown: string[] = [];
-      for (const word of words) {
-        if (known.has(word)) continue;
-        const remembered = cache?.get(word);
-        if (remembered) known.set(word, remembered);
-        else {
-          known.set(word, []);
-          unknown.push(word);
-        }
-      }
-      termsOfWords(unknown).forEach((terms, i) => {
-        const word = unknown[i]!;
-        known.set(word, terms);
-        if (word.length <= CACHED_WORD_CHARS) cache?.set(word, terms);
-      });
-      return words.flatMap((word) => known.get(word)!);
+      return normalized === '' ? [] : rememberedTermsOfWords(normalized.split(' ')).flat();
     },
+    termsOfWords: rememberedTermsOfWords,
   };
+
+  function rememberedTermsOfWords(words: readonly string[]): string[][] {
+    const known = new Map<string, string[]>();
+    const unknown: string[] = [];
+    for (const word of words) {
+      if (known.has(word)) continue;
+      const remembered = cache?.get(word);
+      if (remembered) known.set(word, remembered);
+      else {
+        known.set(word, []);
+        unknown.push(word);
+      }
+    }
+    termsOfWords(unknown).forEach((terms, i) => {
+      const word = unknown[i]!;
+      known.set(word, terms);
+      if (word.length <= CACHED_WORD_CHARS) cache?.set(word, terms);
+    });
+    return words.map((word) => known.get(word)!);
+  }
 }
 
 /**

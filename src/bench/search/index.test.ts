@@ -36,6 +36,7 @@ test('bench search builds a recombined corpus and measures latency and stage-1 r
   assert.equal(exact.model?.startsWith('static:'), true);
   assert.ok(exact.search.seed && exact.search.seed.p50Ms > 0 && exact.search.seed.p50Ms <= exact.search.seed.p99Ms);
   assert.equal(exact.search.lexical, undefined);
+  assert.ok(exact.explainP50Ms! > 0 && exact.explainP50Ms! <= exact.explainP99Ms!, `explanation p50 ${exact.explainP50Ms} ms`);
   // Up to 100,000 patents stage 1 is an exact scan: it finds the whole truth, save i8 rounding at the cut.
   assert.ok(exact.stage1RecallAt1000! >= 0.99, `exact scan recall ${exact.stage1RecallAt1000}`);
   const graph = await runSearchBench(source, { ...common, exactScanLimit: 0 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Patent, SearchMode } from '../../domain/index.js';
+import type { Patent, SearchHit, SearchMode } from '../../domain/index.js';
 import { PatmatchError } from '../../domain/errors.js';
 import type { Embedder } from '../../embed/types.js';
 import { loadEmbedder } from '../../embed/index.js';
@@ -11,6 +11,7 @@ import { openLexicalIndex } from '../../index/lexical/index.js';
 import { topOfScores } from '../../index/top-k.js';
 import { openVectors, readManifest, stageOneText } from '../../index/vectors/index.js';
 import { createSearchEngine } from '../../search/engine.js';
+import { createExplainer } from '../../search/explain/index.js';
 import { homeLayout } from '../../store/home.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 import { createRecombiner } from './corpus.js';
@@ -55,6 +56,13 @@ export interface SearchBenchReport {
   indexVectorsPerSecond: number | null;
   queryEmbedP50Ms: number | null;
   search: Partial<Record<SearchMode, ModeLatency>>;
+  /**
+   * Explaining a page of 10 hits (sentence split, sentence embedding or overlap, term positions) in
+   * the first timed mode (seed, or lexical without a model), query embedding excluded; already
+   * part of the `search` figures.
+   */
+  explainP50Ms: number | null;
+  explainP99Ms: number | null;
   stage1RecallAt1000: number | null;
   indexBytes: { lexical: number; vectors: number };
   /** Memory of the open dense index (memory-mapped graph and in-memory tables); the figure held to 2 GB. */
@@ -111,6 +119,7 @@ export async function runSearchBench(
         if (mode !== 'seed' && mode !== 'dense' && !settings.lexical) continue;
         search[mode] = await timeSearches(queries, (q) => engine.search(q, { mode, top: 10 }));
       }
+      const explain = await timeExplanations(queries, modes[0]!, engine, createExplainer({ analyzer: lexical.analyzer, embedder: cached?.embedder ?? null, lexicon: null }));
       return {
         docs: settings.docs,
         model: manifest?.model ?? null,
@@ -120,6 +129,8 @@ export async function runSearchBench(
         indexVectorsPerSecond: built.vectors ? built.vectors.embedded / built.vectors.indexSeconds : null,
         queryEmbedP50Ms: cached?.embedP50Ms ?? null,
         search,
+        explainP50Ms: explain.p50Ms,
+        explainP99Ms: explain.p99Ms,
         stage1RecallAt1000:
           vectors && cached
             ? await stage1Recall(vectors, store, embedder!, queries.slice(0, settings.recallQueries), cached)
@@ -208,7 +219,7 @@ interface CachedQueries {
   embedP50Ms: number;
 }
 
-/** Embeds every query once (timing each) and returns an embedder that answers from that cache. */
+/** Embeds every query once (timing each) and returns an embedder that answers them from that cache, other texts by embedding them. */
 async function precomputeQueries(embedder: Embedder, queries: readonly string[]): Promise<CachedQueries> {
   const vectors = new Map<string, Float32Array>();
   const times: number[] = [];
@@ -221,16 +232,27 @@ async function precomputeQueries(embedder: Embedder, queries: readonly string[])
   const cachedEmbedder: Embedder = {
     id: embedder.id,
     dimension: embedder.dimension,
-    async embed(texts) {
-      return texts.map((text) => {
-        const vector = vectors.get(text);
-        if (!vector) throw new Error(`bench: query not pre-embedded: ${text}`);
-        return vector;
-      });
+    async embed(texts, options) {
+      const others = texts.filter((text) => !vectors.has(text));
+      const embedded = others.length > 0 ? await embedder.embed(others, options) : [];
+      let at = 0;
+      return texts.map((text) => vectors.get(text) ?? embedded[at++]!);
     },
     async close() {},
   };
   return { embedder: cachedEmbedder, vectors, embedP50Ms: percentile(times, 0.5) };
+}
+
+/** Times the explanation of each query's first page, its hits found beforehand. */
+async function timeExplanations(
+  queries: readonly string[],
+  mode: SearchMode,
+  engine: ReturnType<typeof createSearchEngine>,
+  explainer: ReturnType<typeof createExplainer>,
+): Promise<ModeLatency> {
+  const pages = new Map<string, SearchHit[]>();
+  for (const query of queries) pages.set(query, (await engine.search(query, { mode, top: 10 })).hits);
+  return timeSearches(queries, (q) => explainer.explain(q, pages.get(q)!));
 }
 
 async function timeSearches(queries: readonly string[], search: (q: string) => Promise<unknown>): Promise<ModeLatency> {

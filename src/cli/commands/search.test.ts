@@ -19,7 +19,7 @@ const result: SearchResult = {
       applicationNumber: '1020110118650',
       title: '초음파 진동을 부가한 식품 절단 및 가공용 공구(칼)',
       titleEn: null,
-      abstract: '',
+      abstract: '초음파 진동을 칼에 부가한다. 식품을 절단한다.',
       ipc: [],
       applicants: [],
       applicationDate: null,
@@ -30,6 +30,14 @@ const result: SearchResult = {
       titleScore: 0.5,
       score: 0.75,
       band: null,
+      explanation: {
+        sentences: [{ text: '초음파 진동을 칼에 부가한다.', score: 0.61, start: 0, end: 16 }],
+        terms: [
+          { term: '초음파', field: 'title', start: 0, end: 3 },
+          { term: '초음파', field: 'abstract', start: 0, end: 3 },
+          { term: '절단', field: 'abstract', start: 21, end: 23 },
+        ],
+      },
     },
   ],
 };
@@ -42,4 +50,10 @@ test('the text output says which English words were also searched in Korean, and
     '  1. 1020110118650  0.750 (abstract 1.000, title 0.500)  초음파 진동을 부가한 식품 절단 및 가공용 공구(칼)',
   ]);
   assert.ok(!formatResult(result).includes('also searched'));
+});
+
+test('--explain prints the best sentence and the distinct terms found under each hit, and only then', () => {
+  const lines = formatResult(result, { explain: true }).split('\n');
+  assert.deepEqual(lines.slice(2, 4), ['       why: 초음파 진동을 칼에 부가한다. (0.610)', '       terms: 초음파, 절단']);
+  assert.ok(!formatResult(result).includes('why:'));
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SearchResult } from '../../domain/index.js';
+import type { Explanation, SearchResult } from '../../domain/index.js';
 import { openSearchEngine } from '../../search/index.js';
 import type { SearchOptions } from '../../search/types.js';
 import { resolveHome } from '../context.js';
@@ -15,6 +15,7 @@ interface SearchFlags {
   to?: string;
   applicant?: string;
   status?: string;
+  explain?: boolean;
 }
 
 /** `patmatch search "<demand>"` and `patmatch similar <applicationNumber>`. */
@@ -26,7 +27,7 @@ export function register(program: Command): void {
       .argument('<text>', 'the demand'),
   ).action(async (text: string, flags: SearchFlags, command: Command) => {
     const options = toOptions(flags);
-    await withEngine(command, (engine) => engine.search(text, options));
+    await withEngine(command, flags, (engine) => engine.search(text, options));
   });
 
   withSearchFlags(
@@ -36,7 +37,7 @@ export function register(program: Command): void {
       .argument('<applicationNumber>', 'e.g. 10-2016-0138184'),
   ).action(async (applicationNumber: string, flags: SearchFlags, command: Command) => {
     const options = toOptions(flags);
-    await withEngine(command, (engine) => engine.similar(applicationNumber, options));
+    await withEngine(command, flags, (engine) => engine.similar(applicationNumber, options));
   });
 }
 
@@ -50,7 +51,8 @@ function withSearchFlags(command: Command): Command {
     .option('--from <date>', 'application date on or after (YYYY-MM-DD)')
     .option('--to <date>', 'application date on or before (YYYY-MM-DD)')
     .option('--applicant <text>', 'applicant name contains')
-    .option('--status <status>', 'registration status, e.g. 등록');
+    .option('--status <status>', 'registration status, e.g. 등록')
+    .option('--explain', 'under each hit, the abstract sentence closest to the demand and the demand terms found (text output; --json always has them)');
 }
 
 /** The search options of the flags, checked before the engine (and its indexes) is opened. */
@@ -66,29 +68,45 @@ function toOptions(flags: SearchFlags): Partial<SearchOptions> {
 
 async function withEngine(
   command: Command,
+  flags: SearchFlags,
   run: (engine: Awaited<ReturnType<typeof openSearchEngine>>) => Promise<SearchResult>,
 ): Promise<void> {
   const globals = command.optsWithGlobals<{ home?: string; json?: boolean; efSearch?: string }>();
   const engine = await openSearchEngine(resolveHome(globals.home), efSearchOption(globals.efSearch));
   try {
     const result = await run(engine);
-    process.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatResult(result));
+    process.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatResult(result, { explain: flags.explain === true }));
   } finally {
     await engine.close();
   }
 }
 
-/** Human-readable result: one line per hit, scores first, then the title. */
-export function formatResult(result: SearchResult): string {
+/**
+ * Human-readable result: one line per hit, scores first, then the title; with `explain`, the best
+ * sentence and the demand's terms found under each hit.
+ *
+ * @example
+ * formatResult(result, { explain: true }).split('\n')[2] // '       why: 초음파 진동을 … (0.712)'
+ */
+export function formatResult(result: SearchResult, { explain = false } = {}): string {
   const lines = [
     `${result.total} candidates · mode ${result.mode} · model ${result.model} · page ${result.page}`,
     ...(result.translations ? [`keywords also searched in Korean: ${result.translations.map((t) => `${t.english} → ${t.korean}`).join(', ')}`] : []),
-    ...result.hits.map(
-      (hit) =>
-        `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)} ` +
+    ...result.hits.flatMap((hit) => [
+      `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)} ` +
         `(abstract ${hit.abstractScore.toFixed(3)}, title ${hit.titleScore.toFixed(3)})  ${hit.title}`,
-    ),
+      ...(explain ? explanationLines(hit.explanation) : []),
+    ]),
   ];
   if (result.hits.length === 0) lines.push('No matching patents.');
   return `${lines.join('\n')}\n`;
+}
+
+function explanationLines({ sentences, terms }: Explanation): string[] {
+  const best = sentences[0];
+  const found = [...new Set(terms.map((term) => term.term))];
+  return [
+    ...(best ? [`       why: ${best.text} (${best.score.toFixed(3)})`] : []),
+    ...(found.length > 0 ? [`       terms: ${found.join(', ')}`] : []),
+  ];
 }

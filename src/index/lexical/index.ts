@@ -66,6 +66,8 @@ export interface LexicalIndex {
   /** The id of the store the documents came from (`PatentStore.storeId`); null when never recorded. */
   readonly indexedStore: string | null;
   count(): number;
+  /** The analyser that makes the index's terms; explanations find a demand's terms in patents with it. */
+  readonly analyzer: KoreanAnalyzer;
   close(): void;
 }
 
@@ -495,6 +497,7 @@ function indexOver(db: Database.Database, settings: LexicalIndexOptions): Lexica
   };
 
   return {
+    analyzer,
     async search(query, field, k) {
       if (!Number.isInteger(k) || k < 0) {
         throw new PatmatchError('invalid_input', `Lexical search: k = ${k} is not an integer ≥ 0`);

@@ -5,6 +5,8 @@ import type { SearchHit, SearchResult } from '../../domain/index.js';
 import type { SearchEngine, SearchOptions } from '../../search/types.js';
 import { sharedDataDir } from '../../cli/context.js';
 import { applicantList } from '../../domain/names/index.js';
+import { createExplainer, type Explainer } from '../../search/explain/index.js';
+import { createAnalyzer } from '../../text/index.js';
 
 interface CsvPatent {
   applicationNumber: string;
@@ -30,7 +32,8 @@ const overlap = (query: Set<string>, text: string): number => {
 /**
  * A small stand-in SearchEngine for the match tests: character-bigram overlap over the real
  * patents of `kipris/inu-patents.csv` (the match workflow only needs some ranked real hits; the
- * ranking itself is tested with the real engine elsewhere).
+ * ranking itself is tested with the real engine elsewhere), explained by the real explainer
+ * without a model.
  *
  * @example
  * const engine = csvSearchEngine();
@@ -53,7 +56,9 @@ export function csvSearchEngine(): SearchEngine {
       abstract: (row[11] ?? '').trim(),
     });
   }
+  let explainer: Explainer | undefined;
   const search = async (query: string, options: Partial<SearchOptions> = {}): Promise<SearchResult> => {
+    explainer ??= createExplainer({ analyzer: await createAnalyzer(), embedder: null, lexicon: null });
     const grams = bigrams(query);
     const top = options.top ?? 10;
     const scored = [...patents.values()]
@@ -64,6 +69,7 @@ export function csvSearchEngine(): SearchEngine {
       })
       .sort((a, b) => b.score - a.score || a.patent.applicationNumber.localeCompare(b.patent.applicationNumber))
       .slice(0, top);
+    const explanations = await explainer.explain(query, scored.map(({ patent }) => patent));
     const hits: SearchHit[] = scored.map(({ patent, ...scores }, index) => ({
       rank: index + 1,
       applicationNumber: patent.applicationNumber,
@@ -78,6 +84,7 @@ export function csvSearchEngine(): SearchEngine {
       registrationStatus: null,
       ...scores,
       band: null,
+      explanation: explanations[index]!,
     }));
     return { query, mode: 'lexical', model: 'test-bigram-overlap', total: patents.size, considered: patents.size, matched: patents.size, bands: null, page: 1, top, hits };
   };
