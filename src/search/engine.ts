@@ -15,8 +15,17 @@ export const SEARCH_LIMITS = {
   maxPage: 1000,
 } as const;
 
-/** Defaults of the seed method: stage-1 K = 1000, top 10, page 1, no filters. */
-export const defaultSearchOptions: SearchOptions = { mode: 'seed', top: 10, page: 1, k: 1000, filters: {} };
+/**
+ * The mode a search without one uses (CLI, API, dashboard, demands), chosen by held-out retrieval
+ * figures (docs/search.md, *Default mode*). Without an indexed model every mode runs as `lexical`.
+ *
+ * @example
+ * await engine.search('이차전지 음극재') // same as { mode: DEFAULT_SEARCH_MODE }
+ */
+export const DEFAULT_SEARCH_MODE: SearchMode = 'seed';
+
+/** Defaults of a search: the default mode, stage-1 K = 1000, top 10, page 1, no filters. */
+export const defaultSearchOptions: SearchOptions = { mode: DEFAULT_SEARCH_MODE, top: 10, page: 1, k: 1000, filters: {} };
 
 const MODES: readonly SearchMode[] = ['seed', 'dense', 'hybrid', 'lexical'];
 
