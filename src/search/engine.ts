@@ -3,7 +3,7 @@ import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
 import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
-import { bestCandidates, type ScoredCandidate } from './fusion.js';
+import { bestCandidates, resolveHybridOptions, type HybridOptions, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
 
@@ -22,7 +22,7 @@ export const SEARCH_LIMITS = {
  * @example
  * await engine.search('이차전지 음극재') // same as { mode: DEFAULT_SEARCH_MODE }
  */
-export const DEFAULT_SEARCH_MODE: SearchMode = 'seed';
+export const DEFAULT_SEARCH_MODE: SearchMode = 'hybrid';
 
 /** Defaults of a search: the default mode, stage-1 K = 1000, top 10, page 1, no filters. */
 export const defaultSearchOptions: SearchOptions = { mode: DEFAULT_SEARCH_MODE, top: 10, page: 1, k: 1000, filters: {} };
@@ -37,6 +37,8 @@ export interface SearchComponents {
   dense: DenseSide | null;
   /** English → Korean words of the model (`patmatch_lexicon.json`), added to keyword queries; null or absent: none. */
   lexicon?: QueryLexicon | null;
+  /** How `hybrid` weighs its scores, merged over `defaultHybridOptions`. */
+  hybrid?: Partial<HybridOptions>;
   /** Closes what the engine owns; called by `close()`. */
   onClose?: () => Promise<void>;
 }
@@ -51,6 +53,7 @@ export interface SearchComponents {
 export function createSearchEngine(components: SearchComponents): SearchEngine {
   const { store, lexical, dense } = components;
   const lexicon = components.lexicon ?? null;
+  const hybrid = resolveHybridOptions(components.hybrid);
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
@@ -103,7 +106,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 
   function score(mode: SearchMode, input: RankInput): Promise<ScoredCandidate[]> {
     if (mode === 'lexical' || !dense) return scoreLexical(lexical, input);
-    if (mode === 'hybrid') return scoreHybrid(dense, lexical, input);
+    if (mode === 'hybrid') return scoreHybrid(dense, lexical, input, hybrid);
     return scoreDense(dense, input, mode);
   }
 
