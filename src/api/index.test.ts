@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { logRecords, runCli, spawnServingCli } from '../cli/spawn.js';
 import { PatmatchError } from '../domain/errors.js';
-import { openSearchEngine, type SearchEngine } from '../search/index.js';
+import { DEFAULT_SEARCH_MODE, openSearchEngine, type SearchEngine } from '../search/index.js';
 import { openStore, type PatentStore } from '../store/index.js';
 import { buildServer, type ApiSearchResult, type ServerOptions } from './index.js';
 import { HOSTILE_PATENT, buildTestHome, type TestHome } from './test-support/home.js';
@@ -95,6 +95,25 @@ describe('GET /api/search', () => {
     };
     const { body } = await getJson(`${await serve({ engine: translating })}/api/search?q=probiotics`);
     assert.deepEqual((body as ApiSearchResult).translations, translations);
+  });
+
+  test('a search without a mode is left to the engine, whose default is DEFAULT_SEARCH_MODE', async () => {
+    const asked: (string | undefined)[] = [];
+    const recording: SearchEngine = {
+      model: engine.model,
+      lexicon: engine.lexicon,
+      search: async (query, options) => {
+        asked.push(options?.mode);
+        return engine.search(query, options);
+      },
+      similar: (number, options) => engine.similar(number, options),
+      close: async () => {},
+    };
+    const recorded = await serve({ engine: recording });
+    const { body } = await getJson(`${recorded}/api/search?q=${encodeURIComponent('연삭 장치')}`);
+    await getJson(`${recorded}/api/search?q=${encodeURIComponent('연삭 장치')}&mode=dense`);
+    assert.deepEqual(asked, [undefined, 'dense']);
+    assert.equal((body as ApiSearchResult).mode, engine.model ? DEFAULT_SEARCH_MODE : 'lexical');
   });
 
   test('pages continue the ranking', async () => {

@@ -97,3 +97,29 @@ describe('eval retrieval --source', () => {
     });
   });
 });
+
+describe('eval retrieval --ipc-sections', () => {
+  test('draws queries only from patents whose first IPC code is in the sections, and says when none is', async () => {
+    await withTempDir(async (dir) => {
+      const home = join(dir, 'home');
+      const store = openStore(home);
+      const firstCodes = ['G06N 3/08', 'H01G 11/86', 'A61K 35/28', 'C12N 5/07', 'B24B 49/12', 'G06F 16/30'];
+      try {
+        store.upsertPatents(
+          firstCodes.map((code, i) => samplePatent(`102016000010${i}`, { title: `그래핀 전극 ${i}`, ipc: [code, 'H01M 4/00'] })),
+          'kipris-xml:test.xml',
+        );
+        store.upsertPatents([samplePatent('1020160000200', { title: '분류 없는 발명', ipc: [] })], 'kipris-xml:test.xml');
+      } finally {
+        store.close();
+      }
+      await buildIndexes(home, { lexical: true });
+      const pool = async (ipcSections: string) => (await evaluateHomeRetrieval(home, { ipcSections, seed: 1 })).n.typos;
+      assert.equal(await pool('GH'), 3, 'the second code (H01M) does not count');
+      assert.equal(await pool('af'), 1);
+      assert.equal(await pool('ABCDEFGH'), 6, 'a patent without IPC codes is in no section');
+      await assert.rejects(evaluateHomeRetrieval(home, { ipcSections: 'E' }), /--ipc-sections E: no patent to draw queries from/);
+      await assert.rejects(evaluateHomeRetrieval(home, { ipcSections: 'G, H' }), /--ipc-sections G, H: must be IPC section letters A to H/);
+    });
+  });
+});

@@ -11,7 +11,7 @@ import { basename, isAbsolute, resolve, sep } from 'node:path';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder } from '../embed/index.js';
 import type { Embedder } from '../embed/types.js';
-import { hasLexicalIndex, openLexicalIndex } from '../index/lexical/index.js';
+import { DEFAULT_LEXICAL_INDEX_OPTIONS, hasLexicalIndex, openLexicalIndex } from '../index/lexical/index.js';
 import { createSearchEngine, modelLexicon, openSearchEngine } from '../search/index.js';
 import type { SearchEngine } from '../search/types.js';
 import { homeLayout } from '../store/home.js';
@@ -71,8 +71,13 @@ export interface HomeRetrievalOptions extends Partial<Omit<RetrievalOptions, 'on
   model?: string;
   /** Draw queries only from patents ingested from this file or folder. */
   source?: string;
+  /** Draw queries only from patents whose first IPC code lies in one of these sections (`GH`: G and H). */
+  ipcSections?: string;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** BM25 weights that leave the English title out, for the cross-lingual task. */
+const WITHOUT_ENGLISH_TITLE = { weights: { ...DEFAULT_LEXICAL_INDEX_OPTIONS.weights, titleEn: 0 } };
 
 /**
  * Retrieval evaluation of a home. Without `embedder`/`model`, the product's own indexed search is
@@ -80,38 +85,68 @@ export interface HomeRetrievalOptions extends Partial<Omit<RetrievalOptions, 'on
  * model is embedded in memory and ranked by the same search code.
  *
  * @example
- * const report = await evaluateHomeRetrieval('.patmatch', { model: './other-model', maxQueries: 200 });
+ * const report = await evaluateHomeRetrieval('.patmatch', { model: './other-model', maxQueries: 200, ipcSections: 'GH' });
  */
 export async function evaluateHomeRetrieval(home: string, options: HomeRetrievalOptions): Promise<RetrievalReport> {
   const layout = homeLayout(home);
   if (!existsSync(layout.store) || !hasLexicalIndex(layout.lexical)) {
     throw new PatmatchError('not_ready', `No indexed patents in ${home}: run \`patmatch ingest <files>\` and \`patmatch index\` first`);
   }
+  const inSections = options.ipcSections === undefined ? () => true : fromIpcSections(options.ipcSections);
   const store = openStore(home);
-  const lexical = await openLexicalIndex(layout.lexical);
-  let engine: SearchEngine | null = null;
-  let embedder: Embedder | null = null;
+  const opened: { close(): unknown }[] = [store];
   try {
     const corpus: StoredPatent[] = [];
     for (const batch of store.iterate()) corpus.push(...batch);
-    const queryPool = options.source === undefined ? corpus : corpus.filter(fromSource(options.source));
-    if (queryPool.length === 0) throw new PatmatchError('invalid_input', `--source ${options.source}: no stored patent was ingested from it`);
-    const explicit = options.embedder !== undefined || options.model !== undefined;
-    engine = explicit ? null : await openSearchEngine(home);
-    if (!engine?.model && (explicit || existsSync(layout.defaultModel))) {
-      await engine?.close();
-      const spec = embedderSpec({ home, embedder: options.embedder, model: options.model });
-      embedder = await loadEmbedder(spec);
-      const dense = { embedder, vectors: await embedCorpus(embedder, corpus) };
-      engine = createSearchEngine({ store, lexical, dense, lexicon: await modelLexicon(spec) });
+    const fromFile = options.source === undefined ? corpus : corpus.filter(fromSource(options.source));
+    if (fromFile.length === 0) throw new PatmatchError('invalid_input', `--source ${options.source}: no stored patent was ingested from it`);
+    const queryPool = fromFile.filter(inSections);
+    if (queryPool.length === 0) {
+      throw new PatmatchError('invalid_input', `--ipc-sections ${options.ipcSections}: no patent to draw queries from has its first IPC code in these sections`);
     }
-    return await evaluateRetrieval({ engine: engine!, lexical, corpus, queryPool }, options);
+    const explicit = options.embedder !== undefined || options.model !== undefined;
+    let engines = explicit ? null : await openEngines(home);
+    if (engines) opened.push(...engines);
+    if (!engines?.[0].model && (explicit || existsSync(layout.defaultModel))) {
+      const spec = embedderSpec({ home, embedder: options.embedder, model: options.model });
+      const embedder = await loadEmbedder(spec);
+      opened.push({ close: () => embedder.close() });
+      const dense = { embedder, vectors: await embedCorpus(embedder, corpus) };
+      const lexicon = await modelLexicon(spec);
+      const lexical = await openLexicalIndex(layout.lexical);
+      opened.push(lexical);
+      const withoutEnglish = await openLexicalIndex(layout.lexical, WITHOUT_ENGLISH_TITLE);
+      opened.push(withoutEnglish);
+      engines = [
+        createSearchEngine({ store, lexical, dense, lexicon }),
+        createSearchEngine({ store, lexical: withoutEnglish, dense, lexicon }),
+      ];
+    }
+    const [engine, crossLingualEngine] = engines!;
+    return await evaluateRetrieval({ engine, crossLingualEngine, corpus, queryPool }, options);
   } finally {
-    if (embedder) await embedder.close();
-    else await engine?.close();
-    lexical.close();
-    store.close();
+    for (const part of opened.reverse()) await part.close();
   }
+}
+
+/** The home's engine, and the same engine with the English title left out of keyword scores. */
+async function openEngines(home: string): Promise<[SearchEngine, SearchEngine]> {
+  const engine = await openSearchEngine(home);
+  try {
+    return [engine, await openSearchEngine(home, { lexical: WITHOUT_ENGLISH_TITLE })];
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
+
+/** Whether a patent's first IPC code lies in one of the sections named (`AF`, `gh`). */
+function fromIpcSections(sections: string): (patent: StoredPatent) => boolean {
+  const letters = sections.trim().toUpperCase();
+  if (!/^[A-H]+$/.test(letters)) {
+    throw new PatmatchError('invalid_input', `--ipc-sections ${sections}: must be IPC section letters A to H, such as GH`);
+  }
+  return (patent) => patent.ipc[0] !== undefined && letters.includes(patent.ipc[0].charAt(0));
 }
 
 /**

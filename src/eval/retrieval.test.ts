@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openLexicalIndex } from '../index/lexical/index.js';
-import { createSearchEngine } from '../search/index.js';
+import { createSearchEngine, DEFAULT_SEARCH_MODE } from '../search/index.js';
 import { samplePatent, tempStore } from '../store/test-support.js';
 import type { StoredPatent } from '../store/index.js';
 import { trainStaticModel } from '../train/index.js';
@@ -35,10 +35,12 @@ test('retrieval evaluation runs every mode through the search engine and reports
     const embedder = await loadStaticEmbedder(modelDir);
     const engine = createSearchEngine({ store: temp.store, lexical, dense: { embedder, vectors: await embedCorpus(embedder, corpus) } });
 
-    const report = await evaluateRetrieval({ engine, lexical, corpus }, { seed: 1 });
+    const report = await evaluateRetrieval({ engine, crossLingualEngine: engine, corpus }, { seed: 1 });
+    assert.equal(report.default, DEFAULT_SEARCH_MODE, 'names the mode a search without one uses');
+    assert.equal((await engine.search('그래핀 전극')).mode, report.default);
     assert.deepEqual(report.n, { corpus: 6, topical: 5, crossLingual: 2, typos: 6 });
     assert.deepEqual(Object.keys(report.topical), RETRIEVAL_MODES);
-    assert.deepEqual(Object.keys(report.crossLingual), ['lexical', 'dense']);
+    assert.deepEqual(Object.keys(report.crossLingual), RETRIEVAL_MODES);
     for (const mode of RETRIEVAL_MODES) {
       const ndcg = report.topical[mode]!['ndcg@10'];
       assert.ok(ndcg > 0 && ndcg <= 1, `${mode} nDCG ${ndcg}`);
@@ -47,8 +49,13 @@ test('retrieval evaluation runs every mode through the search engine and reports
     assert.equal(report.crossLingual.lexical!['recall@10'], 0, 'English titles share no word with Korean abstracts');
     assert.equal(report.crossLingual.dense!['recall@10'], 1, 'trained on English↔Korean pairs, and there are only six patents');
 
-    const fewer = await evaluateRetrieval({ engine, lexical, corpus, queryPool: corpus.slice(0, 2) }, { seed: 1 });
+    const fewer = await evaluateRetrieval({ engine, crossLingualEngine: engine, corpus, queryPool: corpus.slice(0, 2) }, { seed: 1 });
     assert.deepEqual(fewer.n, { corpus: 6, topical: 2, crossLingual: 1, typos: 2 });
+
+    const keywordsOnly = createSearchEngine({ store: temp.store, lexical, dense: null });
+    const lexicalReport = await evaluateRetrieval({ engine: keywordsOnly, crossLingualEngine: keywordsOnly, corpus }, { seed: 1 });
+    assert.equal(lexicalReport.default, 'lexical', 'without a model every search is lexical');
+    assert.deepEqual(Object.keys(lexicalReport.topical), ['lexical']);
   } finally {
     lexical.close();
     await temp.cleanup();

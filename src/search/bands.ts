@@ -29,8 +29,8 @@ export const SCORE_BANDS: Readonly<Record<SearchMode, ScoreBands | null>> = {
 };
 
 /**
- * The value a hit's band is read from: its score, except in hybrid, whose fused score ranks but
- * does not measure similarity (rank 1 in both lists scores 1 for any demand); there it is the seed
+ * The value a hit's band is read from: its score, except in hybrid, whose score mixes in the lexical
+ * score (relative to the best candidate, so about 1 at rank 1 for any demand); there it is the seed
  * similarity, the mean of abstract and title cosine, which every hybrid candidate has.
  *
  * @example

@@ -13,7 +13,7 @@ import { ingest } from '../ingest/index.js';
 import { openStore, type StoredPatent } from '../store/index.js';
 import { QUERY_LEXICON_FILE, writeQueryLexicon } from '../text/lexicon/index.js';
 import { SCORE_BANDS, scoreBand } from './bands.js';
-import { openSearchEngine } from './index.js';
+import { DEFAULT_SEARCH_MODE, openSearchEngine } from './index.js';
 import type { SearchEngine } from './types.js';
 
 describe('search engine over the real KIPRIS CSV', () => {
@@ -45,7 +45,7 @@ describe('search engine over the real KIPRIS CSV', () => {
     const sample = patents.filter((_, i) => i % 50 === 0);
     let first = 0;
     for (const patent of sample) {
-      const { hits } = await engine.search(patent.title, { top: 3 });
+      const { hits } = await engine.search(patent.title, { mode: 'seed', top: 3 });
       if (hits[0]?.title === patent.title) first++;
     }
     assert.ok(first / sample.length >= 0.9, `exact title ranked first for ${first}/${sample.length}`);
@@ -62,6 +62,21 @@ describe('search engine over the real KIPRIS CSV', () => {
     const dense = await engine.search(query, { mode: 'dense', top: 20 });
     for (const hit of dense.hits) assert.equal(hit.score, hit.abstractScore);
     assertDescending(dense);
+  });
+
+  test('hybrid score is 0.7 × the seed score + 0.3 × the lexical score; a search without a mode is hybrid', async () => {
+    const query = '그래핀 전극을 이용한 슈퍼커패시터';
+    const hybrid = await engine.search(query, { mode: 'hybrid', top: 10 });
+    assert.deepEqual(await engine.search(query, { top: 10 }), hybrid, `${DEFAULT_SEARCH_MODE} is the default`);
+    const lexical = await engine.search(query, { mode: 'lexical', top: 100 });
+    const lexicalScore = new Map(lexical.hits.map((hit) => [hit.applicationNumber, hit.score]));
+    const both = hybrid.hits.filter((hit) => lexicalScore.has(hit.applicationNumber));
+    assert.ok(both.length >= 5, `${both.length} of the hybrid top 10 are in the lexical top 100`);
+    for (const hit of both) {
+      const expected = 0.7 * ((hit.abstractScore + hit.titleScore) / 2) + 0.3 * lexicalScore.get(hit.applicationNumber)!;
+      assert.ok(Math.abs(hit.score - expected) < 1e-5, `${hit.applicationNumber}: ${hit.score} against ${expected}`);
+    }
+    assertDescending(hybrid);
   });
 
   // The graph is built by several threads, so it differs from run to run, and now and then one

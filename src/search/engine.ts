@@ -5,7 +5,7 @@ import type { PatentStore } from '../store/index.js';
 import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
 import { matchCount, SCORE_BANDS, scoreBand } from './bands.js';
 import { createExplainer, type Explainer } from './explain/index.js';
-import { bestCandidates, type ScoredCandidate } from './fusion.js';
+import { bestCandidates, resolveHybridOptions, type HybridOptions, type ScoredCandidate } from './fusion.js';
 import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
 import type { SearchEngine, SearchOptions } from './types.js';
 
@@ -17,8 +17,17 @@ export const SEARCH_LIMITS = {
   maxPage: 1000,
 } as const;
 
-/** Defaults of the seed method: stage-1 K = 1000, top 10, page 1, no filters. */
-export const defaultSearchOptions: SearchOptions = { mode: 'seed', top: 10, page: 1, k: 1000, filters: {} };
+/**
+ * The mode a search without one uses (CLI, API, dashboard, demands), chosen by held-out retrieval
+ * figures (docs/search.md, *Default mode*). Without an indexed model every mode runs as `lexical`.
+ *
+ * @example
+ * await engine.search('이차전지 음극재') // same as { mode: DEFAULT_SEARCH_MODE }
+ */
+export const DEFAULT_SEARCH_MODE: SearchMode = 'hybrid';
+
+/** Defaults of a search: the default mode, stage-1 K = 1000, top 10, page 1, no filters. */
+export const defaultSearchOptions: SearchOptions = { mode: DEFAULT_SEARCH_MODE, top: 10, page: 1, k: 1000, filters: {} };
 
 const MODES: readonly SearchMode[] = ['seed', 'dense', 'hybrid', 'lexical'];
 
@@ -32,6 +41,8 @@ export interface SearchComponents {
   lexicon?: QueryLexicon | null;
   /** Explains the hits of each page; default: over the lexical index's analyser, the dense embedder and the lexicon. */
   explainer?: Explainer;
+  /** How `hybrid` weighs its scores, merged over `defaultHybridOptions`. */
+  hybrid?: Partial<HybridOptions>;
   /** Closes what the engine owns; called by `close()`. */
   onClose?: () => Promise<void>;
 }
@@ -54,6 +65,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
     return counted.count;
   };
   const explainer = components.explainer ?? createExplainer({ analyzer: lexical.analyzer, embedder: dense?.embedder ?? null, lexicon });
+  const hybrid = resolveHybridOptions(components.hybrid);
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
@@ -117,7 +129,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 
   function score(mode: SearchMode, input: RankInput): Promise<ScoredCandidate[]> {
     if (mode === 'lexical' || !dense) return scoreLexical(lexical, input);
-    if (mode === 'hybrid') return scoreHybrid(dense, lexical, input);
+    if (mode === 'hybrid') return scoreHybrid(dense, lexical, input, hybrid);
     return scoreDense(dense, input, mode);
   }
 

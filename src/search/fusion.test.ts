@@ -1,18 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestCandidates, rankCandidates, reciprocalRankFusion, RRF_K, type ScoredCandidate } from './fusion.js';
+import { bestCandidates, defaultHybridOptions, rankCandidates, resolveHybridOptions, weightedScore, type ScoredCandidate } from './fusion.js';
 
-test('reciprocal rank fusion favours keys ranked in both lists and scales the best possible to 1', () => {
-  const fused = reciprocalRankFusion([
-    [7, 3, 5],
-    [3, 9],
-  ]);
-  const best = 2 / (RRF_K + 1);
-  assert.ok(Math.abs(fused.get(3)! - (1 / (RRF_K + 2) + 1 / (RRF_K + 1)) / best) < 1e-12);
-  assert.ok(Math.abs(fused.get(7)! - 1 / (RRF_K + 1) / best) < 1e-12);
-  assert.ok(fused.get(3)! > fused.get(7)!);
-  assert.ok(fused.get(7)! > fused.get(9)!);
-  assert.ok(Math.abs(reciprocalRankFusion([[1], [1]]).get(1)! - 1) < 1e-12);
+test('hybrid weighs the seed and lexical scores, so a strong dense match outranks a weak one that keywords also found', () => {
+  const nearDuplicate = weightedScore(0.9, 0, defaultHybridOptions);
+  const keywordOnly = weightedScore(0.3, 0.5, defaultHybridOptions);
+  assert.ok(Math.abs(nearDuplicate - 0.63) < 1e-12);
+  assert.ok(Math.abs(keywordOnly - (0.7 * 0.3 + 0.3 * 0.5)) < 1e-12);
+  // A fusion of ranks would put keywordOnly first: it is ranked in both lists.
+  assert.ok(nearDuplicate > keywordOnly);
+  assert.equal(weightedScore(0.4, 1, { seedWeight: 0 }), 1);
+  assert.equal(weightedScore(0.4, 1, { seedWeight: 1 }), 0.4);
+});
+
+test('hybrid options are merged over the defaults and checked', () => {
+  assert.deepEqual(resolveHybridOptions(), defaultHybridOptions);
+  assert.deepEqual(resolveHybridOptions({ seedWeight: 0.5 }), { seedWeight: 0.5 });
+  for (const seedWeight of [-0.1, 1.5, Number.NaN]) {
+    assert.throws(() => resolveHybridOptions({ seedWeight }), /Hybrid option seedWeight: .* is not a number from 0 to 1/);
+  }
 });
 
 test('rankCandidates orders by score, then by the smaller key on ties', () => {

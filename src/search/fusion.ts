@@ -1,24 +1,47 @@
 /** Score fusion used by the recommender: pure functions, so each mode states its arithmetic in one line. */
-
-/** The rank constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009). */
-export const RRF_K = 60;
+import { PatmatchError } from '../domain/errors.js';
 
 /**
- * Reciprocal rank fusion of several rankings (best first), scaled to [0,1] by the best possible
- * score (rank 1 in every ranking). A key absent from a ranking gets nothing from it.
+ * How `hybrid` mixes its two scores, merged over `defaultHybridOptions`.
  *
  * @example
- * reciprocalRankFusion([[7, 3], [3, 9]]) // key 3 first: it is ranked in both lists
+ * const options: HybridOptions = { ...defaultHybridOptions, seedWeight: 0.5 };
  */
-export function reciprocalRankFusion(rankings: readonly (readonly number[])[]): Map<number, number> {
-  const best = rankings.length / (RRF_K + 1);
-  const fused = new Map<number, number>();
-  for (const ranking of rankings) {
-    ranking.forEach((key, index) => {
-      fused.set(key, (fused.get(key) ?? 0) + 1 / (RRF_K + index + 1) / best);
-    });
+export interface HybridOptions {
+  /** Weight of the seed score (mean of abstract and title cosines), 0–1; the lexical score gets the rest. */
+  seedWeight: number;
+}
+
+/**
+ * 0.7 seed + 0.3 lexical: the best weight on the tuning patents (IPC sections A–F) of the held-out
+ * split; docs/search.md, *Default mode*.
+ */
+export const defaultHybridOptions: HybridOptions = { seedWeight: 0.7 };
+
+/**
+ * Checks hybrid options merged over the defaults; throws `invalid_input` naming the option.
+ *
+ * @example
+ * resolveHybridOptions({ seedWeight: 0.5 }) // { seedWeight: 0.5 }
+ */
+export function resolveHybridOptions(options: Partial<HybridOptions> = {}): HybridOptions {
+  const merged = { ...defaultHybridOptions, ...options };
+  if (!Number.isFinite(merged.seedWeight) || merged.seedWeight < 0 || merged.seedWeight > 1) {
+    throw new PatmatchError('invalid_input', `Hybrid option seedWeight: ${merged.seedWeight} is not a number from 0 to 1`);
   }
-  return fused;
+  return merged;
+}
+
+/**
+ * The hybrid score of a candidate: its seed score and its lexical score (0 when keyword search did
+ * not find it), weighted. Unlike a fusion of ranks, the result keeps the scale of the scores, so a
+ * patent close to the demand in both scores higher than one that only ranks high in a weak list.
+ *
+ * @example
+ * weightedScore(0.62, 0.4, defaultHybridOptions) // 0.7 × 0.62 + 0.3 × 0.4 = 0.554
+ */
+export function weightedScore(seedScore: number, lexicalScore: number, options: HybridOptions): number {
+  return options.seedWeight * seedScore + (1 - options.seedWeight) * lexicalScore;
 }
 
 /** A candidate with its component scores; `score` decides the order. */

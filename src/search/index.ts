@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { PatmatchError } from '../domain/errors.js';
 import { loadEmbedder, type Embedder } from '../embed/index.js';
-import { hasLexicalIndex, openLexicalIndex, type LexicalIndex } from '../index/lexical/index.js';
+import { hasLexicalIndex, openLexicalIndex, type LexicalIndex, type LexicalIndexOptions } from '../index/lexical/index.js';
 import { openVectors, readManifest, type DenseVectors, type OpenVectorsOptions } from '../index/vectors/index.js';
 import { homeLayout } from '../store/home.js';
 import type { QueryLexicon } from '../text/lexicon/index.js';
@@ -10,11 +10,16 @@ import { indexFollowsStore, openStore, type PatentStore } from '../store/index.j
 import { createSearchEngine } from './engine.js';
 import type { SearchEngine } from './types.js';
 
-export { createSearchEngine, defaultSearchOptions, resolveOptions, validateQuery, SEARCH_LIMITS } from './engine.js';
+export { createSearchEngine, DEFAULT_SEARCH_MODE, defaultSearchOptions, resolveOptions, validateQuery, SEARCH_LIMITS } from './engine.js';
 export type { SearchComponents } from './engine.js';
 export type { SearchEngine, SearchOptions } from './types.js';
 export { openReloadingEngine, type ReloadingEngine, type ReloadOptions } from './reload.js';
 export { modelLexicon, modelLexiconStamp } from './lexicon.js';
+
+/** Options of `openSearchEngine`: how the vectors are searched, and the lexical index's BM25 weights. */
+export interface OpenSearchEngineOptions extends Partial<OpenVectorsOptions> {
+  lexical?: Partial<Omit<LexicalIndexOptions, 'analyzer'>>;
+}
 
 /**
  * Opens the search engine of a home folder: the store, the lexical index and, when `patmatch index`
@@ -25,7 +30,7 @@ export { modelLexicon, modelLexiconStamp } from './lexicon.js';
  * const { hits } = await engine.search('리튬 이차전지 음극 소재', { top: 20 });
  * await engine.close();
  */
-export async function openSearchEngine(home: string, options: Partial<OpenVectorsOptions> = {}): Promise<SearchEngine> {
+export async function openSearchEngine(home: string, options: OpenSearchEngineOptions = {}): Promise<SearchEngine> {
   const layout = homeLayout(home);
   if (!existsSync(layout.store)) {
     throw new PatmatchError('not_ready', `No patents in ${home}: run \`patmatch ingest <files>\` first`);
@@ -36,7 +41,8 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
   const store = openStore(home);
   const opened: { close(): unknown }[] = [store];
   try {
-    const lexical = await openLexicalIndex(layout.lexical);
+    const { lexical: lexicalOptions, ...vectorOptions } = options;
+    const lexical = await openLexicalIndex(layout.lexical, lexicalOptions);
     opened.push(lexical);
     const manifest = await readManifest(layout.vectors);
     // Store ids restart when the database is replaced: another database's indexes would name the wrong patents.
@@ -56,7 +62,7 @@ export async function openSearchEngine(home: string, options: Partial<OpenVector
       );
     }
     const lexicon = manifest ? await modelLexicon(manifest.embedder) : null;
-    const vectors = manifest ? await openVectors(layout.vectors, options) : null;
+    const vectors = manifest ? await openVectors(layout.vectors, vectorOptions) : null;
     return engineOver(store, lexical, embedder, vectors, lexicon);
   } catch (error) {
     for (const part of opened.reverse()) await part.close();

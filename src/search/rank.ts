@@ -1,7 +1,7 @@
 import type { Embedder } from '../embed/types.js';
 import { normalizeByMax, type LexicalIndex } from '../index/lexical/index.js';
 import type { DenseVectors } from '../index/vectors/types.js';
-import { rankCandidates, reciprocalRankFusion, type ScoredCandidate } from './fusion.js';
+import { weightedScore, type HybridOptions, type ScoredCandidate } from './fusion.js';
 
 /*
  * Each mode scores its candidates and returns them in no particular order: the engine picks the
@@ -79,28 +79,31 @@ function scoreByVector(
 }
 
 /**
- * Hybrid: reciprocal rank fusion of the seed ranking and the lexical ranking (each over its own
- * top K), scaled to [0,1]. Candidates found only lexically still get their cosine scores shown.
+ * Hybrid: each candidate of the seed ranking or the lexical ranking (each over its own top K) scores
+ * `seedWeight × seed score + (1 − seedWeight) × lexical score`. Candidates found only lexically get
+ * their cosines (and so a seed score); those found only densely have lexical score 0.
  */
 export async function scoreHybrid(
   dense: DenseSide,
   lexical: LexicalIndex,
   input: RankInput,
+  options: HybridOptions,
 ): Promise<ScoredCandidate[]> {
   const query = await embedQuery(dense.embedder, input.query);
-  const seed = query ? rankCandidates(scoreByVector(dense.vectors, query, input, 'seed')) : [];
-  const lexicalRanking = rankCandidates(await scoreLexical(lexical, input));
-  const fused = reciprocalRankFusion([seed.map((c) => c.key), lexicalRanking.map((c) => c.key)]);
+  const seed = query ? scoreByVector(dense.vectors, query, input, 'seed') : [];
+  const lexicalScores = new Map((await scoreLexical(lexical, input)).map((c) => [c.key, c.score]));
   const known = new Map(seed.map((c) => [c.key, c]));
-  const lexicalOnly = lexicalRanking.filter((c) => !known.has(c.key)).map((c) => c.key);
+  const lexicalOnly = [...lexicalScores.keys()].filter((key) => !known.has(key));
   if (lexicalOnly.length > 0) {
     const abstractScores = query ? dense.vectors.abstractScores(query, lexicalOnly) : [];
     const titleScores = query ? dense.vectors.titleScores(query, lexicalOnly) : [];
     lexicalOnly.forEach((key, i) => {
-      known.set(key, { key, abstractScore: abstractScores[i] ?? 0, titleScore: titleScores[i] ?? 0, score: 0 });
+      const abstractScore = abstractScores[i] ?? 0;
+      const titleScore = titleScores[i] ?? 0;
+      known.set(key, { key, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 });
     });
   }
-  return [...known.values()].map((c) => ({ ...c, score: fused.get(c.key) ?? 0 }));
+  return [...known.values()].map((c) => ({ ...c, score: weightedScore(c.score, lexicalScores.get(c.key) ?? 0, options) }));
 }
 
 async function lexicalStage1(lexical: LexicalIndex, input: RankInput) {

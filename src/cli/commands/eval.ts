@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { evaluateHomeRetrieval, evaluateStsFile, type RetrievalReport } from '../../eval/index.js';
+import { evaluateHomeRetrieval, evaluateStsFile, RETRIEVAL_MODES, type RetrievalReport } from '../../eval/index.js';
 import { resolveHome } from '../context.js';
 import { parseInRange, rangeHelp, SEARCH_RANGES, SEED_RANGE, type IntegerRange } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -44,10 +44,11 @@ export function register(program: Command): void {
       .description('nDCG@10 (same IPC main group), cross-lingual and typo Recall@10 of each search mode over the ingested corpus'),
   )
     .option('--source <path>', 'draw queries only from patents ingested from this file or folder')
+    .option('--ipc-sections <letters>', 'draw queries only from patents whose first IPC code is in these sections (GH: G and H)')
     .option('--queries <n>', rangeHelp('queries per task (sampled with --seed)', limits.queries), '300')
     .option('--seed <n>', rangeHelp('random seed of query sampling and typos', limits.seed), '42')
     .option('--k <n>', rangeHelp('stage-1 candidates', limits.k), '1000')
-    .action(async (flags: ModelFlags & { source?: string; queries?: string; seed?: string; k?: string }, command: Command) => {
+    .action(async (flags: ModelFlags & { source?: string; ipcSections?: string; queries?: string; seed?: string; k?: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ home?: string; json?: boolean }>();
       const maxQueries = parseInRange('--queries', flags.queries, limits.queries);
       const seed = parseInRange('--seed', flags.seed, limits.seed);
@@ -57,6 +58,7 @@ export function register(program: Command): void {
         embedder: flags.embedder,
         model: flags.model,
         source: flags.source,
+        ipcSections: flags.ipcSections,
         maxQueries,
         seed,
         k,
@@ -80,13 +82,13 @@ function formatRetrieval(report: RetrievalReport): string {
   const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(4));
   const lines = [`corpus ${report.n.corpus} patents; queries: topical ${report.n.topical}, cross-lingual ${report.n.crossLingual}, typos ${report.n.typos}`];
   lines.push('mode      topical nDCG@10   typo R@10 (clean)   cross-lingual R@10 / MRR@10');
-  for (const mode of ['lexical', 'dense', 'seed', 'hybrid'] as const) {
+  for (const mode of RETRIEVAL_MODES) {
     const topical = report.topical[mode];
     if (!topical) continue;
     const typos = report.typos[mode];
-    const cross = mode === 'lexical' || mode === 'dense' ? report.crossLingual[mode] : undefined;
+    const cross = report.crossLingual[mode];
     lines.push(
-      `${mode.padEnd(9)} ${f(topical['ndcg@10']).padStart(15)}   ${f(typos?.['recall@10'])} (${f(typos?.['cleanRecall@10'])})   ${cross ? `${f(cross['recall@10'])} / ${f(cross['mrr@10'])}` : ''}`,
+      `${mode.padEnd(9)} ${f(topical['ndcg@10']).padStart(15)}   ${f(typos?.['recall@10'])} (${f(typos?.['cleanRecall@10'])})   ${cross ? `${f(cross['recall@10'])} / ${f(cross['mrr@10'])}` : ''}${mode === report.default ? '   (default)' : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

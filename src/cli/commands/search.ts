@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Explanation, SearchResult } from '../../domain/index.js';
-import { openSearchEngine } from '../../search/index.js';
+import { DEFAULT_SEARCH_MODE, openSearchEngine } from '../../search/index.js';
 import type { SearchOptions } from '../../search/types.js';
 import { resolveHome } from '../context.js';
 import { efSearchOption, parseInRange, rangeHelp, SEARCH_RANGES, withEfSearch } from '../options.js';
@@ -43,7 +43,7 @@ export function register(program: Command): void {
 
 function withSearchFlags(command: Command): Command {
   return withEfSearch(command)
-    .option('--mode <mode>', 'seed | dense | hybrid | lexical (default seed, lexical when no model is indexed)')
+    .option('--mode <mode>', `seed | dense | hybrid | lexical (default ${DEFAULT_SEARCH_MODE}, lexical when no model is indexed)`)
     .option('--top <n>', rangeHelp('hits per page', SEARCH_RANGES.top), '10')
     .option('--page <n>', rangeHelp('page number', SEARCH_RANGES.page), '1')
     .option('--k <n>', rangeHelp('stage-1 candidates', SEARCH_RANGES.k), '1000')

@@ -16,7 +16,7 @@ export const MODE_TEXT: Readonly<Record<SearchMode, { name: string; explanation:
   },
   hybrid: {
     name: '의미 + 키워드 (혼합)',
-    explanation: '의미 검색의 순위와 키워드 검색의 순위를 합칩니다. 두 목록 모두에서 위에 있는 특허가 앞에 옵니다. 점수는 순위가 얼마나 일치하는지를 나타냅니다.',
+    explanation: '의미 검색 점수(70%)와 키워드 검색 점수(30%)를 더해 순위를 매깁니다. 뜻이 가깝고 수요기술의 낱말도 들어 있는 특허가 앞에 옵니다. 따로 고르지 않으면 이 방식으로 검색합니다.',
   },
   lexical: {
     name: '키워드 검색 (BM25)',
