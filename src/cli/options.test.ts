@@ -90,7 +90,7 @@ test('every numeric flag of every command shows its range in --help', () => {
   const help = (...path: string[]) => path.reduce((c, name) => c.commands.find((s) => s.name() === name)!, program).helpInformation();
   assert.match(help('train'), /--dim <n> +vector dimension \(8–2,048\)/);
   assert.match(help('train'), /--learning-rate <x> +Adagrad learning rate \(> 0, ≤ 10\)/);
-  assert.match(help('eval', 'retrieval'), /--seed <n> +random seed of query sampling and typos \(0–4,294,967,295\)/);
+  assert.match(help('eval', 'retrieval'), /--seed <n> +random seed of query sampling and typos\s+\(0–4,294,967,295\)/);
   assert.match(help('search'), /--top <n> +hits per page \(1–100\)/);
   assert.match(help('serve'), /--workers <n> +server processes .*\(1–64\)/s);
 });
