@@ -45,11 +45,18 @@ const result: SearchResult = {
 test('the text output says which English words were also searched in Korean, and only when some were', () => {
   const translated = formatResult({ ...result, translations: [{ english: 'ultrasonic', korean: '초음파' }, { english: 'cutting', korean: '절단' }] });
   assert.deepEqual(translated.split('\n').slice(0, 3), [
-    '68 candidates · mode lexical · model lexical · page 1',
+    '2308 patents considered · 68 holding a term of the demand · mode lexical · model lexical · page 1',
     'keywords also searched in Korean: ultrasonic → 초음파, cutting → 절단',
     '  1. 1020110118650  0.750 (abstract 1.000, title 0.500)  초음파 진동을 부가한 식품 절단 및 가공용 공구(칼)',
   ]);
   assert.ok(!formatResult(result).includes('also searched'));
+});
+
+test('the header counts the patents considered and the matches by the mode\'s bands, not the candidate limit; hits carry their band', () => {
+  const banded: SearchResult = { ...result, mode: 'seed', total: 1000, matched: 12, bands: { strong: 0.6, similar: 0.5, related: 0.4 }, hits: [{ ...result.hits[0]!, band: 'similar' }] };
+  const [header, hit] = formatResult(banded).split('\n');
+  assert.equal(header, "2308 patents considered · 12 at 'related' (0.4) or better · mode seed · model lexical · page 1");
+  assert.match(hit!, /^  1\. 1020110118650  0\.750 similar \(abstract/);
 });
 
 test('--explain prints the best sentence and the distinct terms found under each hit, and only then', () => {

@@ -90,16 +90,21 @@ async function withEngine(
  */
 export function formatResult(result: SearchResult, { explain = false } = {}): string {
   const lines = [
-    `${result.total} candidates · mode ${result.mode} · model ${result.model} · page ${result.page}`,
+    `${result.considered} patents considered · ${matchesText(result)} · mode ${result.mode} · model ${result.model} · page ${result.page}`,
     ...(result.translations ? [`keywords also searched in Korean: ${result.translations.map((t) => `${t.english} → ${t.korean}`).join(', ')}`] : []),
     ...result.hits.flatMap((hit) => [
-      `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)} ` +
+      `${String(hit.rank).padStart(3)}. ${hit.applicationNumber}  ${hit.score.toFixed(3)}${hit.band ? ` ${hit.band}` : ''} ` +
         `(abstract ${hit.abstractScore.toFixed(3)}, title ${hit.titleScore.toFixed(3)})  ${hit.title}`,
       ...(explain ? explanationLines(hit.explanation) : []),
     ]),
   ];
   if (result.hits.length === 0) lines.push('No matching patents.');
   return `${lines.join('\n')}\n`;
+}
+
+/** How many results are matches: at the mode's `related` level or better, or, without bands (lexical), every patent holding a term of the demand. */
+function matchesText({ matched, bands }: SearchResult): string {
+  return bands ? `${matched} at 'related' (${bands.related}) or better` : `${matched} holding a term of the demand`;
 }
 
 function explanationLines({ sentences, terms }: Explanation): string[] {
