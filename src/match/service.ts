@@ -87,8 +87,9 @@ export class MatchService {
   }
 
   /**
-   * Requests the selected recommended patents. Each one gets a match routed to the manager of its
-   * applicant, with an email to them; patents without a known manager wait in the admin queue.
+   * Requests the selected recommended patents. Each one gets a match per organisation of its
+   * applicants that the directory knows (`ManagerDirectory.lookupAll`), with an email to each
+   * manager; a patent without a known manager gets one match, waiting in the admin queue.
    */
   requestMatches(user: User, demandId: number, input: unknown): MatchView[] {
     return requestMatches(this, user, demandId, input);
@@ -143,6 +144,7 @@ export class MatchService {
    * Routes a match that no manager has received yet (`requested`) to a manager chosen by an admin
    * and emails them, with the messages the demander wrote so far. This also re-routes a match whose
    * request email failed (a wrong address): unsent emails to the former manager are cancelled.
+   * An organisation that already has a match for the patent on that demand is a `conflict`.
    */
   assignManager(user: User, id: number, input: unknown): MatchView {
     return assignManager(this, user, id, input);
