@@ -53,8 +53,9 @@ const AVERAGES_ROWID = 1;
  * f = Σ weight × occurrences over the columns; document length D = tokens of all columns,
  * whatever the field, against their average over the index; score = Σ idf·f·(k1+1) / (f +
  * k1·(1 − b + b·D/avgdl)), summed in the query's term order as FTS5 does. N and the token totals
- * are read once from FTS5's averages record; a phrase's n once per field when a document needs it.
- * Upserts after the scorer was built are not seen by its documents and totals.
+ * are read once from FTS5's averages record; a phrase's n, and what it adds to each document's
+ * score, once per field when a document holds it, so that a query costs one addition per document
+ * and phrase it holds, and the Map it returns. Upserts after the scorer was built are not seen.
  *
  * @example
  * const scorer = await createDocumentScorer(source, [3, 17, 42]);
@@ -73,20 +74,36 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
   const words = rows.map(([, ...columns]) => columns.map((text) => (text ?? '').split(' ')));
   tokenizer.learn(words.flat(2));
   const documents = words.map((columns) => columns.map((column) => column.flatMap((word) => tokenizer.tokens(word))));
-  const lengths = documents.map((columns) => columns.reduce((sum, tokens) => sum + tokens.length, 0));
+  // k1·(1 − b + b·D/avgdl) of each document, D its tokens in all columns, as fts5_aux.c computes it.
+  const norms = Float64Array.from(documents, (columns) => {
+    const length = columns.reduce((sum, tokens) => sum + tokens.length, 0);
+    return K1 * (1 - B + (B * length) / totals.averageLength);
+  });
   const postings = postingsOf(documents);
-
   const documentFrequency = documentFrequencies(source);
-  const idfs = { title: new Map<string, number>(), abstract: new Map<string, number>() };
-  const idf = (term: string, tokens: readonly string[], field: 'title' | 'abstract'): number => {
-    let value = idfs[field].get(term);
-    if (value === undefined) {
-      const n = documentFrequency(term, tokens, field);
-      value = Math.log((totals.rows - n + 0.5) / (n + 0.5));
-      if (value <= 0) value = MIN_IDF;
-      idfs[field].set(term, value);
+
+  /** Per field and phrase (its tokens space-joined), what it adds to the score of each document holding it. */
+  const cache = { title: new Map<string, Contributions>(), abstract: new Map<string, Contributions>() };
+  const contributions = (term: string, field: 'title' | 'abstract'): Contributions => {
+    const tokens = tokenizer.tokens(term);
+    const phrase = tokens.join(' ');
+    let found = cache[field].get(phrase);
+    if (!found) {
+      const weights = source.weights(field);
+      const columns = FIELD_COLUMNS[field];
+      const docs: number[] = [];
+      const parts: number[] = [];
+      forEachOccurrence(tokens, columns, postings, documents, (doc, counts) => {
+        let frequency = 0;
+        for (const column of columns) frequency += weights[column] * counts[column]!;
+        docs.push(doc);
+        parts.push((frequency * (K1 + 1.0)) / (frequency + norms[doc]!));
+      });
+      const idf = docs.length > 0 ? idfOf(documentFrequency(term, tokens, field), totals.rows) : 0;
+      found = { docs: Int32Array.from(docs), parts: Float64Array.from(parts, (part) => idf * part) };
+      cache[field].set(phrase, found);
     }
-    return value;
+    return found;
   };
 
   const scores = new Float64Array(rows.length);
@@ -96,20 +113,15 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
       if (field !== 'title' && field !== 'abstract') {
         throw new PatmatchError('invalid_input', `Lexical documentScorer: field "${String(field)}" is not title or abstract`);
       }
-      const weights = source.weights(field);
-      const columns = FIELD_COLUMNS[field];
       const touched: number[] = [];
+      // Phrase by phrase in the query's order, as fts5_aux.c sums them, so the sums round alike.
       for (const term of source.queryTerms(query)) {
-        const tokens = tokenizer.tokens(term);
-        let termIdf: number | undefined;
-        forEachOccurrence(tokens, columns, postings, documents, (doc, counts) => {
-          let frequency = 0;
-          for (const column of columns) frequency += weights[column] * counts[column]!;
-          termIdf ??= idf(term, tokens, field);
-          // The expression of fts5_aux.c, term for term, so the sums round alike.
-          scores[doc]! += termIdf * ((frequency * (K1 + 1.0)) / (frequency + K1 * (1 - B + (B * lengths[doc]!) / totals.averageLength)));
-          if (!matched[doc]) (matched[doc] = 1), touched.push(doc);
-        });
+        const { docs, parts } = contributions(term, field);
+        for (let at = 0; at < docs.length; at++) {
+          const doc = docs[at]!;
+          scores[doc]! += parts[at]!;
+          if (matched[doc] === 0) (matched[doc] = 1), touched.push(doc);
+        }
       }
       const result = new Map<number, number>();
       for (const doc of touched) {
@@ -120,6 +132,18 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
       return result;
     },
   };
+}
+
+/** FTS5's idf of a phrase in `n` of `rows` documents, floored at 1e-6. */
+function idfOf(n: number, rows: number): number {
+  const idf = Math.log((rows - n + 0.5) / (n + 0.5));
+  return idf <= 0 ? MIN_IDF : idf;
+}
+
+/** The documents holding a phrase in a field, and idf · f(k1+1) / (f + k1(1 − b + b·D/avgdl)) of each. */
+interface Contributions {
+  docs: Int32Array;
+  parts: Float64Array;
 }
 
 /** Occurrences of each token per document: token → [doc, title count, title_en count, abstract count, doc, …]. */

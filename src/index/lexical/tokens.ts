@@ -54,7 +54,7 @@ export function createTokenizer(db: Database.Database): Tokenizer {
   return {
     learn,
     tokens(word) {
-      learn([word]);
+      if (!known.has(word)) tokenise([word]);
       return known.get(word)!;
     },
   };
