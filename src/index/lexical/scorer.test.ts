@@ -90,7 +90,9 @@ describe('documentScorer equals scoreKeys', () => {
             for (const field of ['title', 'abstract'] as const) {
               const [actual, expected] = [await scorer.score(query, field), await index.scoreKeys(query, field, keys)];
               for (const key of actual.keys()) assert.ok(expected.has(key) && key !== 99_999, `${key} is not one of the keys`);
-              for (const [key, score] of expected) assertClose(actual.get(key) ?? 0, score, `${field} ${JSON.stringify(query.slice(0, 40))} key ${key}`);
+              for (const [key, score] of expected) {
+                assertClose(actual.get(key) ?? 0, score, `${field} ${JSON.stringify(query.slice(0, 40))} key ${key}`);
+              }
               matches += actual.size;
             }
           }

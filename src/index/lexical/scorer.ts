@@ -10,7 +10,10 @@ import { createTokenizer } from './tokens.js';
  * for (const demand of demands) await scorer.score(demand.text, 'abstract'); // Map { 17 => 8.4, … }
  */
 export interface DocumentScorer {
-  /** Raw BM25 per document that matches (documents without a match are absent); equal (to 1e-9 relative) to `scoreKeys(query, field, keys)` for the same index. */
+  /**
+   * Raw BM25 per document that matches (documents without a match are absent); equal (to 1e-9
+   * relative) to `scoreKeys(query, field, keys)` for the same index.
+   */
   score(query: string, field: 'title' | 'abstract'): Promise<Map<number, number>>;
 }
 
@@ -22,7 +25,8 @@ export type ColumnWeights = readonly [number, number, number];
  * both search for the same terms with the same weights.
  *
  * @example
- * const source: ScorerSource = { db, queryTerms: (query) => mostFrequent(analyzer.terms(query), 256), weights: () => [1, 1, 0], match: (field, terms) => '…' };
+ * const queryTerms = (query: string) => mostFrequent(analyzer.terms(query), 256);
+ * const source: ScorerSource = { db, queryTerms, weights: () => [1, 1, 0], match: (field, terms) => '…' };
  */
 export interface ScorerSource {
   db: Database.Database;
