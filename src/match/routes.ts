@@ -315,10 +315,10 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     const requireAdmin = (request: FastifyRequest): void => {
       if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
     };
-    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)'), config: documented({ query: outboxQuery }) }, async (request) => {
+    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed) and how many are in each state'), config: documented({ query: outboxQuery }) }, async (request) => {
       requireAdmin(request);
       const { state } = parseInput(outboxQuery, request.query, 'outbox query');
-      return { emails: service.outbox.list(state) };
+      return { emails: service.outbox.list(state), counts: service.outbox.countByState() };
     });
     app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed or only logged email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
       const { id } = parseInput(outboxIdParams, request.params, 'outbox id');
