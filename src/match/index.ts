@@ -101,12 +101,14 @@ export async function openMatch(options: OpenMatchOptions): Promise<OpenedMatch>
     secret,
     publicUrl: options.publicUrl,
     onEnqueue: () => worker.wake(),
+    mailServer: Boolean(options.smtp),
     ...(senderDomain(options.mailFrom) && { messageIdDomain: senderDomain(options.mailFrom) }),
   });
   const worker = new MailWorker(service.outbox, transport, {
     ...options.worker,
     from: options.mailFrom,
     onSent: service.onEmailSent,
+    onLogged: service.onEmailLogged,
     log: options.log,
   });
   if (options.sendsMail !== false) worker.start();

@@ -58,7 +58,7 @@ describe('dashboard: the admin outbox', () => {
   const rowOf = (email: OutboxEntry) => page.locator(`.outbox-table tr[data-outbox-id="${email.id}"]`);
   const filterBy = async (state: string) => {
     await page.selectOption('#outbox-state', state);
-    await page.waitForFunction((wanted) => location.hash.includes(`state=${wanted}`), state);
+    await page.waitForFunction(`location.hash.includes('state=${state}')`);
   };
 
   test('lists every email with its state, reason and attempts, filters by state, and sends failed and logged mail again', async () => {
@@ -90,7 +90,7 @@ describe('dashboard: the admin outbox', () => {
     await page.screenshot({ path: join(artifacts, 'match-04-admin-outbox.png'), fullPage: true });
 
     await filterBy('failed');
-    await page.waitForFunction(() => document.querySelectorAll('.outbox-table tbody tr[data-outbox-id]').length === 1);
+    await page.waitForFunction(`document.querySelectorAll('.outbox-table tbody tr[data-outbox-id]').length === 1`);
     await rowOf(emails.failed).locator('button').click();
     await page.waitForSelector('.outbox-table td:text("실패 상태인 메일이 없습니다.")');
     assert.equal(fixture.match.service.outbox.get(emails.failed.id)!.state, 'pending');
@@ -104,7 +104,7 @@ describe('dashboard: the admin outbox', () => {
     await smtp.waitForMessages(3);
     assert.deepEqual(smtp.received.map((mail) => mail.to).sort(), ['later@corp.example', 'logged@corp.example', 'nobody@corp.example']);
     await filterBy('sent');
-    await page.waitForFunction(() => document.querySelectorAll('.outbox-table tbody tr[data-state="sent"]').length === 3);
+    await page.waitForFunction(`document.querySelectorAll('.outbox-table tbody tr[data-state="sent"]').length === 3`);
     assert.deepEqual(pageErrors, []);
   });
 });

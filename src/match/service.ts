@@ -4,7 +4,7 @@ import type { SearchHit, SearchMode, Translation } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
-import { managerMessageEmail, managerRequestEmail, statusUpdateEmail, withdrawalEmail, type DemandSummary, type PatentSummary } from './emails.js';
+import { LOGGED_NOTICE, managerMessageEmail, managerRequestEmail, statusUpdateEmail, withdrawalEmail, type DemandSummary, type PatentSummary } from './emails.js';
 import { LinkSigner, type LinkAction, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
 import { nameKey } from '../domain/names/index.js';
@@ -29,6 +29,8 @@ export interface MatchServiceOptions {
   onEnqueue: () => void;
   /** Right-hand side of the Message-IDs of outgoing email (usually the sender's domain). */
   messageIdDomain: string;
+  /** Whether emails go to a mail server (`--smtp`); false when they are only logged, so resending a logged one is refused. */
+  mailServer: boolean;
 }
 
 export const defaultMatchServiceOptions = {
@@ -36,6 +38,7 @@ export const defaultMatchServiceOptions = {
   recommendations: 20,
   onEnqueue: () => {},
   messageIdDomain: 'patmatch.localhost',
+  mailServer: true,
 } satisfies Partial<MatchServiceOptions>;
 
 /** One line of a match's timeline. */
@@ -439,14 +442,18 @@ export class MatchService {
   }
 
   /**
-   * Sends a failed email again (admins). A manager request is rebuilt with fresh response links,
-   * and only while the match still waits for the manager: a withdrawn or answered match is not
-   * re-sent to a manager who could no longer act on it.
+   * Sends a failed or only logged email again (admins). A manager request is rebuilt with fresh
+   * response links, and only while the match still waits for the manager: a withdrawn or answered
+   * match is not re-sent to a manager who could no longer act on it. A logged email is resent only
+   * when there is a mail server now.
    */
   retryEmail(user: User, id: number): OutboxEntry {
     this.#requireAdmin(user);
     const entry = this.db.transaction(() => {
       const email = this.outbox.get(id);
+      if (email?.state === 'logged' && !this.options.mailServer) {
+        throw new PatmatchError('conflict', `outbox email ${id} was only logged; start serve with --smtp to send it, as it would only be logged again`);
+      }
       if (email?.kind !== 'manager-request' || email.matchId === null) return this.outbox.retry(id);
       const row = this.#matchRow(email.matchId);
       if (!WAITING_FOR_MANAGER.includes(row.status)) {
@@ -464,6 +471,15 @@ export class MatchService {
     if (entry.kind !== 'manager-request' || entry.matchId === null) return;
     const row = this.#matchRow(entry.matchId);
     if (row.status === 'requested') this.#transition({ system: 'patmatch (email delivered)' }, row, 'notified', null);
+  };
+
+  /**
+   * Outbox hook: a manager request that was only logged (no mail server) leaves its match
+   * `requested` and says so in the timeline, so nobody takes it for delivered.
+   */
+  readonly onEmailLogged = (entry: OutboxEntry): void => {
+    if (entry.kind !== 'manager-request' || entry.matchId === null) return;
+    if (this.#matchRow(entry.matchId).status === 'requested') this.#appendEvent(entry.matchId, 'requested', 'patmatch', LOGGED_NOTICE);
   };
 
   #requireAdmin(user: User): void {
