@@ -56,9 +56,11 @@ describe('dashboard: the admin outbox', () => {
 
   const rows = () => page.locator('.outbox-table tbody tr[data-outbox-id]');
   const rowOf = (email: OutboxEntry) => page.locator(`.outbox-table tr[data-outbox-id="${email.id}"]`);
-  const filterBy = async (state: string) => {
+  /** Chooses a state in the filter and waits until the table shows `shown` (CSP allows no string predicates). */
+  const filterBy = async (state: string, shown: () => Promise<unknown>) => {
     await page.selectOption('#outbox-state', state);
-    await page.waitForFunction(`location.hash.includes('state=${state}')`);
+    await shown();
+    assert.match(new URL(page.url()).hash, new RegExp(`[?&]state=${state}\\b`), 'the filter is in the address');
   };
 
   test('lists every email with its state, reason and attempts, filters by state, and sends failed and logged mail again', async () => {
@@ -89,13 +91,16 @@ describe('dashboard: the admin outbox', () => {
     assert.match((await page.textContent('#outbox-state option[value="logged"]')) ?? '', /\(1\)$/);
     await page.screenshot({ path: join(artifacts, 'match-04-admin-outbox.png'), fullPage: true });
 
-    await filterBy('failed');
-    await page.waitForFunction(`document.querySelectorAll('.outbox-table tbody tr[data-outbox-id]').length === 1`);
+    await filterBy('failed', async () => {
+      await rowOf(emails.pending).waitFor({ state: 'detached' });
+      await rowOf(emails.failed).waitFor();
+    });
+    assert.equal(await rows().count(), 1);
     await rowOf(emails.failed).locator('button').click();
     await page.waitForSelector('.outbox-table td:text("실패 상태인 메일이 없습니다.")');
     assert.equal(fixture.match.service.outbox.get(emails.failed.id)!.state, 'pending');
 
-    await filterBy('logged');
+    await filterBy('logged', () => rowOf(emails.logged).waitFor());
     await rowOf(emails.logged).locator('button').click();
     await page.waitForSelector('.outbox-table td:text("기록만 됨 (메일 서버 없음) 상태인 메일이 없습니다.")');
     assert.equal(await page.locator('.logged-note').count(), 0, 'the note goes with the last logged email');
@@ -103,8 +108,8 @@ describe('dashboard: the admin outbox', () => {
     await fixture.match.worker.drain();
     await smtp.waitForMessages(3);
     assert.deepEqual(smtp.received.map((mail) => mail.to).sort(), ['later@corp.example', 'logged@corp.example', 'nobody@corp.example']);
-    await filterBy('sent');
-    await page.waitForFunction(`document.querySelectorAll('.outbox-table tbody tr[data-state="sent"]').length === 3`);
+    await filterBy('sent', () => page.locator('.outbox-table tr[data-state="sent"]').nth(2).waitFor());
+    assert.equal(await rows().count(), 3);
     assert.deepEqual(pageErrors, []);
   });
 });
