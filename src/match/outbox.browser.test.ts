@@ -6,30 +6,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { buildServer } from '../api/index.js';
-import { ARTIFACTS as artifacts, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from '../api/test-support/browser.js';
+import { ARTIFACTS as artifacts } from '../api/test-support/browser.js';
 import { logTransport, MailWorker, type OutboxEntry } from './index.js';
-import { matchFixture, type MatchFixture } from './test-support/fixture.js';
-import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
+import { logIn, matchDashboard, type MatchDashboard } from './test-support/dashboard.js';
 
 describe('dashboard: the admin outbox', () => {
-  let build: DashboardBuild;
-  let browser: TestBrowser;
-  let smtp: TestSmtpServer;
-  let fixture: MatchFixture;
-  let app: FastifyInstance;
-  let base: string;
+  let dashboard: MatchDashboard;
   let page: Page;
   const emails: Record<'logged' | 'failed' | 'pending', OutboxEntry> = {} as never;
-  const pageErrors: string[] = [];
 
   before(async () => {
-    build = await dashboardBuild();
-    smtp = await startSmtpServer();
     // The test sends (drains) the outbox itself, so every state is there when the page looks.
-    fixture = await matchFixture({ smtp: smtp.url, sendsMail: false });
+    dashboard = await matchDashboard({ sendsMail: false });
+    page = dashboard.page;
+    const { fixture } = dashboard;
     const { outbox } = fixture.match.service;
     const enqueue = (to: string, subject: string) => outbox.enqueue({ kind: 'status-update', matchId: null, to, subject, text: '본문' });
     // Logged by an earlier run of the server without --smtp.
@@ -39,20 +30,9 @@ describe('dashboard: the admin outbox', () => {
     outbox.markFailed(outbox.claim(60_000)!, '550 5.1.1 mailbox unavailable', null);
     emails.pending = enqueue('later@corp.example', '대기 중인 메일');
     await fixture.match.service.accounts.create({ email: 'ops@patmatch.example', password: 'correct horse battery', role: 'admin' });
-    app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    await fixture?.close();
-    await smtp?.close();
-    await build?.cleanup();
-  });
+  after(() => dashboard?.close());
 
   const rows = () => page.locator('.outbox-table tbody tr[data-outbox-id]');
   const rowOf = (email: OutboxEntry) => page.locator(`.outbox-table tr[data-outbox-id="${email.id}"]`);
@@ -64,10 +44,8 @@ describe('dashboard: the admin outbox', () => {
   };
 
   test('lists every email with its state, reason and attempts, filters by state, and sends failed and logged mail again', async () => {
-    await page.goto(`${base}/#/match`);
-    await page.fill('#login-email', 'ops@patmatch.example');
-    await page.fill('#login-password', 'correct horse battery');
-    await page.click('.login-form button[type="submit"]');
+    const { fixture, smtp } = dashboard;
+    await logIn(page, dashboard.base, 'ops@patmatch.example', 'correct horse battery');
     await page.click('.admin-tabs a:text-is("메일 발송함")');
     await rows().nth(2).waitFor();
 
@@ -110,6 +88,6 @@ describe('dashboard: the admin outbox', () => {
     assert.deepEqual(smtp.received.map((mail) => mail.to).sort(), ['later@corp.example', 'logged@corp.example', 'nobody@corp.example']);
     await filterBy('sent', () => page.locator('.outbox-table tr[data-state="sent"]').nth(2).waitFor());
     assert.equal(await rows().count(), 3);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(dashboard.pageErrors, []);
   });
 });
