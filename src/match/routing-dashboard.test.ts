@@ -6,13 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Page } from 'playwright-core';
-import { buildServer } from '../api/index.js';
-import { ARTIFACTS as artifacts, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from '../api/test-support/browser.js';
+import { ARTIFACTS as artifacts, launchBrowser, type TestBrowser } from '../api/test-support/browser.js';
 import type { Manager } from './index.js';
-import { matchFixture, type MatchFixture } from './test-support/fixture.js';
-import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
+import { logIn, matchDashboard, type MatchDashboard } from './test-support/dashboard.js';
 
 const PASSWORD = 'correct horse battery';
 const CO_APPLIED = '1020160138184'; // 인천대학교 산학협력단 | 에이치씨테크(주)
@@ -22,48 +18,25 @@ const MANAGERS: Manager[] = [
 ];
 
 describe('dashboard: a co-applied patent reaches the manager of each applicant', () => {
-  let build: DashboardBuild;
-  let smtp: TestSmtpServer;
-  let fixture: MatchFixture;
-  let app: FastifyInstance;
-  let base: string;
-  const browsers: TestBrowser[] = [];
-  const pageErrors: string[] = [];
-
-  /** A browser of its own (its own session cookie), logged in to the match page. */
-  const logIn = async (email: string): Promise<Page> => {
-    const browser = await launchBrowser();
-    browsers.push(browser);
-    browser.page.on('pageerror', (error) => pageErrors.push(error.message));
-    await browser.page.goto(`${base}/#/match`);
-    await browser.page.fill('#login-email', email);
-    await browser.page.fill('#login-password', PASSWORD);
-    await browser.page.click('.login-form button[type="submit"]');
-    return browser.page;
-  };
+  let dashboard: MatchDashboard;
+  const managerBrowsers: TestBrowser[] = [];
 
   before(async () => {
-    build = await dashboardBuild();
-    smtp = await startSmtpServer();
-    fixture = await matchFixture({ smtp: smtp.url, managers: () => false });
-    const { accounts, managers } = fixture.match.service;
+    dashboard = await matchDashboard({ managers: () => false });
+    const { accounts, managers } = dashboard.fixture.match.service;
     managers.upsert(MANAGERS);
     await accounts.create({ email: 'buyer@corp.example', password: PASSWORD, role: 'demander' });
     for (const manager of MANAGERS) await accounts.create({ email: manager.email, password: PASSWORD, role: 'manager', organization: manager.organization });
-    app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
 
   after(async () => {
-    for (const browser of browsers) await browser.close();
-    await app?.close();
-    await fixture?.close();
-    await smtp?.close();
-    await build?.cleanup();
+    for (const browser of managerBrowsers) await browser.close();
+    await dashboard?.close();
   });
 
   test('the demander sees both organisations in one row; each manager sees only their match', async () => {
-    const page = await logIn('buyer@corp.example');
+    const { page, base, smtp, fixture, pageErrors } = dashboard;
+    await logIn(page, base, 'buyer@corp.example', PASSWORD);
     await page.fill('#demand-name', '슈퍼커패시터용 그래핀 전극');
     await page.fill('#demand-description', '3차원 그래핀 구조체로 비표면적이 큰 슈퍼커패시터 전극을 대량생산하는 방법');
     await page.click('.demand-form button[type="submit"]');
@@ -82,14 +55,17 @@ describe('dashboard: a co-applied patent reaches the manager of each applicant',
     await page.screenshot({ path: join(artifacts, 'match-routing-demander.png'), fullPage: true });
 
     for (const manager of MANAGERS) {
-      const inbox = await logIn(manager.email);
-      const card = inbox.locator('.match-card');
+      const browser = await launchBrowser(); // a profile of its own: its own session cookie
+      managerBrowsers.push(browser);
+      browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+      await logIn(browser.page, base, manager.email, PASSWORD);
+      const card = browser.page.locator('.match-card');
       await card.locator('xpath=self::*[@data-status="viewed"]').waitFor();
       assert.equal(await card.count(), 1, `${manager.email} sees one match`);
       assert.match((await card.textContent()) ?? '', new RegExp(CO_APPLIED));
       const shown = Number(await card.getAttribute('data-match-id'));
-      const organization = fixture.store.db.prepare('SELECT organization FROM match_requests WHERE id = ?').get(shown) as { organization: string };
-      assert.equal(organization.organization, manager.organization, 'and it is their organisation’s');
+      const { organization } = fixture.store.db.prepare('SELECT organization FROM match_requests WHERE id = ?').get(shown) as { organization: string };
+      assert.equal(organization, manager.organization, 'and it is their organisation’s');
     }
 
     // Each manager's viewing shows up in the demander's row, organisation by organisation.

@@ -139,7 +139,6 @@ describe('routing by applicant: how many matches a request makes (outbox inspect
     // The company's request bounces for good: its match goes back to the admin queue.
     for (let email = service.outbox.claim(60_000); email; email = service.outbox.claim(60_000)) {
       if (email.matchId === hctMatch.id) service.outbox.markFailed(email, '550 no such user', null);
-      else service.outbox.markSent(email, '250 ok');
     }
     assert.ok(service.adminQueue(admin).some((m) => m.id === hctMatch.id));
     assert.throws(
