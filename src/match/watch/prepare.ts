@@ -70,7 +70,7 @@ export async function demandState(db: Database.Database, demand: WatchedDemand, 
     usesVector && demand.model !== dense!.embedder.id
       ? await rescoreShown(demand, { ...scoring, dense: dense! }, vector!, lexicalQuery, maxima)
       : demand.recommendations.map((hit) => hit.score);
-  const original = demand.recommendations.filter((hit) => hit.addedAt === null).length;
+  const original = demand.recommendations.filter((hit) => !hit.addedAt).length;
   return { vector, lexicalQuery, maxima, shownScores, n: original };
 }
 
