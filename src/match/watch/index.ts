@@ -7,7 +7,9 @@ import { readLexicalBuildId, readLexicalMeta } from '../../index/lexical/index.j
 import { readManifest } from '../../index/vectors/index.js';
 import { openSearchComponents } from '../../search/index.js';
 import { homeLayout } from '../../store/home.js';
+import { openStore } from '../../store/index.js';
 import { loadSecret } from '../links.js';
+import { migrateMatch } from '../schema.js';
 import { runWatch, type WatchOptions, type WatchReport } from './run.js';
 
 export { runWatch, defaultWatchOptions, type WatchOptions, type WatchReport } from './run.js';
@@ -26,6 +28,7 @@ export async function watchHome(
   home: string,
   options: Partial<Omit<WatchOptions, 'components' | 'build' | 'secret'>> & Pick<WatchOptions, 'publicUrl'>,
 ): Promise<WatchReport> {
+  if (!hasWatchedDemands(home)) return { demands: 0, newRecommendations: 0, emailsQueued: 0, revision: (await indexedRevision(home)) ?? 0, skipped: 0, seconds: 0 };
   const components = await openSearchComponents(home);
   try {
     const revision = Math.min(components.lexical.indexedRevision, components.dense?.vectors.manifest.revision ?? Number.POSITIVE_INFINITY);
@@ -33,6 +36,18 @@ export async function watchHome(
     return await runWatch({ ...options, components, build, secret: await loadSecret(home) });
   } finally {
     await components.onClose();
+  }
+}
+
+/** Whether any demand watches (without opening the indexes, which a home of 1.6M patents takes seconds to). */
+function hasWatchedDemands(home: string): boolean {
+  const store = openStore(home);
+  try {
+    if (!store.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_demands'`).get()) return false;
+    migrateMatch(store.db);
+    return store.db.prepare('SELECT 1 FROM match_demands WHERE watch = 1 LIMIT 1').get() !== undefined;
+  } finally {
+    store.close();
   }
 }
 
