@@ -1,6 +1,6 @@
 import { STATUS_LABELS } from './emails.js';
 import type { LinkAction } from './links.js';
-import type { MatchView } from './service.js';
+import type { MatchView } from './views.js';
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

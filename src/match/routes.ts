@@ -9,7 +9,9 @@ import type { Principal, User } from './accounts.js';
 import { LINK_ACTIONS, type LinkClaim } from './links.js';
 import type { OutboxState } from './outbox.js';
 import { confirmPage, resultPage } from './pages.js';
-import { matchBodies, type DemandView, type MatchService } from './service.js';
+import { matchBodies } from './inputs.js';
+import type { MatchService } from './service.js';
+import type { DemandView } from './views.js';
 import { parseInput } from '../util/validate.js';
 
 /** Settings of the match routes; only `service` has no default. */

@@ -4,7 +4,7 @@
  */
 import { ApiError, getJson } from '../api.js';
 import type { User } from '../../match/accounts.js';
-import type { DemandView, MatchView, TimelineEvent } from '../../match/service.js';
+import type { DemandView, MatchView, TimelineEvent } from '../../match/views.js';
 import type { OutboxEntry } from '../../match/outbox.js';
 
 export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry };

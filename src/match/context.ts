@@ -1,0 +1,74 @@
+import type { SearchMode } from '../domain/index.js';
+import { PatmatchError } from '../domain/errors.js';
+import { nameKey } from '../domain/names/index.js';
+import type { User } from './accounts.js';
+import type { MatchStatus } from './schema.js';
+import type { MatchService } from './service.js';
+
+/** What the verbs of the match workflow use of `MatchService`, which passes itself (internal to src/match). */
+export type MatchContext = Pick<MatchService, 'options' | 'db' | 'accounts' | 'managers' | 'outbox' | 'signer'>;
+
+/** A row of `match_demands`. */
+export interface DemandRow {
+  id: number;
+  user_id: number;
+  name: string;
+  description: string;
+  field: string | null;
+  transfer_kind: string | null;
+  contact: string | null;
+  query: string;
+  mode: SearchMode;
+  model: string;
+  recommendations: string;
+  translations: string | null;
+  created_at: string;
+}
+
+/** A row of `match_requests`. */
+export interface MatchRow {
+  id: number;
+  demand_id: number;
+  application_number: string;
+  title: string;
+  /** JSON array of the applicants. */
+  applicants: string;
+  manager_name: string | null;
+  manager_email: string | null;
+  organization: string | null;
+  organization_key: string | null;
+  status: MatchStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export const notFound = (what: string, id: number): PatmatchError => new PatmatchError('not_found', `${what} ${id} does not exist`);
+
+/** The demand if this user owns it (or is an admin); `not_found` otherwise, so other demands stay invisible. */
+export function ownDemand(ctx: MatchContext, user: User, id: number): DemandRow {
+  const row = ctx.db.prepare('SELECT * FROM match_demands WHERE id = ?').get(id) as DemandRow | undefined;
+  if (!row || (user.role !== 'admin' && row.user_id !== user.id)) throw notFound('demand', id);
+  return row;
+}
+
+/** The demand of a match (which always exists: matches reference it). */
+export function demandRow(ctx: MatchContext, id: number): DemandRow {
+  return ctx.db.prepare('SELECT * FROM match_demands WHERE id = ?').get(id) as DemandRow;
+}
+
+export function matchRow(ctx: MatchContext, id: number): MatchRow {
+  const row = ctx.db.prepare('SELECT * FROM match_requests WHERE id = ?').get(id) as MatchRow | undefined;
+  if (!row) throw notFound('match', id);
+  return row;
+}
+
+/** The match if this user may see it; `not_found` otherwise, so its existence does not leak. */
+export function visibleMatch(ctx: MatchContext, user: User, id: number): MatchRow {
+  const row = matchRow(ctx, id);
+  const visible =
+    user.role === 'admin' ||
+    (user.role === 'manager' && row.organization_key !== null && row.organization_key === nameKey(user.organization ?? '')) ||
+    (user.role === 'demander' && demandRow(ctx, row.demand_id).user_id === user.id);
+  if (!visible) throw notFound('match', id);
+  return row;
+}

@@ -1,0 +1,54 @@
+// Demands: register one with its recommendation snapshot, list them, read one.
+// The public methods of MatchService delegate here and carry the doc comments.
+import type { User } from './accounts.js';
+import { ownDemand, type DemandRow, type MatchContext } from './context.js';
+import { matchBodies } from './inputs.js';
+import { demandView, type DemandView } from './views.js';
+import { parseInput } from '../util/validate.js';
+import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
+
+export async function createDemand(ctx: MatchContext, user: User, input: unknown): Promise<DemandView> {
+  const demand = parseInput(matchBodies.demand, input, 'demand');
+  if (demand.filters) demand.filters = validateFilters(demand.filters, 'demand, filters.');
+  // The description may be longer than a search query may be; its start says the most.
+  const query = `${demand.name}\n${demand.description}`.slice(0, SEARCH_LIMITS.maxQueryLength);
+  const result = await ctx.options.search.search(query, {
+    top: demand.top ?? ctx.options.recommendations,
+    ...(demand.mode && { mode: demand.mode }),
+    ...(demand.filters && { filters: demand.filters }),
+  });
+  const row = ctx.db
+    .prepare(
+      `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    )
+    .get(
+      user.id,
+      demand.name,
+      demand.description,
+      demand.field || null,
+      demand.transferKind || null,
+      demand.contact || null,
+      query,
+      result.mode,
+      result.model,
+      JSON.stringify(result.hits),
+      result.translations ? JSON.stringify(result.translations) : null,
+      new Date().toISOString(),
+    ) as DemandRow;
+  return demandView(ctx, row);
+}
+
+export function listDemands(ctx: MatchContext, user: User): Omit<DemandView, 'recommendations'>[] {
+  const rows = ctx.db
+    .prepare(`SELECT * FROM match_demands WHERE ? OR user_id = ? ORDER BY id DESC`)
+    .all(user.role === 'admin' ? 1 : 0, user.id) as DemandRow[];
+  return rows.map((row) => {
+    const { recommendations: _snapshot, ...view } = demandView(ctx, row);
+    return view;
+  });
+}
+
+export function getDemand(ctx: MatchContext, user: User, id: number): DemandView {
+  return demandView(ctx, ownDemand(ctx, user, id));
+}

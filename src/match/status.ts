@@ -1,0 +1,115 @@
+// A match's status machine and what moves it: status changes, timeline messages, signed email links and delivered request emails.
+// The public methods of MatchService delegate here and carry the doc comments.
+import { PatmatchError } from '../domain/errors.js';
+import type { User } from './accounts.js';
+import { matchRow, notFound, visibleMatch, type MatchContext, type MatchRow } from './context.js';
+import { matchBodies } from './inputs.js';
+import type { LinkAction, LinkClaim } from './links.js';
+import { enqueueManagerMessage, enqueueStatusUpdate, enqueueWithdrawal } from './notify.js';
+import type { OutboxEntry } from './outbox.js';
+import type { MatchStatus } from './schema.js';
+import { appendEvent, matchView, matchWithDemand, type MatchView } from './views.js';
+import { parseInput } from '../util/validate.js';
+
+/** Who changes a match: a logged-in user, the manager holding a signed link, or patmatch itself. */
+export type Actor = { user: User } | { link: LinkClaim } | { system: string };
+
+/** Where each status may go next. */
+const NEXT: Record<MatchStatus, readonly MatchStatus[]> = {
+  requested: ['notified', 'viewed', 'accepted', 'declined', 'closed'],
+  notified: ['viewed', 'accepted', 'declined', 'closed'],
+  viewed: ['accepted', 'declined', 'closed'],
+  accepted: ['negotiating', 'closed'],
+  declined: [],
+  negotiating: ['transferred', 'closed'],
+  transferred: [],
+  closed: [],
+};
+/** Statuses a demander may set on their own match (withdrawing it); managers set the rest. */
+const DEMANDER_STATUSES: readonly MatchStatus[] = ['closed'];
+const LINK_STATUS: Record<Exclude<LinkAction, 'question'>, MatchStatus> = { accept: 'accepted', decline: 'declined' };
+
+export function changeStatus(ctx: MatchContext, actor: Actor, id: number, input: unknown): MatchView {
+  const body = parseInput(matchBodies.status, input, `status of match ${id}`);
+  withMatch(ctx, actor, id, (row) => {
+    if ('user' in actor && actor.user.role === 'demander' && !DEMANDER_STATUSES.includes(body.status)) {
+      throw new PatmatchError('forbidden', `a demander can only close a match, not set it to ${body.status}`);
+    }
+    transition(ctx, actor, row, body.status, body.message ?? null);
+  });
+  return matchView(ctx, matchRow(ctx, id));
+}
+
+export function postMessage(ctx: MatchContext, actor: Actor, id: number, input: unknown): MatchView {
+  const { message } = parseInput(matchBodies.message, input, `message on match ${id}`);
+  withMatch(ctx, actor, id, (row) => {
+    if (NEXT[row.status].length === 0) {
+      throw new PatmatchError('conflict', `match ${id} is ${row.status}; it takes no more messages`);
+    }
+    const role = 'link' in actor ? 'manager' : 'user' in actor ? actor.user.role : 'admin';
+    const who = actorName(actor, row);
+    if (role === 'manager' && (row.status === 'requested' || row.status === 'notified')) {
+      transition(ctx, actor, row, 'viewed', message);
+      return;
+    }
+    appendEvent(ctx, row.id, row.status, who, message);
+    if (role !== 'demander') enqueueStatusUpdate(ctx, row, row.status, who, message);
+    else if (row.manager_email) enqueueManagerMessage(ctx, row, message);
+  });
+  return matchView(ctx, matchRow(ctx, id));
+}
+
+export function respondByLink(ctx: MatchContext, claim: LinkClaim, signature: string, message: string | undefined): MatchView {
+  verifyLink(ctx, claim, signature);
+  const actor = { link: claim };
+  if (claim.action === 'question') return postMessage(ctx, actor, claim.matchId, { message });
+  return changeStatus(ctx, actor, claim.matchId, { status: LINK_STATUS[claim.action], ...(message && { message }) });
+}
+
+export function linkedMatch(ctx: MatchContext, claim: LinkClaim, signature: string): MatchView {
+  verifyLink(ctx, claim, signature);
+  return matchWithDemand(ctx, matchRow(ctx, claim.matchId));
+}
+
+export function emailSent(ctx: MatchContext, entry: OutboxEntry): void {
+  if (entry.kind !== 'manager-request' || entry.matchId === null) return;
+  const row = matchRow(ctx, entry.matchId);
+  if (row.status === 'requested') transition(ctx, { system: 'patmatch (email delivered)' }, row, 'notified', null);
+}
+
+function verifyLink(ctx: MatchContext, claim: LinkClaim, signature: string): void {
+  if (!ctx.signer.verify(claim, signature)) {
+    throw new PatmatchError('forbidden', 'this link is not valid or has expired; ask the requester for a new one');
+  }
+}
+
+function withMatch(ctx: MatchContext, actor: Actor, id: number, change: (row: MatchRow) => void): void {
+  // IMMEDIATE: the write lock is taken before the read, so a concurrent writer in another server
+  // process makes this wait (busy timeout) rather than fail with SQLITE_BUSY on upgrade.
+  ctx.db.transaction(() => {
+    const row = 'user' in actor ? visibleMatch(ctx, actor.user, id) : matchRow(ctx, id);
+    if ('link' in actor && actor.link.matchId !== id) throw notFound('match', id);
+    change(row);
+  }).immediate();
+  ctx.options.onEnqueue();
+}
+
+function transition(ctx: MatchContext, actor: Actor, row: MatchRow, status: MatchStatus, message: string | null): void {
+  const who = actorName(actor, row);
+  if (!NEXT[row.status].includes(status)) {
+    throw new PatmatchError('conflict', `match ${row.id} is ${row.status}; it cannot become ${status}`);
+  }
+  ctx.db.transaction(() => {
+    ctx.db.prepare('UPDATE match_requests SET status = ?, updated_at = ? WHERE id = ?').run(status, new Date().toISOString(), row.id);
+    appendEvent(ctx, row.id, status, who, message);
+    enqueueStatusUpdate(ctx, row, status, who, message);
+    // A manager who has (or will get) the request hears that the demander withdrew it.
+    if (status === 'closed' && row.manager_email && 'user' in actor && actor.user.role === 'demander') enqueueWithdrawal(ctx, row, message);
+  })();
+}
+
+function actorName(actor: Actor, row: MatchRow): string {
+  if ('user' in actor) return `${actor.user.email} (${actor.user.role})`;
+  if ('system' in actor) return actor.system;
+  return `${row.manager_name ?? 'manager'} <${row.manager_email ?? '?'}> (email link)`;
+}

@@ -1,0 +1,115 @@
+import type { SearchHit, SearchMode, Translation } from '../domain/index.js';
+import { demandRow, type DemandRow, type MatchContext, type MatchRow } from './context.js';
+import type { DemandSummary, PatentSummary } from './emails.js';
+import type { MatchStatus } from './schema.js';
+
+/** One line of a match's timeline. */
+export interface TimelineEvent {
+  status: MatchStatus;
+  actor: string;
+  message: string | null;
+  at: string;
+}
+
+/** A match request with its manager (null while it waits in the admin queue) and timeline. */
+export interface MatchView {
+  id: number;
+  demandId: number;
+  applicationNumber: string;
+  title: string;
+  applicants: string[];
+  manager: { name: string; email: string; organization: string } | null;
+  status: MatchStatus;
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEvent[];
+  /** The demand, for managers and admins who do not own it. */
+  demand?: DemandSummary & { id: number };
+}
+
+/** A demand with the recommendation snapshot it was shown and the matches requested from it. */
+export interface DemandView {
+  id: number;
+  name: string;
+  description: string;
+  field: string | null;
+  transferKind: string | null;
+  contact: string | null;
+  query: string;
+  mode: SearchMode;
+  model: string;
+  createdAt: string;
+  /** English words of the demand that keyword search (lexical, hybrid) also looked for in Korean. */
+  translations: Translation[];
+  recommendations: SearchHit[];
+  matches: MatchView[];
+}
+
+/** Adds a line to a match's timeline. */
+export function appendEvent(ctx: MatchContext, matchId: number, status: MatchStatus, actor: string, message: string | null): void {
+  ctx.db
+    .prepare('INSERT INTO match_events (match_id, status, actor, message, at) VALUES (?, ?, ?, ?, ?)')
+    .run(matchId, status, actor, message, new Date().toISOString());
+}
+
+export function summaryOf(ctx: MatchContext, demand: DemandRow): DemandSummary {
+  const owner = ctx.accounts.get(demand.user_id);
+  return {
+    name: demand.name,
+    description: demand.description,
+    field: demand.field,
+    transferKind: demand.transfer_kind,
+    contact: demand.contact,
+    requesterEmail: owner?.email ?? '?',
+  };
+}
+
+export function demandSummary(ctx: MatchContext, id: number): DemandSummary & { id: number } {
+  return { id, ...summaryOf(ctx, demandRow(ctx, id)) };
+}
+
+export function patentOf(row: MatchRow): PatentSummary {
+  return { applicationNumber: row.application_number, title: row.title, applicants: JSON.parse(row.applicants) as string[] };
+}
+
+export function matchView(ctx: MatchContext, row: MatchRow): MatchView {
+  const timeline = ctx.db
+    .prepare('SELECT status, actor, message, at FROM match_events WHERE match_id = ? ORDER BY id')
+    .all(row.id) as TimelineEvent[];
+  return {
+    id: row.id,
+    demandId: row.demand_id,
+    applicationNumber: row.application_number,
+    title: row.title,
+    applicants: JSON.parse(row.applicants) as string[],
+    manager: row.manager_email ? { name: row.manager_name ?? '', email: row.manager_email, organization: row.organization ?? '' } : null,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    timeline,
+  };
+}
+
+/** The match with its demand, for managers and admins who do not own the demand. */
+export function matchWithDemand(ctx: MatchContext, row: MatchRow): MatchView {
+  return { ...matchView(ctx, row), demand: demandSummary(ctx, row.demand_id) };
+}
+
+export function demandView(ctx: MatchContext, row: DemandRow): DemandView {
+  const matches = ctx.db.prepare('SELECT * FROM match_requests WHERE demand_id = ? ORDER BY id').all(row.id) as MatchRow[];
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    field: row.field,
+    transferKind: row.transfer_kind,
+    contact: row.contact,
+    query: row.query,
+    mode: row.mode,
+    model: row.model,
+    createdAt: row.created_at,
+    translations: row.translations === null ? [] : (JSON.parse(row.translations) as Translation[]),
+    recommendations: JSON.parse(row.recommendations) as SearchHit[],
+    matches: matches.map((match) => matchView(ctx, match)),
+  };
+}
