@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrate, type MigrationStep } from '../store/schema.js';
 import { listMatchApplicants } from './applicants.js';
+import { addWatchColumns } from './watch/schema.js';
 
 /** Every status a match request can be in, in the order the workflow normally goes. */
 export const MATCH_STATUSES = [
@@ -127,19 +128,8 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
         ELSE json(value) END
       ORDER BY key)
     FROM json_each(match_demands.recommendations));`,
-  // Demand watch (docs/matching.md, *Demand watch*): whether the demand watches for new patents,
-  // its search filters (JSON; null = none), what scoring later patents needs (the query vector and
-  // its model, the BM25 maxima {abstract, title} of keyword scores; null until the first watch run
-  // computes them), the store revision its recommendations reflect (null until the first run) and
-  // when its owner last looked at them.
-  `ALTER TABLE match_demands ADD COLUMN watch INTEGER NOT NULL DEFAULT 1 CHECK (watch IN (0, 1));
-  ALTER TABLE match_demands ADD COLUMN filters TEXT CHECK (filters IS NULL OR json_valid(filters));
-  ALTER TABLE match_demands ADD COLUMN query_vector BLOB;
-  ALTER TABLE match_demands ADD COLUMN vector_model TEXT;
-  ALTER TABLE match_demands ADD COLUMN lexical_max TEXT CHECK (lexical_max IS NULL OR json_valid(lexical_max));
-  ALTER TABLE match_demands ADD COLUMN watched_revision INTEGER;
-  ALTER TABLE match_demands ADD COLUMN seen_at TEXT;
-  CREATE INDEX match_demands_watch ON match_demands(watched_revision, id) WHERE watch = 1;`,
+  // Demand watch: whether a demand watches, its filters, its stored scoring, its watched revision.
+  addWatchColumns,
   // Recommendations the watch adds carry when (`addedAt`) and by which index build (`build`) they
   // were found; those of the original snapshot get null for both.
   `UPDATE match_demands SET recommendations = (
