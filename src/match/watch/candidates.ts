@@ -1,25 +1,20 @@
 import type { SearchFilters } from '../../domain/index.js';
-import type { LexicalIndex } from '../../index/lexical/index.js';
+import type { DocumentScorer, LexicalIndex } from '../../index/lexical/index.js';
 import type { VectorTable } from '../../index/table/index.js';
 import type { PatentStore } from '../../store/index.js';
 import type { DenseSide } from '../../search/rank.js';
 import type { PatentSignals } from './score.js';
 
-/** Raw BM25 of a query against a fixed set of patents. */
-export interface CandidateLexicalScorer {
-  score(query: string, field: 'title' | 'abstract'): Promise<Map<number, number>>;
-}
-
 /**
- * BM25 of the candidates only, on the index's scale. One place to swap in a faster scorer over
- * just these documents when the lexical index has one.
+ * BM25 of the candidates only, on the index's scale (`documentScorer`: in memory over just these
+ * documents, equal to `scoreKeys`); documents without a match are absent.
  *
  * @example
  * const scorer = await candidateLexicalScorer(lexical, keys);
- * await scorer.score('그래핀 전극', 'abstract') // Map { 7 => 8.1, 9 => 0 }
+ * await scorer.score('그래핀 전극', 'abstract') // Map { 7 => 8.1 }
  */
-export async function candidateLexicalScorer(lexical: LexicalIndex, keys: readonly number[]): Promise<CandidateLexicalScorer> {
-  return { score: (query, field) => lexical.scoreKeys(query, field, keys) };
+export function candidateLexicalScorer(lexical: LexicalIndex, keys: readonly number[]): Promise<DocumentScorer> {
+  return lexical.documentScorer(keys);
 }
 
 /**
@@ -39,7 +34,7 @@ export class CandidateBatch {
     readonly keys: readonly number[],
     private readonly numbers: ReadonlyMap<number, string>,
     private readonly tables: { titles: VectorTable; abstracts: VectorTable } | null,
-    private readonly lexical: CandidateLexicalScorer,
+    private readonly lexical: DocumentScorer,
   ) {}
 
   /** The patents with a revision in (`after`, `upTo`]. */
@@ -75,13 +70,15 @@ export class CandidateBatch {
 
   /**
    * Every candidate's signals against one demand: cosines when `vector` is given, BM25 when
-   * `lexicalQuery` is.
+   * `lexicalQuery` is. With `keywordsFrom`, keywords are scored only when some candidate's seed
+   * score (mean of its cosines) exceeds it: below, not even a perfect keyword score would let it in.
    */
-  async signals(vector: Float32Array | null, lexicalQuery: string | null): Promise<PatentSignals[]> {
+  async signals(vector: Float32Array | null, lexicalQuery: string | null, keywordsFrom = Number.NEGATIVE_INFINITY): Promise<PatentSignals[]> {
     const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector) : null;
     const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector) : null;
-    const abstractBm25 = lexicalQuery ? await this.lexical.score(lexicalQuery, 'abstract') : null;
-    const titleBm25 = lexicalQuery ? await this.lexical.score(lexicalQuery, 'title') : null;
+    const keywords = lexicalQuery !== null && this.keys.some((_, i) => ((abstractCosines?.[i] ?? 0) + (titleCosines?.[i] ?? 0)) / 2 > keywordsFrom);
+    const abstractBm25 = keywords ? await this.lexical.score(lexicalQuery, 'abstract') : null;
+    const titleBm25 = keywords ? await this.lexical.score(lexicalQuery, 'title') : null;
     return this.keys.map((key, i) => ({
       key,
       abstractCosine: abstractCosines?.[i] ?? 0,

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { kiprisUrl } from '../../api/hits.js';
 import { defaultSearchOptions, searchHit, type SearchComponents } from '../../search/engine.js';
 import { createExplainer } from '../../search/explain/index.js';
-import { resolveHybridOptions } from '../../search/fusion.js';
+import { resolveHybridOptions, type HybridOptions } from '../../search/fusion.js';
+import type { SearchMode } from '../../domain/index.js';
 import { LinkSigner } from '../links.js';
 import { migrateMatch } from '../schema.js';
 import { Outbox } from '../outbox.js';
@@ -100,7 +101,7 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
       report.demands++;
       const shown = new Set(demand.recommendations.map((hit) => hit.applicationNumber));
       const allowed = batch.candidates.allowed(demand.filters);
-      const signals = await batch.candidates.signals(state.vector, state.lexicalQuery);
+      const signals = await batch.candidates.signals(state.vector, state.lexicalQuery, keywordsFrom(demand.mode, state.shownScores, state.n, scoring.hybrid));
       const scored = signals.flatMap((signal) => {
         if ((allowed && !allowed.has(signal.key)) || shown.has(batch!.candidates.numberOf(signal.key))) return [];
         return scoreSignals(demand.mode, signal, state.maxima, scoring.hybrid) ?? [];
@@ -132,6 +133,16 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/**
+ * The seed score below which a hybrid candidate cannot enter even with a perfect keyword score
+ * (`weightedScore(seed, 1)` at most the N-th shown score); no bound in the other modes.
+ */
+function keywordsFrom(mode: SearchMode, shownScores: readonly number[], n: number, hybrid: HybridOptions): number {
+  if (mode !== 'hybrid' || hybrid.seedWeight === 0 || shownScores.length < n || n === 0) return Number.NEGATIVE_INFINITY;
+  const cutoff = [...shownScores].sort((a, b) => b - a)[n - 1]!;
+  return (cutoff - (1 - hybrid.seedWeight)) / hybrid.seedWeight;
 }
 
 function digestFor(settings: WatchOptions, signer: LinkSigner, demand: WatchedDemand, hits: Recommendation[], target: number) {
