@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import type { Principal, User } from './accounts.js';
 import { LINK_ACTIONS, type DemandLinkClaim, type LinkClaim } from './links.js';
-import type { OutboxState } from './outbox.js';
+import { OUTBOX_STATES } from './outbox.js';
 import { confirmPage, resultPage, unwatchConfirmPage } from './pages.js';
 import { matchBodies } from './inputs.js';
 import type { MatchService } from './service.js';
@@ -62,7 +62,7 @@ const linkParams = z.object({ id: pathId, action: z.enum(LINK_ACTIONS) });
 const unwatchParams = z.object({ id: pathId });
 const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
 const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
-const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'failed']).optional() });
+const outboxQuery = z.object({ state: z.enum(OUTBOX_STATES).optional() });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -326,12 +326,12 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     const requireAdmin = (request: FastifyRequest): void => {
       if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
     };
-    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)'), config: documented({ query: outboxQuery }) }, async (request) => {
+    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed) and how many are in each state'), config: documented({ query: outboxQuery }) }, async (request) => {
       requireAdmin(request);
       const { state } = parseInput(outboxQuery, request.query, 'outbox query');
-      return { emails: service.outbox.list(state as OutboxState | undefined) };
+      return { emails: service.outbox.list(state), counts: service.outbox.countByState() };
     });
-    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
+    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed or only logged email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
       const { id } = parseInput(outboxIdParams, request.params, 'outbox id');
       return service.retryEmail(requireUser(request), id);
     });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrate, type MigrationStep } from '../store/schema.js';
 import { listMatchApplicants } from './applicants.js';
+import { allowLoggedEmails } from './outbox-states.js';
 import { addWatchColumns } from './watch/schema.js';
 
 /** Every status a match request can be in, in the order the workflow normally goes. */
@@ -128,6 +129,8 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
         ELSE json(value) END
       ORDER BY key)
     FROM json_each(match_demands.recommendations));`,
+  // Outbox state `logged`: written to the log without a mail server, not delivered (match_outbox is rebuilt).
+  allowLoggedEmails,
   // Demand watch: whether a demand watches, its filters, its stored scoring, its watched revision.
   addWatchColumns,
   // Recommendations the watch adds carry when (`addedAt`) and by which index build (`build`) they
