@@ -55,7 +55,7 @@ export function evaluationOf(store: PatentReader, applicationNumber: string): Ap
  * @example
  * withHitDetails(demand.recommendations, context)[0]?.kiprisUrl
  */
-export function withHitDetails(hits: readonly SearchHit[], context: ApiContext): ApiHit[] {
+export function withHitDetails<T extends SearchHit>(hits: readonly T[], context: ApiContext): (T & ApiHit)[] {
   const evaluations = context.store.getEvaluations(hits.map((hit) => hit.applicationNumber));
   return hits.map((hit) => ({
     ...hit,
@@ -70,7 +70,7 @@ declare module 'fastify' {
      * `withHitDetails` over the server's store and KIPRIS template, for plugins (the match routes)
      * that show hits they did not search for, such as a demand's recommendation snapshot.
      */
-    hitDetails(hits: readonly SearchHit[]): ApiHit[];
+    hitDetails<T extends SearchHit>(hits: readonly T[]): (T & ApiHit)[];
   }
 }
 

@@ -44,6 +44,15 @@ const statusInput = z.object({
   message: z.string().trim().max(2000).optional(),
 });
 const messageInput = z.object({ message: z.string().trim().min(1, 'is empty').max(2000) });
+// Strict, and at least one field: a misspelt field is refused rather than ignored. Other demand
+// settings the owner may change are added here.
+const demandPatch = z
+  .object({ watch: z.boolean().optional() })
+  .strict()
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (watch)');
+/** Body of `PATCH /api/demands/{id}`. */
+export type DemandPatch = z.input<typeof demandPatch>;
+
 const assignInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
@@ -57,4 +66,11 @@ const assignInput = z.object({
  * @example
  * matchBodies.message.safeParse({ message: '샘플 제공 가능 여부?' }).success // true
  */
-export const matchBodies = { demand: demandInput, matches: matchInput, status: statusInput, message: messageInput, manager: assignInput } as const;
+export const matchBodies = {
+  demand: demandInput,
+  demandPatch,
+  matches: matchInput,
+  status: statusInput,
+  message: messageInput,
+  manager: assignInput,
+} as const;

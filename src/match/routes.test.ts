@@ -109,7 +109,16 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.equal(demand.recommendations.length, 20);
     assert.equal(demand.model, 'test-bigram-overlap');
     // The snapshot as stored, with the evaluation (none here) and KIPRIS link the API adds when it is read.
-    assert.deepEqual(demand.recommendations[0], { ...managed, evaluation: null, kiprisUrl: `https://doi.org/10.8080/${managed.applicationNumber}` });
+    // The watch's fields: an original recommendation was added by no watch run, so it is not new.
+    assert.deepEqual(demand.recommendations[0], {
+      ...managed,
+      addedAt: null,
+      build: null,
+      new: false,
+      evaluation: null,
+      kiprisUrl: `https://doi.org/10.8080/${managed.applicationNumber}`,
+    });
+    assert.equal(demand.watch, true);
     const read = await call(tokens.demander, 'GET', `/api/demands/${demand.id}`);
     assert.equal(read.status, 200);
     assert.deepEqual(read.body.recommendations, demand.recommendations);

@@ -3,7 +3,8 @@ import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
 import { adminQueue, assignManager, retryEmail } from './admin.js';
 import { createDemand, getDemand, listDemands } from './demands.js';
-import { LinkSigner, type LinkClaim } from './links.js';
+import { linkedDemand, markSeen, unwatchByLink, updateDemand } from './watch/owner.js';
+import { LinkSigner, type DemandLinkClaim, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
 import { getMatch, listManagedMatches } from './matches.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
@@ -30,6 +31,11 @@ export interface MatchServiceOptions {
   messageIdDomain: string;
   /** Whether emails go to a mail server (`--smtp`); false when they are only logged, so resending a logged one is refused. */
   mailServer: boolean;
+  /**
+   * The store revision the search indexes reflect (`indexedRevision` of the home): a new demand's
+   * watch starts there. Null: unknown, the next watch run starts it.
+   */
+  indexRevision: () => Promise<number | null>;
 }
 
 export const defaultMatchServiceOptions = {
@@ -38,6 +44,7 @@ export const defaultMatchServiceOptions = {
   onEnqueue: () => {},
   messageIdDomain: 'patmatch.localhost',
   mailServer: true,
+  indexRevision: async () => null,
 } satisfies Partial<MatchServiceOptions>;
 
 /**
@@ -128,6 +135,26 @@ export class MatchService {
   /** Performs what a signed email link asks (`accept`, `decline`, `question` with a message). */
   respondByLink(claim: LinkClaim, signature: string, message: string | undefined): MatchView {
     return respondByLink(this, claim, signature, message);
+  }
+
+  /** Changes a demand's settings (its owner or an admin): `{ "watch": false }` stops it watching for new patents. */
+  updateDemand(user: User, id: number, input: unknown): DemandView {
+    return updateDemand(this, user, id, input);
+  }
+
+  /** Marks every recommendation of the owner's demand seen: none is `new` until the watch adds more. */
+  markDemandSeen(user: User, id: number): DemandView {
+    return markSeen(this, user, id);
+  }
+
+  /** The demand a valid stop-watching link refers to (for the confirmation page). */
+  linkedDemand(claim: DemandLinkClaim, signature: string): { id: number; name: string; watch: boolean } {
+    return linkedDemand(this, claim, signature);
+  }
+
+  /** Stops a demand watching, from the signed link of its digest email. */
+  unwatchByLink(claim: DemandLinkClaim, signature: string): { id: number; name: string; watch: boolean } {
+    return unwatchByLink(this, claim, signature);
   }
 
   /** The match a valid link refers to (for the confirmation page). */
