@@ -90,6 +90,9 @@ describe('documentScorer equals scoreKeys', () => {
             for (const field of ['title', 'abstract'] as const) {
               const [actual, expected] = [await scorer.score(query, field), await index.scoreKeys(query, field, keys)];
               for (const key of actual.keys()) assert.ok(expected.has(key) && key !== 99_999, `${key} is not one of the keys`);
+              const aligned = await scorer.scores(query, field);
+              assert.equal(aligned.length, keys.length);
+              keys.forEach((key, i) => assert.equal(aligned[i], actual.get(key) ?? 0, `scores()[${i}] (key ${key}) differs from score()`));
               for (const [key, score] of expected) {
                 assertClose(actual.get(key) ?? 0, score, `${field} ${JSON.stringify(query.slice(0, 40))} key ${key}`);
               }
@@ -170,5 +173,6 @@ describe('documentScorer on documents made for BM25 details', () => {
     const scorer = await index.documentScorer([1]);
     await assert.rejects(scorer.score('omega', 'all' as 'title'), invalid);
     await assert.rejects(scorer.score(7 as unknown as string, 'title'), invalid);
+    await assert.rejects(scorer.scores('omega', 'all' as 'title'), invalid);
   });
 });

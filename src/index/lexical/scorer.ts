@@ -15,6 +15,14 @@ export interface DocumentScorer {
    * relative) to `scoreKeys(query, field, keys)` for the same index.
    */
   score(query: string, field: 'title' | 'abstract'): Promise<Map<number, number>>;
+  /**
+   * The same scores without a Map: `scores[i]` is the raw BM25 of the i-th key the scorer was built
+   * with (0 without a match, or for a key not in the index). A new array each call.
+   *
+   * @example
+   * const bm25 = await scorer.scores('그래핀 전극', 'abstract'); // Float64Array [0, 8.1, 0, …]
+   */
+  scores(query: string, field: 'title' | 'abstract'): Promise<Float64Array>;
 }
 
 /** bm25()'s column weights, in column order: title, title_en, abstract. */
@@ -59,7 +67,7 @@ const AVERAGES_ROWID = 1;
  * k1·(1 − b + b·D/avgdl)), summed in the query's term order as FTS5 does. N and the token totals
  * are read once from FTS5's averages record; a phrase's n, and what it adds to each document's
  * score, once per field when a document holds it, so that a query costs one addition per document
- * and phrase it holds, and the Map it returns. Upserts after the scorer was built are not seen.
+ * and phrase it holds, and the Map or array it returns. Upserts after the scorer was built are not seen.
  *
  * @example
  * const scorer = await createDocumentScorer(source, [3, 17, 42]);
@@ -112,27 +120,39 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
 
   const scores = new Float64Array(rows.length);
   const matched = new Uint8Array(rows.length);
+  /** Adds the query's phrases into `scores`, phrase by phrase in the query's order as fts5_aux.c sums them (so the sums round alike); returns the documents touched. */
+  const accumulate = (query: string, field: 'title' | 'abstract'): number[] => {
+    if (field !== 'title' && field !== 'abstract') {
+      throw new PatmatchError('invalid_input', `Lexical documentScorer: field "${String(field)}" is not title or abstract`);
+    }
+    const touched: number[] = [];
+    for (const term of source.queryTerms(query)) {
+      const { docs, parts } = contributions(term, field);
+      for (let at = 0; at < docs.length; at++) {
+        const doc = docs[at]!;
+        scores[doc]! += parts[at]!;
+        if (matched[doc] === 0) (matched[doc] = 1), touched.push(doc);
+      }
+    }
+    return touched;
+  };
+  const clear = (touched: readonly number[]): void => {
+    for (const doc of touched) (scores[doc] = 0), (matched[doc] = 0);
+  };
+  const docOfKey = new Map(rows.map(([key], doc) => [key, doc]));
+  const docAt = Int32Array.from(keys, (key) => docOfKey.get(key) ?? -1);
   return {
     async score(query, field) {
-      if (field !== 'title' && field !== 'abstract') {
-        throw new PatmatchError('invalid_input', `Lexical documentScorer: field "${String(field)}" is not title or abstract`);
-      }
-      const touched: number[] = [];
-      // Phrase by phrase in the query's order, as fts5_aux.c sums them, so the sums round alike.
-      for (const term of source.queryTerms(query)) {
-        const { docs, parts } = contributions(term, field);
-        for (let at = 0; at < docs.length; at++) {
-          const doc = docs[at]!;
-          scores[doc]! += parts[at]!;
-          if (matched[doc] === 0) (matched[doc] = 1), touched.push(doc);
-        }
-      }
-      const result = new Map<number, number>();
-      for (const doc of touched) {
-        result.set(rows[doc]![0], scores[doc]!);
-        scores[doc] = 0;
-        matched[doc] = 0;
-      }
+      const touched = accumulate(query, field);
+      const result = new Map<number, number>(touched.map((doc) => [rows[doc]![0], scores[doc]!]));
+      clear(touched);
+      return result;
+    },
+    async scores(query, field) {
+      const touched = accumulate(query, field);
+      const result = new Float64Array(docAt.length);
+      if (touched.length > 0) for (let i = 0; i < docAt.length; i++) result[i] = docAt[i]! < 0 ? 0 : scores[docAt[i]!]!;
+      clear(touched);
       return result;
     },
   };

@@ -1,9 +1,17 @@
-import type { SearchFilters } from '../../domain/index.js';
+import type { SearchFilters, SearchMode } from '../../domain/index.js';
 import type { DocumentScorer, LexicalIndex } from '../../index/lexical/index.js';
 import type { VectorTable } from '../../index/table/index.js';
 import type { PatentStore } from '../../store/index.js';
 import type { DenseSide } from '../../search/rank.js';
-import type { PatentSignals } from './score.js';
+import type { HybridOptions } from '../../search/fusion.js';
+import { couldEnter, scoreBound, type PatentSignals } from './score.js';
+
+/** What of a demand picks its contenders: its mode, its query vector (null without one) and its query as keyword search takes it (null when the mode uses no keywords). */
+export interface ContenderQuery {
+  mode: SearchMode;
+  vector: Float32Array | null;
+  lexicalQuery: string | null;
+}
 
 /**
  * BM25 of the candidates only, on the index's scale (`documentScorer`: in memory over just these
@@ -23,7 +31,7 @@ export function candidateLexicalScorer(lexical: LexicalIndex, keys: readonly num
  *
  * @example
  * const batch = await CandidateBatch.open(store, lexical, dense, 2200, 2308);
- * await batch.signals(demand.vector, lexicalQuery, null, true);
+ * await batch.contenders({ mode: 'hybrid', vector, lexicalQuery }, 0.71, hybrid, () => true);
  */
 export class CandidateBatch {
   readonly #filtered = new Map<string, Set<number> | null>();
@@ -69,22 +77,30 @@ export class CandidateBatch {
   }
 
   /**
-   * Every candidate's signals against one demand: cosines when `vector` is given, BM25 when
-   * `lexicalQuery` is. With `keywordsFrom`, keywords are scored only when some candidate's seed
-   * score (mean of its cosines) exceeds it: below, not even a perfect keyword score would let it in.
+   * The candidates that could enter a demand's top N, with their signals: cosines when `vector` is
+   * given (all candidates at once), then, for those whose best possible score in the mode
+   * (`scoreBound`) could beat `cutoff` and that `eligible` keeps, BM25 when `lexicalQuery` is
+   * given. The others are left out before any keyword work: they cannot enter.
    */
-  async signals(vector: Float32Array | null, lexicalQuery: string | null, keywordsFrom = Number.NEGATIVE_INFINITY): Promise<PatentSignals[]> {
+  async contenders(demand: ContenderQuery, cutoff: number, hybrid: HybridOptions, eligible: (key: number) => boolean): Promise<PatentSignals[]> {
+    if (!couldEnter(Number.POSITIVE_INFINITY, cutoff)) return [];
+    const { mode, vector, lexicalQuery } = demand;
     const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector) : null;
     const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector) : null;
-    const keywords = lexicalQuery !== null && this.keys.some((_, i) => ((abstractCosines?.[i] ?? 0) + (titleCosines?.[i] ?? 0)) / 2 > keywordsFrom);
-    const abstractBm25 = keywords ? await this.lexical.score(lexicalQuery, 'abstract') : null;
-    const titleBm25 = keywords ? await this.lexical.score(lexicalQuery, 'title') : null;
-    return this.keys.map((key, i) => ({
-      key,
+    const rows: number[] = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      if (couldEnter(scoreBound(mode, abstractCosines?.[i] ?? 0, titleCosines?.[i] ?? 0, hybrid), cutoff) && eligible(this.keys[i]!)) rows.push(i);
+    }
+    if (rows.length === 0) return [];
+    const abstractBm25 = lexicalQuery !== null ? await this.lexical.scores(lexicalQuery, 'abstract') : null;
+    // A title's keywords count only for a patent with some in its abstract (`scoreSignals`).
+    const titleBm25 = abstractBm25 && rows.some((i) => abstractBm25[i]! > 0) ? await this.lexical.scores(lexicalQuery!, 'title') : null;
+    return rows.map((i) => ({
+      key: this.keys[i]!,
       abstractCosine: abstractCosines?.[i] ?? 0,
       titleCosine: titleCosines?.[i] ?? 0,
-      abstractBm25: abstractBm25?.get(key) ?? 0,
-      titleBm25: titleBm25?.get(key) ?? 0,
+      abstractBm25: abstractBm25?.[i] ?? 0,
+      titleBm25: titleBm25?.[i] ?? 0,
     }));
   }
 }

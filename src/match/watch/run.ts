@@ -2,8 +2,7 @@ import type Database from 'better-sqlite3';
 import { kiprisUrl } from '../../api/hits.js';
 import { defaultSearchOptions, searchHit, type SearchComponents } from '../../search/engine.js';
 import { createExplainer } from '../../search/explain/index.js';
-import { resolveHybridOptions, type HybridOptions } from '../../search/fusion.js';
-import type { SearchMode } from '../../domain/index.js';
+import { resolveHybridOptions } from '../../search/fusion.js';
 import { LinkSigner } from '../links.js';
 import { migrateMatch } from '../schema.js';
 import { Outbox } from '../outbox.js';
@@ -11,7 +10,7 @@ import { CandidateBatch } from './candidates.js';
 import { countBehind, startUnwatched, watchedDemandPages, type Recommendation, type WatchedDemand } from './demands.js';
 import { watchDigestEmail } from './digest.js';
 import { demandState, type WatchScoring } from './prepare.js';
-import { entering, scoreSignals } from './score.js';
+import { cutoffOf, entering, scoreSignals } from './score.js';
 
 /** Settings of a watch run; `components`, `build`, `secret` and `publicUrl` have no default. */
 export interface WatchOptions {
@@ -101,11 +100,11 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
       report.demands++;
       const shown = new Set(demand.recommendations.map((hit) => hit.applicationNumber));
       const allowed = batch.candidates.allowed(demand.filters);
-      const signals = await batch.candidates.signals(state.vector, state.lexicalQuery, keywordsFrom(demand.mode, state.shownScores, state.n, scoring.hybrid));
-      const scored = signals.flatMap((signal) => {
-        if ((allowed && !allowed.has(signal.key)) || shown.has(batch!.candidates.numberOf(signal.key))) return [];
-        return scoreSignals(demand.mode, signal, state.maxima, scoring.hybrid) ?? [];
-      });
+      const candidates = batch.candidates;
+      const eligible = (key: number) => (!allowed || allowed.has(key)) && !shown.has(candidates.numberOf(key));
+      const cutoff = cutoffOf(state.shownScores, state.n);
+      const contenders = await candidates.contenders({ mode: demand.mode, ...state }, cutoff, scoring.hybrid, eligible);
+      const scored = contenders.flatMap((signal) => scoreSignals(demand.mode, signal, state.maxima, scoring.hybrid) ?? []);
       const added = entering(state.shownScores, state.n, scored);
       if (added.length === 0) {
         unchanged.push(demand.id);
@@ -133,16 +132,6 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
-}
-
-/**
- * The seed score below which a hybrid candidate cannot enter even with a perfect keyword score
- * (`weightedScore(seed, 1)` at most the N-th shown score); no bound in the other modes.
- */
-function keywordsFrom(mode: SearchMode, shownScores: readonly number[], n: number, hybrid: HybridOptions): number {
-  if (mode !== 'hybrid' || hybrid.seedWeight === 0 || shownScores.length < n || n === 0) return Number.NEGATIVE_INFINITY;
-  const cutoff = [...shownScores].sort((a, b) => b - a)[n - 1]!;
-  return (cutoff - (1 - hybrid.seedWeight)) / hybrid.seedWeight;
 }
 
 function digestFor(settings: WatchOptions, signer: LinkSigner, demand: WatchedDemand, hits: Recommendation[], target: number) {

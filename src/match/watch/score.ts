@@ -79,3 +79,48 @@ export function entering(shownScores: readonly number[], n: number, candidates: 
   }
   return entered;
 }
+
+/**
+ * The score a candidate must beat to enter a demand's top `n` (`entering`): the N-th best shown
+ * score; −∞ while fewer than `n` are shown, +∞ when `n` is 0 (nothing can enter).
+ *
+ * @example
+ * cutoffOf([0.9, 0.7, 0.8], 3) // 0.7
+ */
+export function cutoffOf(shownScores: readonly number[], n: number): number {
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  if (shownScores.length < n) return Number.NEGATIVE_INFINITY;
+  return [...shownScores].sort((a, b) => b - a)[n - 1]!;
+}
+
+/**
+ * The highest score a patent can reach in a mode knowing only its cosines (`scoreSignals` with the
+ * best keyword score): exact in `dense` and `seed`, the score with a perfect keyword score in
+ * `hybrid`, +∞ in `lexical`, which has no vector to bound it by.
+ *
+ * @example
+ * scoreBound('hybrid', 0.6, 0.4, { seedWeight: 0.7 }) // 0.7 × 0.5 + 0.3 × 1
+ */
+export function scoreBound(mode: SearchMode, abstractCosine: number, titleCosine: number, hybrid: HybridOptions): number {
+  switch (mode) {
+    case 'lexical':
+      return Number.POSITIVE_INFINITY;
+    case 'dense':
+      return abstractCosine;
+    case 'seed':
+      return (abstractCosine + titleCosine) / 2;
+    case 'hybrid':
+      return weightedScore((abstractCosine + titleCosine) / 2, 1, hybrid);
+  }
+}
+
+/**
+ * Whether a candidate whose score is at most `bound` could enter past `cutoff` (`entering`
+ * compares scores rounded to 6 decimals, so one within 1e-6 below may still tie above it).
+ *
+ * @example
+ * couldEnter(0.7000004, 0.7) // true
+ */
+export function couldEnter(bound: number, cutoff: number): boolean {
+  return bound > cutoff - 1e-6;
+}
