@@ -118,6 +118,9 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
     return found;
   };
 
+  // The last query's terms: a caller scores the same query in both fields, and analysing it costs more than scoring it.
+  let last: { query: string; terms: string[] } | undefined;
+  const termsOf = (query: string): string[] => (last?.query === query ? last : (last = { query, terms: source.queryTerms(query) })).terms;
   const scores = new Float64Array(rows.length);
   const matched = new Uint8Array(rows.length);
   /** Adds the query's phrases into `scores`, phrase by phrase in the query's order as fts5_aux.c sums them (so the sums round alike); returns the documents touched. */
@@ -126,7 +129,7 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
       throw new PatmatchError('invalid_input', `Lexical documentScorer: field "${String(field)}" is not title or abstract`);
     }
     const touched: number[] = [];
-    for (const term of source.queryTerms(query)) {
+    for (const term of termsOf(query)) {
       const { docs, parts } = contributions(term, field);
       for (let at = 0; at < docs.length; at++) {
         const doc = docs[at]!;
