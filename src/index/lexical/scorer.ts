@@ -83,6 +83,9 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
     )
     .raw()
     .all(JSON.stringify([...new Set(keys)]));
+  // In the order of `keys`, so that `scores` can return its sums as they are when the keys are distinct and all indexed.
+  const order = new Map(keys.map((key, at) => [key, at] as const).reverse());
+  rows.sort((a, b) => order.get(a[0])! - order.get(b[0])!);
   const words = rows.map(([, ...columns]) => columns.map((text) => (text ?? '').split(' ')));
   tokenizer.learn(words.flat(2));
   const documents = words.map((columns) => columns.map((column) => column.flatMap((word) => tokenizer.tokens(word))));
@@ -120,43 +123,41 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
 
   // The last query's terms: a caller scores the same query in both fields, and analysing it costs more than scoring it.
   let last: { query: string; terms: string[] } | undefined;
-  const termsOf = (query: string): string[] => (last?.query === query ? last : (last = { query, terms: source.queryTerms(query) })).terms;
-  const scores = new Float64Array(rows.length);
-  const matched = new Uint8Array(rows.length);
-  /** Adds the query's phrases into `scores`, phrase by phrase in the query's order as fts5_aux.c sums them (so the sums round alike); returns the documents touched. */
-  const accumulate = (query: string, field: 'title' | 'abstract'): number[] => {
+  const termsOf = (query: string): string[] => {
+    if (last?.query !== query) {
+      last = { query, terms: source.queryTerms(query) };
+      tokenizer.learn(last.terms); // the new ones in one statement, not one each
+    }
+    return last.terms;
+  };
+  /**
+   * Adds the query's phrases into `sums`, phrase by phrase in the query's order as fts5_aux.c sums
+   * them (so the sums round alike); with `touched`, lists each document matched (its sum may be 0
+   * under a column weight of 0).
+   */
+  const accumulate = (query: string, field: 'title' | 'abstract', sums: Float64Array, touched?: number[]): void => {
     if (field !== 'title' && field !== 'abstract') {
       throw new PatmatchError('invalid_input', `Lexical documentScorer: field "${String(field)}" is not title or abstract`);
     }
-    const touched: number[] = [];
     for (const term of termsOf(query)) {
       const { docs, parts } = contributions(term, field);
-      for (let at = 0; at < docs.length; at++) {
-        const doc = docs[at]!;
-        scores[doc]! += parts[at]!;
-        if (matched[doc] === 0) (matched[doc] = 1), touched.push(doc);
-      }
+      for (let at = 0; at < docs.length; at++) sums[docs[at]!]! += parts[at]!;
+      if (touched) for (const doc of docs) touched.push(doc);
     }
-    return touched;
-  };
-  const clear = (touched: readonly number[]): void => {
-    for (const doc of touched) (scores[doc] = 0), (matched[doc] = 0);
   };
   const docOfKey = new Map(rows.map(([key], doc) => [key, doc]));
-  const docAt = Int32Array.from(keys, (key) => docOfKey.get(key) ?? -1);
+  const aligned = rows.length === keys.length;
   return {
     async score(query, field) {
-      const touched = accumulate(query, field);
-      const result = new Map<number, number>(touched.map((doc) => [rows[doc]![0], scores[doc]!]));
-      clear(touched);
-      return result;
+      const sums = new Float64Array(rows.length);
+      const touched: number[] = [];
+      accumulate(query, field, sums, touched);
+      return new Map(touched.map((doc) => [rows[doc]![0], sums[doc]!]));
     },
     async scores(query, field) {
-      const touched = accumulate(query, field);
-      const result = new Float64Array(docAt.length);
-      if (touched.length > 0) for (let i = 0; i < docAt.length; i++) result[i] = docAt[i]! < 0 ? 0 : scores[docAt[i]!]!;
-      clear(touched);
-      return result;
+      const sums = new Float64Array(rows.length);
+      accumulate(query, field, sums);
+      return aligned ? sums : Float64Array.from(keys, (key) => sums[docOfKey.get(key) ?? -1] ?? 0);
     },
   };
 }

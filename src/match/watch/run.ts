@@ -57,8 +57,9 @@ export interface WatchReport {
 /**
  * Compares every watched demand with the patents indexed since its last run and appends those that
  * enter its top N to its recommendations, with one digest email per demand through the outbox (see
- * docs/matching.md, *Demand watch*). Each demand commits on its own, guarded by its watched
- * revision, so two runs at once (CLI and server) never both add, and a killed run resumes.
+ * docs/matching.md, *Demand watch*). Each page of demands commits at once, each demand guarded by
+ * its watched revision, so two runs at once (CLI and server) never both add, and a killed run
+ * resumes from the last page written.
  *
  * @example
  * const report = await runWatch({ components, build: 'b1@2308', secret, publicUrl: 'https://patmatch.example.org' });
@@ -90,6 +91,7 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
   for (const page of watchedDemandPages(db, target, settings.pageSize)) {
     const after = page[0]!.watchedRevision;
     if (batch?.after !== after) batch = { after, candidates: await CandidateBatch.open(store, lexical, dense, after, target) };
+    const gained: Gain[] = [];
     const unchanged: number[] = [];
     for (const demand of page) {
       const state = await demandState(db, demand, scoring);
@@ -122,19 +124,19 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
         addedAt,
         build: settings.build,
       }));
-      if (commitDemand(db, outbox, demand, hits, target, digestFor(settings, signer, demand, hits, target))) {
-        report.newRecommendations += hits.length;
-        report.emailsQueued++;
-      }
+      gained.push({ demand, hits, email: digestFor(settings, signer, demand, hits) });
     }
-    advance(db, unchanged, after, target);
+    for (const { hits } of commitPage(db, outbox, gained, unchanged, after, target)) {
+      report.newRecommendations += hits.length;
+      report.emailsQueued++;
+    }
     settings.onProgress?.(report.demands + report.skipped, total);
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
 
-function digestFor(settings: WatchOptions, signer: LinkSigner, demand: WatchedDemand, hits: Recommendation[], target: number) {
+function digestFor(settings: WatchOptions, signer: LinkSigner, demand: WatchedDemand, hits: Recommendation[]) {
   const expires = settings.now().getTime() + settings.linkTtlMs;
   const signature = signer.signDemand({ demandId: demand.id, action: 'unwatch', expires });
   return watchDigestEmail(demand.name, hits, {
@@ -145,36 +147,32 @@ function digestFor(settings: WatchOptions, signer: LinkSigner, demand: WatchedDe
   });
 }
 
-/**
- * Appends the hits, moves the demand to `target` and queues its digest, in one transaction; false
- * when another run already moved it (nothing is written then).
- */
-function commitDemand(
-  db: Database.Database,
-  outbox: Outbox,
-  demand: WatchedDemand,
-  hits: Recommendation[],
-  target: number,
-  email: { subject: string; text: string },
-): boolean {
-  return db.transaction(() => {
-    // The guard on the watched revision: a run that got here first already added and queued.
-    const moved = db
-      .prepare(`UPDATE match_demands SET watched_revision = ?, recommendations = ? WHERE id = ? AND watched_revision = ? AND watch = 1`)
-      .run(target, JSON.stringify([...demand.recommendations, ...hits]), demand.id, demand.watchedRevision).changes;
-    if (moved === 0) return false;
-    const owner = db.prepare('SELECT email FROM match_users WHERE id = ?').get(demand.userId) as { email: string };
-    outbox.enqueue({ kind: 'watch-digest', matchId: null, to: owner.email, ...email, identity: `watch-${demand.id}-${target}` });
-    return true;
-  }).immediate();
+/** A demand that gains recommendations in this run, and its digest. */
+interface Gain {
+  demand: WatchedDemand;
+  hits: Recommendation[];
+  email: { subject: string; text: string };
 }
 
-/** Moves demands that gained nothing to `target`, in one transaction (unless another run moved them). */
-function advance(db: Database.Database, ids: readonly number[], from: number, target: number): void {
-  if (ids.length === 0) return;
-  db.prepare(`UPDATE match_demands SET watched_revision = ? WHERE watched_revision = ? AND id IN (SELECT value FROM json_each(?))`).run(
-    target,
-    from,
-    JSON.stringify(ids),
-  );
+/**
+ * Commits a page in one transaction: appends each gaining demand's hits, moves it to `target` and
+ * queues its digest, and moves the demands that gained nothing to `target`. Each demand is guarded
+ * by its watched revision: one that another run already moved is left as that run wrote it.
+ * Returns the gains written.
+ */
+function commitPage(db: Database.Database, outbox: Outbox, gained: readonly Gain[], unchanged: readonly number[], from: number, target: number): Gain[] {
+  const append = db.prepare(`UPDATE match_demands SET watched_revision = ?, recommendations = ? WHERE id = ? AND watched_revision = ? AND watch = 1`);
+  const ownerEmail = db.prepare<[number], string>('SELECT email FROM match_users WHERE id = ?').pluck();
+  const advance = db.prepare(`UPDATE match_demands SET watched_revision = ? WHERE watched_revision = ? AND id IN (SELECT value FROM json_each(?))`);
+  return db
+    .transaction(() => {
+      const written = gained.filter(({ demand, hits, email }) => {
+        if (append.run(target, JSON.stringify([...demand.recommendations, ...hits]), demand.id, demand.watchedRevision).changes === 0) return false;
+        outbox.enqueue({ kind: 'watch-digest', matchId: null, to: ownerEmail.get(demand.userId)!, ...email, identity: `watch-${demand.id}-${target}` });
+        return true;
+      });
+      if (unchanged.length > 0) advance.run(target, from, JSON.stringify(unchanged));
+      return written;
+    })
+    .immediate();
 }
