@@ -4,13 +4,17 @@ import type { VectorTable } from '../../index/table/index.js';
 import type { PatentStore } from '../../store/index.js';
 import type { DenseSide } from '../../search/rank.js';
 import type { HybridOptions } from '../../search/fusion.js';
-import { couldEnter, scoreBound, type PatentSignals } from './score.js';
+import { couldEnter, scoreOf, UNKNOWN_BM25, type LexicalMaxima, type PatentSignals } from './score.js';
 
-/** What of a demand picks its contenders: its mode, its query vector (null without one) and its query as keyword search takes it (null when the mode uses no keywords). */
+/**
+ * What of a demand picks its contenders: its mode, its query vector (null without one), its query
+ * as keyword search takes it and its BM25 maxima (null when the mode uses no keywords).
+ */
 export interface ContenderQuery {
   mode: SearchMode;
   vector: Float32Array | null;
   lexicalQuery: string | null;
+  maxima: LexicalMaxima | null;
 }
 
 /**
@@ -77,24 +81,35 @@ export class CandidateBatch {
   }
 
   /**
-   * The candidates that could enter a demand's top N, with their signals: cosines when `vector` is
-   * given (all candidates at once), then, for those whose best possible score in the mode
-   * (`scoreBound`) could beat `cutoff` and that `eligible` keeps, BM25 when `lexicalQuery` is
-   * given. The others are left out before any keyword work: they cannot enter.
+   * The candidates that could enter a demand's top N, with their signals. Cosines are computed for
+   * all candidates at once when `vector` is given, then BM25 when `lexicalQuery` is, one field at
+   * a time; before each step, candidates whose best possible score (`scoreOf` with the BM25 not
+   * computed yet at its best) cannot beat `cutoff`, and those `eligible` rejects, are left out,
+   * and a step nobody is left for is skipped.
    */
   async contenders(demand: ContenderQuery, cutoff: number, hybrid: HybridOptions, eligible: (key: number) => boolean): Promise<PatentSignals[]> {
     if (!couldEnter(Number.POSITIVE_INFINITY, cutoff)) return [];
-    const { mode, vector, lexicalQuery } = demand;
+    const { mode, vector, lexicalQuery, maxima } = demand;
     const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector) : null;
     const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector) : null;
-    const rows: number[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (couldEnter(scoreBound(mode, abstractCosines?.[i] ?? 0, titleCosines?.[i] ?? 0, hybrid), cutoff) && eligible(this.keys[i]!)) rows.push(i);
+    let abstractBm25: Float64Array | null = null;
+    let titleBm25: Float64Array | null = null;
+    const probe = { abstractCosine: 0, titleCosine: 0, abstractBm25: 0, titleBm25: 0 };
+    const bounded = (i: number): boolean => {
+      probe.abstractCosine = abstractCosines?.[i] ?? 0;
+      probe.titleCosine = titleCosines?.[i] ?? 0;
+      probe.abstractBm25 = abstractBm25 ? abstractBm25[i]! : lexicalQuery !== null ? UNKNOWN_BM25 : 0;
+      probe.titleBm25 = titleBm25 ? titleBm25[i]! : lexicalQuery !== null ? UNKNOWN_BM25 : 0;
+      return couldEnter(scoreOf(mode, probe, maxima, hybrid) ?? Number.NEGATIVE_INFINITY, cutoff);
+    };
+    let rows: number[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (bounded(i) && eligible(this.keys[i]!)) rows.push(i);
+    if (rows.length > 0 && lexicalQuery !== null) {
+      abstractBm25 = await this.lexical.scores(lexicalQuery, 'abstract');
+      rows = rows.filter(bounded);
     }
-    if (rows.length === 0) return [];
-    const abstractBm25 = lexicalQuery !== null ? await this.lexical.scores(lexicalQuery, 'abstract') : null;
-    // A title's keywords count only for a patent with some in its abstract (`scoreSignals`).
-    const titleBm25 = abstractBm25 && rows.some((i) => abstractBm25[i]! > 0) ? await this.lexical.scores(lexicalQuery!, 'title') : null;
+    // A title's keywords count only for a patent with some in its abstract.
+    if (abstractBm25 && rows.some((i) => abstractBm25![i]! > 0)) titleBm25 = await this.lexical.scores(lexicalQuery!, 'title');
     return rows.map((i) => ({
       key: this.keys[i]!,
       abstractCosine: abstractCosines?.[i] ?? 0,

@@ -19,6 +19,9 @@ export interface PatentSignals {
 
 const share = (raw: number, max: number): number => (max > 0 ? Math.min(1, Math.max(0, raw) / max) : 0);
 
+/** A BM25 score not computed yet: `scoreOf` takes it at its best (a share of 1), so the score it gives bounds the true one. */
+export const UNKNOWN_BM25 = Number.POSITIVE_INFINITY;
+
 /**
  * A later patent scored as the demand's search scored its candidates (`src/search/rank.ts`): `seed`
  * = mean of abstract and title cosines, `dense` = abstract cosine, `lexical` = mean of the BM25
@@ -37,21 +40,36 @@ export function scoreSignals(
   maxima: LexicalMaxima | null,
   hybrid: HybridOptions,
 ): ScoredCandidate | undefined {
+  const score = scoreOf(mode, signals, maxima, hybrid);
+  if (score === undefined) return undefined;
   const { key, abstractCosine, titleCosine, abstractBm25, titleBm25 } = signals;
+  if (mode !== 'lexical') return { key, abstractScore: abstractCosine, titleScore: titleCosine, score };
+  return { key, abstractScore: share(abstractBm25, maxima!.abstract), titleScore: share(titleBm25, maxima!.title), score };
+}
+
+/**
+ * The score of `scoreSignals` alone, without building the candidate. A score never falls as a
+ * signal grows, so with a BM25 not computed yet given as `UNKNOWN_BM25` it is the highest score
+ * the patent could reach: the watch leaves out the patents whose bound cannot enter before scoring
+ * their keywords.
+ *
+ * @example
+ * scoreOf('hybrid', { abstractCosine: 0.6, titleCosine: 0.4, abstractBm25: UNKNOWN_BM25, titleBm25: UNKNOWN_BM25 }, maxima, { seedWeight: 0.7 }) // 0.7 × 0.5 + 0.3 × 1
+ */
+export function scoreOf(mode: SearchMode, signals: Omit<PatentSignals, 'key'>, maxima: LexicalMaxima | null, hybrid: HybridOptions): number | undefined {
+  const { abstractCosine, titleCosine, abstractBm25, titleBm25 } = signals;
   const keywordFound = abstractBm25 > 0 && maxima !== null;
-  const abstractShare = keywordFound ? share(abstractBm25, maxima.abstract) : 0;
-  const titleShare = keywordFound ? share(titleBm25, maxima.title) : 0;
-  const lexical = (abstractShare + titleShare) / 2;
+  const lexical = keywordFound ? (share(abstractBm25, maxima.abstract) + share(titleBm25, maxima.title)) / 2 : 0;
   const seed = (abstractCosine + titleCosine) / 2;
   switch (mode) {
     case 'lexical':
-      return keywordFound ? { key, abstractScore: abstractShare, titleScore: titleShare, score: lexical } : undefined;
+      return keywordFound ? lexical : undefined;
     case 'dense':
-      return { key, abstractScore: abstractCosine, titleScore: titleCosine, score: abstractCosine };
+      return abstractCosine;
     case 'seed':
-      return { key, abstractScore: abstractCosine, titleScore: titleCosine, score: seed };
+      return seed;
     case 'hybrid':
-      return { key, abstractScore: abstractCosine, titleScore: titleCosine, score: weightedScore(seed, lexical, hybrid) };
+      return weightedScore(seed, lexical, hybrid);
   }
 }
 
@@ -91,27 +109,6 @@ export function cutoffOf(shownScores: readonly number[], n: number): number {
   if (n === 0) return Number.POSITIVE_INFINITY;
   if (shownScores.length < n) return Number.NEGATIVE_INFINITY;
   return [...shownScores].sort((a, b) => b - a)[n - 1]!;
-}
-
-/**
- * The highest score a patent can reach in a mode knowing only its cosines (`scoreSignals` with the
- * best keyword score): exact in `dense` and `seed`, the score with a perfect keyword score in
- * `hybrid`, +∞ in `lexical`, which has no vector to bound it by.
- *
- * @example
- * scoreBound('hybrid', 0.6, 0.4, { seedWeight: 0.7 }) // 0.7 × 0.5 + 0.3 × 1
- */
-export function scoreBound(mode: SearchMode, abstractCosine: number, titleCosine: number, hybrid: HybridOptions): number {
-  switch (mode) {
-    case 'lexical':
-      return Number.POSITIVE_INFINITY;
-    case 'dense':
-      return abstractCosine;
-    case 'seed':
-      return (abstractCosine + titleCosine) / 2;
-    case 'hybrid':
-      return weightedScore((abstractCosine + titleCosine) / 2, 1, hybrid);
-  }
 }
 
 /**
