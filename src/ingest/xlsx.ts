@@ -1,7 +1,7 @@
 /**
  * XLSX reader: exceljs's streaming workbook reader, so large sheets are never held whole.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { PatmatchError } from '../domain/errors.js';
 import { openBytes, type PatentReader } from './source.js';
 import { missingHeader, tableRecords, type TableRow } from './columns.js';
@@ -14,7 +14,9 @@ import { missingHeader, tableRecords, type TableRow } from './columns.js';
  * for await (const record of readXlsx('kipris-export.xlsx', {})) …
  */
 export const readXlsx: PatentReader = async function* (path, options) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(openBytes(path, options.onBytes), {
+  // Loaded on use: exceljs takes most of a second to load, which every other command would pay.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookReader(openBytes(path, options.onBytes), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
