@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildTestHome, type TestHome } from '../../api/test-support/home.js';
 import { writeCharModel } from '../../embed/test-support/index.js';
 import { buildIndexes } from '../../index/build/index.js';
+import type { SearchMode } from '../../domain/index.js';
 import { defaultHybridOptions, type ScoredCandidate } from '../../search/fusion.js';
 import { openSearchComponents, openSearchEngine, type SearchEngine } from '../../search/index.js';
 import { rawLexicalScores } from '../../search/rank.js';
@@ -13,7 +14,8 @@ import { samplePatent } from '../../store/test-support.js';
 import { expandQuery } from '../../text/lexicon/index.js';
 import { MatchService, type User } from '../index.js';
 import type { Recommendation } from './demands.js';
-import { entering, scoreSignals, watchHome } from './index.js';
+import { CandidateBatch } from './candidates.js';
+import { couldEnter, cutoffOf, entering, scoreOf, scoreSignals, UNKNOWN_BM25, watchHome } from './index.js';
 
 const candidate = (key: number, score: number): ScoredCandidate => ({ key, score, abstractScore: score, titleScore: score });
 
@@ -41,6 +43,57 @@ describe('watch scoring', () => {
     const noKeyword = { ...signals, abstractBm25: 0 };
     assert.equal(scoreSignals('lexical', noKeyword, maxima, defaultHybridOptions), undefined, 'keyword search would not find it');
     assert.ok(Math.abs(scoreSignals('hybrid', noKeyword, maxima, defaultHybridOptions)!.score - 0.35) < 1e-12, 'lexical score 0 in hybrid');
+  });
+});
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MODES: readonly SearchMode[] = ['lexical', 'dense', 'seed', 'hybrid'];
+
+describe('watch pruning', () => {
+  test('cutoffOf is the N-th best shown score; nothing enters with N = 0, anything while fewer than N are shown', () => {
+    assert.equal(cutoffOf([0.9, 0.7, 0.8], 3), 0.7);
+    assert.equal(cutoffOf([0.9, 0.7, 0.8, 0.75], 3), 0.75);
+    assert.equal(cutoffOf([0.9], 0), Number.POSITIVE_INFINITY);
+    assert.equal(cutoffOf([0.9], 2), Number.NEGATIVE_INFINITY);
+  });
+
+  test('scoreOf equals scoreSignals, and with a BM25 unknown it bounds every score the patent could get', () => {
+    const next = random(7);
+    const maxima = { abstract: 10, title: 4 };
+    for (let i = 0; i < 2_000; i++) {
+      const known = { key: i, abstractCosine: next() * 2 - 1, titleCosine: next() * 2 - 1, abstractBm25: next() < 0.3 ? 0 : next() * 14, titleBm25: next() < 0.3 ? 0 : next() * 6 };
+      for (const mode of MODES) {
+        const score = scoreSignals(mode, known, maxima, defaultHybridOptions)?.score;
+        assert.equal(scoreOf(mode, known, maxima, defaultHybridOptions), score);
+        if (score === undefined) continue;
+        for (const unknown of [{ titleBm25: UNKNOWN_BM25 }, { abstractBm25: UNKNOWN_BM25, titleBm25: UNKNOWN_BM25 }]) {
+          const bound = scoreOf(mode, { ...known, ...unknown }, maxima, defaultHybridOptions)!;
+          assert.ok(bound >= score, `${mode} ${JSON.stringify(known)}: bound ${bound} < score ${score}`);
+        }
+      }
+    }
+  });
+
+  test('leaving out the candidates couldEnter rejects never changes what enters, rounding ties included', () => {
+    const next = random(11);
+    for (let round = 0; round < 500; round++) {
+      const n = Math.floor(next() * 6);
+      const shown = Array.from({ length: n + Math.floor(next() * 3) }, () => Math.round(next() * 1e3) / 1e3);
+      const cutoff = cutoffOf(shown, n);
+      // Scores close to the cut-off, within a few rounding steps of 6 decimals either side.
+      const candidates = Array.from({ length: 12 }, (_, key) => candidate(key, (Number.isFinite(cutoff) ? cutoff : 0.5) + (next() - 0.5) * 4e-6));
+      const kept = candidates.filter((c) => couldEnter(c.score, cutoff));
+      assert.deepEqual(entering(shown, n, kept), entering(shown, n, candidates), `shown ${shown}, n ${n}`);
+    }
   });
 });
 
@@ -110,6 +163,48 @@ describe('watch run (real home, char model, real indexes)', () => {
     const again = await run();
     assert.deepEqual([again.newRecommendations, again.emailsQueued], [0, 0]);
     assert.equal(added(hybrid.id).length, 1);
+  });
+
+  test('contenders leave out only patents that cannot enter: the same patents enter as when every patent is scored', async () => {
+    const components = await openSearchComponents(testHome.home);
+    try {
+      const { lexical, dense } = components;
+      const batch = await CandidateBatch.open(components.store, lexical, dense, 0, components.store.currentRevision);
+      const keys = batch.keys;
+      let pruned = 0;
+      for (const query of ['그래핀 전극\n슈퍼커패시터용 그래핀 전극 제조방법', '무선 충전 장치', '초전도 양자 광섬유 센서 영상']) {
+        const vector = (await dense!.embedder.embed([query], { kind: 'query' }))[0]!;
+        const lexicalQuery = expandQuery(query, components.lexicon ?? null).text;
+        const [abstractBm25, titleBm25] = [await lexical.scoreKeys(lexicalQuery, 'abstract', keys), await lexical.scoreKeys(lexicalQuery, 'title', keys)];
+        const [abstractCosines, titleCosines] = [dense!.vectors.abstractScores(vector, keys), dense!.vectors.titleScores(vector, keys)];
+        // Below the highest BM25, so that some shares are capped at 1.
+        const maxima = { abstract: 0.8 * Math.max(...abstractBm25.values()), title: 0.8 * Math.max(...titleBm25.values()) };
+        for (const mode of MODES) {
+          const keywords = mode === 'lexical' || mode === 'hybrid';
+          const every = keys.flatMap(
+            (key, i) =>
+              scoreSignals(
+                mode,
+                { key, abstractCosine: mode === 'lexical' ? 0 : abstractCosines[i]!, titleCosine: mode === 'lexical' ? 0 : titleCosines[i]!, abstractBm25: keywords ? abstractBm25.get(key)! : 0, titleBm25: keywords ? titleBm25.get(key)! : 0 },
+                maxima,
+                defaultHybridOptions,
+              ) ?? [],
+          );
+          const best = every.map((c) => Math.round(c.score * 1e6) / 1e6).sort((a, b) => b - a);
+          for (const n of [1, 3, 8]) {
+            const shown = best.slice(2, 2 + n);
+            const demand = { mode, vector: mode === 'lexical' ? null : vector, lexicalQuery: keywords ? lexicalQuery : null, maxima: keywords ? maxima : null };
+            const contenders = await batch.contenders(demand, cutoffOf(shown, n), defaultHybridOptions, () => true);
+            pruned += keys.length - contenders.length;
+            const entered = entering(shown, n, contenders.flatMap((signals) => scoreSignals(mode, signals, demand.maxima, defaultHybridOptions) ?? []));
+            assert.deepEqual(entered.map((c) => c.key), entering(shown, n, every).map((c) => c.key), `${mode}, n ${n}, ${query}`);
+          }
+        }
+      }
+      assert.ok(pruned > 0, 'some patents were left out');
+    } finally {
+      await components.onClose();
+    }
   });
 
   test('lexical and hybrid scores of the watch equal what search gives for the same patents', async () => {

@@ -13,7 +13,7 @@ import { migrateMatch } from '../schema.js';
 import { runWatch, type WatchOptions, type WatchReport } from './run.js';
 
 export { runWatch, defaultWatchOptions, type WatchOptions, type WatchReport } from './run.js';
-export { scoreSignals, entering, type LexicalMaxima, type PatentSignals } from './score.js';
+export { scoreSignals, scoreOf, entering, cutoffOf, couldEnter, UNKNOWN_BM25, type LexicalMaxima, type PatentSignals } from './score.js';
 export { watchDigestEmail, type DigestLinks } from './digest.js';
 export type { Recommendation } from './demands.js';
 
