@@ -117,7 +117,7 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
         const patent = patents.get(candidate.key);
         return patent ? [{ candidate, patent }] : [];
       });
-      const explanations = await explainer.explain(demand.query, found.map(({ patent }) => patent));
+      const explanations = await explainer.explain(demand.query, found.map(({ patent }) => patent), state.vector ?? undefined);
       const addedAt = settings.now().toISOString();
       const hits: Recommendation[] = found.map(({ candidate, patent }, i) => ({
         ...searchHit(patent, candidate, demand.mode, demand.recommendations.length + i + 1, explanations[i]!),

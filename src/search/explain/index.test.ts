@@ -167,4 +167,15 @@ describe('explanations with a model (cosine)', () => {
       assert.ok(sentences[1]!.score <= sentences[0]!.score && sentences[2]!.score <= sentences[1]!.score);
     }
   });
+
+  test('the query vector given by the caller is used instead of embedding the query again', async () => {
+    const page = patents.slice(0, 5);
+    const explainer = createExplainer({ analyzer, embedder, lexicon: null });
+    const query = page[0]!.title;
+    const [vector] = await embedder.embed([query], { kind: 'query' });
+    assert.deepEqual(await explainer.explain(query, page, vector), await explainer.explain(query, page), 'the same vector gives the same explanations');
+    const [other] = await embedder.embed([page[4]!.title], { kind: 'query' });
+    const scores = (explanations: { sentences: { score: number }[] }[]) => explanations.map((e) => e.sentences.map((s) => s.score));
+    assert.notDeepEqual(scores(await explainer.explain(query, page, other)), scores(await explainer.explain(query, page)), 'another vector scores the sentences against it');
+  });
 });

@@ -28,8 +28,11 @@ export interface ExplainablePatent {
  * explanation.sentences[0].text // the abstract's sentence closest to the demand
  */
 export interface Explainer {
-  /** One explanation per patent, in the same order. */
-  explain(query: string, patents: readonly ExplainablePatent[]): Promise<Explanation[]>;
+  /**
+   * One explanation per patent, in the same order. `queryVector`, the query's vector by the
+   * explainer's embedder when the caller has it already, saves embedding the query again.
+   */
+  explain(query: string, patents: readonly ExplainablePatent[], queryVector?: Float32Array): Promise<Explanation[]>;
 }
 
 /**
@@ -75,7 +78,7 @@ export function createExplainer(
   const scoreByEmbedding: SentenceScorer | null = embedder ? embeddingScorer(embedder, settings.sentenceCacheBytes) : null;
 
   return {
-    async explain(query, patents) {
+    async explain(query, patents, queryVector) {
       if (patents.length === 0) return [];
       const demandTerms = new Set(analyzer.terms(expandQuery(query, lexicon).text));
       const texts = patents.flatMap((patent) => [patent.title, patent.abstract]);
@@ -83,7 +86,7 @@ export function createExplainer(
       const candidates = patents.map((patent) => candidateSentences(patent.abstract, settings.minSentenceWords));
       const sentenceTexts = patents.map((patent, i) => candidates[i]!.map((span) => patent.abstract.slice(span.start, span.end)));
       const scores = scoreByEmbedding
-        ? await scoreByEmbedding(query, sentenceTexts)
+        ? await scoreByEmbedding(query, sentenceTexts, queryVector)
         : overlapScores(demandTerms, candidates.map((spans, i) => spans.map((span) => termsInSpan(words[2 * i + 1]!, span))));
       return patents.map((patent, i) => ({
         sentences: bestSentences(candidates[i]!, sentenceTexts[i]!, scores[i]!, settings.maxSentences),

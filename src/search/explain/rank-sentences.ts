@@ -3,8 +3,8 @@ import type { Embedder } from '../../embed/types.js';
 import type { AnalyzedWord } from './terms.js';
 import type { TextSpan } from './sentences.js';
 
-/** Scores the candidate sentences of several abstracts against one demand; one array of scores per abstract. */
-export type SentenceScorer = (query: string, sentences: readonly (readonly string[])[]) => Promise<number[][]>;
+/** Scores the candidate sentences of several abstracts against one demand (its vector given or embedded); one array of scores per abstract. */
+export type SentenceScorer = (query: string, sentences: readonly (readonly string[])[], queryVector?: Float32Array) => Promise<number[][]>;
 
 /**
  * Cosine of the demand's vector and each sentence's vector, by the engine's embedder. Sentence
@@ -20,10 +20,10 @@ export function embeddingScorer(embedder: Embedder, cacheBytes: number): Sentenc
     maxSize: Math.max(1, cacheBytes),
     sizeCalculation: (vector, text) => vector.byteLength + text.length * 2,
   });
-  return async (query, sentences) => {
+  return async (query, sentences, given) => {
     const missing = [...new Set(sentences.flat().filter((text) => !vectors.has(text)))];
     const [[queryVector], embedded] = await Promise.all([
-      embedder.embed([query], { kind: 'query' }),
+      given ? [given] : embedder.embed([query], { kind: 'query' }),
       missing.length > 0 ? embedder.embed(missing, { kind: 'passage' }) : Promise.resolve([]),
     ]);
     const fresh = new Map(missing.map((text, i) => [text, embedded[i]!]));
