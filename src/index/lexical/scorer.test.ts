@@ -93,6 +93,8 @@ describe('documentScorer equals scoreKeys', () => {
               const aligned = await scorer.scores(query, field);
               assert.equal(aligned.length, keys.length);
               keys.forEach((key, i) => assert.equal(aligned[i], actual.get(key) ?? 0, `scores()[${i}] (key ${key}) differs from score()`));
+              const into = new Float64Array(keys.length).fill(7);
+              assert.deepEqual(await scorer.scores(query, field, into), aligned, 'into an array given, stale values cleared');
               for (const [key, score] of expected) {
                 assertClose(actual.get(key) ?? 0, score, `${field} ${JSON.stringify(query.slice(0, 40))} key ${key}`);
               }
@@ -174,5 +176,6 @@ describe('documentScorer on documents made for BM25 details', () => {
     await assert.rejects(scorer.score('omega', 'all' as 'title'), invalid);
     await assert.rejects(scorer.score(7 as unknown as string, 'title'), invalid);
     await assert.rejects(scorer.scores('omega', 'all' as 'title'), invalid);
+    await assert.rejects(scorer.scores('omega', 'title', new Float64Array(2)), invalid);
   });
 });

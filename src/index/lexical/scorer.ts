@@ -17,12 +17,14 @@ export interface DocumentScorer {
   score(query: string, field: 'title' | 'abstract'): Promise<Map<number, number>>;
   /**
    * The same scores without a Map: `scores[i]` is the raw BM25 of the i-th key the scorer was built
-   * with (0 without a match, or for a key not in the index). A new array each call.
+   * with (0 without a match, or for a key not in the index). Written into `into` when given (one
+   * value per key; a caller scoring many queries saves allocating an array each time), else into a
+   * new array.
    *
    * @example
    * const bm25 = await scorer.scores('그래핀 전극', 'abstract'); // Float64Array [0, 8.1, 0, …]
    */
-  scores(query: string, field: 'title' | 'abstract'): Promise<Float64Array>;
+  scores(query: string, field: 'title' | 'abstract', into?: Float64Array): Promise<Float64Array>;
 }
 
 /** bm25()'s column weights, in column order: title, title_en, abstract. */
@@ -154,10 +156,16 @@ export async function createDocumentScorer(source: ScorerSource, keys: readonly 
       accumulate(query, field, sums, touched);
       return new Map(touched.map((doc) => [rows[doc]![0], sums[doc]!]));
     },
-    async scores(query, field) {
-      const sums = new Float64Array(rows.length);
+    async scores(query, field, into) {
+      if (into && into.length !== keys.length) {
+        throw new PatmatchError('invalid_input', `Lexical documentScorer: into holds ${into.length} values, not one per key (${keys.length})`);
+      }
+      const sums = aligned && into ? into.fill(0) : new Float64Array(rows.length);
       accumulate(query, field, sums);
-      return aligned ? sums : Float64Array.from(keys, (key) => sums[docOfKey.get(key) ?? -1] ?? 0);
+      if (aligned) return sums;
+      const result = into ?? new Float64Array(keys.length);
+      keys.forEach((key, i) => (result[i] = sums[docOfKey.get(key) ?? -1] ?? 0));
+      return result;
     },
   };
 }

@@ -42,6 +42,10 @@ describe('DiskVectorTable', () => {
           assert.deepEqual(fromMemory.keys(), [keys[8990]!, keys[3]!, keys[4500]!], 'in the order given');
           assert.deepEqual(fromDisk.scoreAll(query), disk.dot(query, fromDisk.keys()));
           assert.deepEqual(fromMemory.scoreAll(query), memory.dot(query, fromMemory.keys()));
+          const into = new Float32Array(3).fill(9);
+          assert.equal(fromMemory.scoreAll(query, into), into, 'written into the array given');
+          assert.deepEqual(into, memory.dot(query, fromMemory.keys()));
+          assert.throws(() => fromMemory.scoreAll(query, new Float32Array(2)), /into holds 2 values, not 3/);
         } finally {
           disk.close();
         }

@@ -101,7 +101,8 @@ export interface RowMatrix {
 /**
  * Cosine of a prepared query with `count` rows of `matrix` (`rows[i]`, or row i when null). The
  * kernel scores i8 rows against the i16 query; without one, a JavaScript loop scores against the
- * float query. `firstScale` is the scale index of data row 0 (a chunk read from disk).
+ * float query. `firstScale` is the scale index of data row 0 (a chunk read from disk). The scores
+ * go into `into` when given (`count` values), else into a new array.
  *
  * @example
  * scoreRows(matrix, prepareQuery(q, 256), candidateRows, candidateRows.length);
@@ -112,8 +113,10 @@ export function scoreRows(
   rows: ArrayLike<number> | null,
   count: number,
   firstScale = 0,
+  into?: Float32Array,
 ): Float32Array {
-  const scores = new Float32Array(count);
+  if (into && into.length !== count) throw new PatmatchError('invalid_input', `scoreRows: into holds ${into.length} values, not ${count}`);
+  const scores = into ?? new Float32Array(count);
   const { data, scales, kernel, dimension } = matrix;
   if (kernel) {
     const sums = kernel.dots(query.int16, rows, count);

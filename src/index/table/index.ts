@@ -229,13 +229,14 @@ export class VectorTable {
 
   /**
    * Cosine similarity of `query` with every stored vector, in storage order (`keys()`): for scoring
-   * many queries against one small table without a key lookup per row.
+   * many queries against one small table without a key lookup per row. Written into `into` when
+   * given (one value per row; saves an array per query), else into a new array.
    *
    * @example
    * const scores = table.scoreAll(query); // scores[i] belongs to table.keys()[i]
    */
-  scoreAll(query: Float32Array): Float32Array {
-    return scoreRows(this.#matrix(), this.#prepareQuery(query), null, this.size);
+  scoreAll(query: Float32Array, into?: Float32Array): Float32Array {
+    return scoreRows(this.#matrix(), this.#prepareQuery(query), null, this.size, 0, into);
   }
 
   /**

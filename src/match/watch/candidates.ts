@@ -1,7 +1,7 @@
 import type { SearchFilters, SearchMode } from '../../domain/index.js';
 import type { DocumentScorer, LexicalIndex } from '../../index/lexical/index.js';
 import type { VectorTable } from '../../index/table/index.js';
-import type { PatentStore } from '../../store/index.js';
+import type { PatentStore, StoredPatent } from '../../store/index.js';
 import type { DenseSide } from '../../search/rank.js';
 import type { HybridOptions } from '../../search/fusion.js';
 import { couldEnter, scoreOf, UNKNOWN_BM25, type LexicalMaxima, type PatentSignals } from './score.js';
@@ -35,38 +35,48 @@ export function candidateLexicalScorer(lexical: LexicalIndex, keys: readonly num
  *
  * @example
  * const batch = await CandidateBatch.open(store, lexical, dense, 2200, 2308);
- * await batch.contenders({ mode: 'hybrid', vector, lexicalQuery }, 0.71, hybrid, () => true);
+ * await batch.contenders({ mode: 'hybrid', vector, lexicalQuery, maxima }, 0.71, hybrid, () => true);
  */
 export class CandidateBatch {
   readonly #filtered = new Map<string, Set<number> | null>();
+  /** Scores of one demand against every candidate, reused from demand to demand (`contenders` copies what it returns). */
+  readonly #buffers: { abstractCosines: Float32Array; titleCosines: Float32Array; abstractBm25: Float64Array; titleBm25: Float64Array };
 
   private constructor(
     private readonly store: PatentStore,
     /** Store ids, in the vector tables' row order when there are tables. */
     readonly keys: readonly number[],
-    private readonly numbers: ReadonlyMap<number, string>,
+    private readonly patents: ReadonlyMap<number, StoredPatent>,
     private readonly tables: { titles: VectorTable; abstracts: VectorTable } | null,
     private readonly lexical: DocumentScorer,
-  ) {}
+  ) {
+    const rows = keys.length;
+    this.#buffers = { abstractCosines: new Float32Array(rows), titleCosines: new Float32Array(rows), abstractBm25: new Float64Array(rows), titleBm25: new Float64Array(rows) };
+  }
 
   /** The patents with a revision in (`after`, `upTo`]. */
   static async open(store: PatentStore, lexical: LexicalIndex, dense: DenseSide | null, after: number, upTo: number): Promise<CandidateBatch> {
-    const numbers = new Map<number, string>();
+    const patents = new Map<number, StoredPatent>();
     outer: for (const batch of store.iterate({ afterRevision: after, batchSize: 2000 })) {
       for (const patent of batch) {
         if (patent.revision > upTo) break outer;
-        numbers.set(patent.id, patent.applicationNumber);
+        patents.set(patent.id, patent);
       }
     }
-    const found = [...numbers.keys()];
+    const found = [...patents.keys()];
     const tables = dense ? alignedTables(dense, found) : null;
     const keys = tables ? tables.titles.keys() : found;
-    return new CandidateBatch(store, keys, numbers, tables, await candidateLexicalScorer(lexical, keys));
+    return new CandidateBatch(store, keys, patents, tables, await candidateLexicalScorer(lexical, keys));
   }
 
   /** The application number of a candidate. */
   numberOf(key: number): string {
-    return this.numbers.get(key)!;
+    return this.patents.get(key)!.applicationNumber;
+  }
+
+  /** A candidate as the batch read it (the demands it enters are explained and mailed with it). */
+  patent(key: number): StoredPatent {
+    return this.patents.get(key)!;
   }
 
   /** The candidates a demand's filters allow (all without filters); the store is asked once per distinct filter set. */
@@ -90,8 +100,9 @@ export class CandidateBatch {
   async contenders(demand: ContenderQuery, cutoff: number, hybrid: HybridOptions, eligible: (key: number) => boolean): Promise<PatentSignals[]> {
     if (!couldEnter(Number.POSITIVE_INFINITY, cutoff)) return [];
     const { mode, vector, lexicalQuery, maxima } = demand;
-    const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector) : null;
-    const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector) : null;
+    const buffers = this.#buffers;
+    const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector, buffers.abstractCosines) : null;
+    const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector, buffers.titleCosines) : null;
     let abstractBm25: Float64Array | null = null;
     let titleBm25: Float64Array | null = null;
     const probe = { abstractCosine: 0, titleCosine: 0, abstractBm25: 0, titleBm25: 0 };
@@ -105,11 +116,11 @@ export class CandidateBatch {
     let rows: number[] = [];
     for (let i = 0; i < this.keys.length; i++) if (bounded(i) && eligible(this.keys[i]!)) rows.push(i);
     if (rows.length > 0 && lexicalQuery !== null) {
-      abstractBm25 = await this.lexical.scores(lexicalQuery, 'abstract');
+      abstractBm25 = await this.lexical.scores(lexicalQuery, 'abstract', buffers.abstractBm25);
       rows = rows.filter(bounded);
     }
     // A title's keywords count only for a patent with some in its abstract.
-    if (abstractBm25 && rows.some((i) => abstractBm25![i]! > 0)) titleBm25 = await this.lexical.scores(lexicalQuery!, 'title');
+    if (abstractBm25 && rows.some((i) => abstractBm25![i]! > 0)) titleBm25 = await this.lexical.scores(lexicalQuery!, 'title', buffers.titleBm25);
     return rows.map((i) => ({
       key: this.keys[i]!,
       abstractCosine: abstractCosines?.[i] ?? 0,

@@ -15,6 +15,8 @@ export interface WatchedDemand {
   /** The model its snapshot was scored with (`lexical` for keyword search). */
   model: string;
   recommendations: Recommendation[];
+  /** `recommendations` as stored (JSON), to append to without writing the whole list again. */
+  recommendationsJson: string;
   filters: SearchFilters | null;
   vector: Float32Array | null;
   vectorModel: string | null;
@@ -70,6 +72,7 @@ function toDemand(row: DemandRow): WatchedDemand {
     mode: row.mode,
     model: row.model,
     recommendations: JSON.parse(row.recommendations) as Recommendation[],
+    recommendationsJson: row.recommendations,
     filters: row.filters === null ? null : (JSON.parse(row.filters) as SearchFilters),
     vector: row.query_vector ? vectorOfBlob(row.query_vector) : null,
     vectorModel: row.vector_model,

@@ -112,11 +112,7 @@ export async function runWatch(options: Partial<WatchOptions> & Pick<WatchOption
         unchanged.push(demand.id);
         continue;
       }
-      const patents = store.getByIds(added.map((candidate) => candidate.key));
-      const found = added.flatMap((candidate) => {
-        const patent = patents.get(candidate.key);
-        return patent ? [{ candidate, patent }] : [];
-      });
+      const found = added.map((candidate) => ({ candidate, patent: candidates.patent(candidate.key) }));
       const explanations = await explainer.explain(demand.query, found.map(({ patent }) => patent), state.vector ?? undefined);
       const addedAt = settings.now().toISOString();
       const hits: Recommendation[] = found.map(({ candidate, patent }, i) => ({
@@ -167,7 +163,7 @@ function commitPage(db: Database.Database, outbox: Outbox, gained: readonly Gain
   return db
     .transaction(() => {
       const written = gained.filter(({ demand, hits, email }) => {
-        if (append.run(target, JSON.stringify([...demand.recommendations, ...hits]), demand.id, demand.watchedRevision).changes === 0) return false;
+        if (append.run(target, appendedJson(demand.recommendationsJson, hits), demand.id, demand.watchedRevision).changes === 0) return false;
         outbox.enqueue({ kind: 'watch-digest', matchId: null, to: ownerEmail.get(demand.userId)!, ...email, identity: `watch-${demand.id}-${target}` });
         return true;
       });
@@ -175,4 +171,11 @@ function commitPage(db: Database.Database, outbox: Outbox, gained: readonly Gain
       return written;
     })
     .immediate();
+}
+
+/** A JSON array with `items` appended, from its text: stringifying only the new items, not the whole list again. */
+function appendedJson(array: string, items: readonly unknown[]): string {
+  const head = array.trimEnd().slice(0, -1).trimEnd();
+  const tail = JSON.stringify(items).slice(1);
+  return head.endsWith('[') || tail === ']' ? `${head}${tail}` : `${head},${tail}`;
 }
