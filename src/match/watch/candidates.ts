@@ -101,32 +101,40 @@ export class CandidateBatch {
     if (!couldEnter(Number.POSITIVE_INFINITY, cutoff)) return [];
     const { mode, vector, lexicalQuery, maxima } = demand;
     const buffers = this.#buffers;
-    const abstractCosines = vector && this.tables ? this.tables.abstracts.scoreAll(vector, buffers.abstractCosines) : null;
-    const titleCosines = vector && this.tables ? this.tables.titles.scoreAll(vector, buffers.titleCosines) : null;
-    let abstractBm25: Float64Array | null = null;
-    let titleBm25: Float64Array | null = null;
+    const withVector = vector !== null && this.tables !== null;
+    const abstractCosines = withVector ? this.tables!.abstracts.scoreAll(vector!, buffers.abstractCosines) : buffers.abstractCosines.fill(0);
+    const titleCosines = withVector ? this.tables!.titles.scoreAll(vector!, buffers.titleCosines) : buffers.titleCosines.fill(0);
+    // Not computed yet: at their best while they may be, 0 when the mode has no keywords.
+    const abstractBm25 = buffers.abstractBm25.fill(lexicalQuery !== null ? UNKNOWN_BM25 : 0);
+    const titleBm25 = buffers.titleBm25.fill(lexicalQuery !== null ? UNKNOWN_BM25 : 0);
     const probe = { abstractCosine: 0, titleCosine: 0, abstractBm25: 0, titleBm25: 0 };
     const bounded = (i: number): boolean => {
-      probe.abstractCosine = abstractCosines?.[i] ?? 0;
-      probe.titleCosine = titleCosines?.[i] ?? 0;
-      probe.abstractBm25 = abstractBm25 ? abstractBm25[i]! : lexicalQuery !== null ? UNKNOWN_BM25 : 0;
-      probe.titleBm25 = titleBm25 ? titleBm25[i]! : lexicalQuery !== null ? UNKNOWN_BM25 : 0;
+      probe.abstractCosine = abstractCosines[i]!;
+      probe.titleCosine = titleCosines[i]!;
+      probe.abstractBm25 = abstractBm25[i]!;
+      probe.titleBm25 = titleBm25[i]!;
       return couldEnter(scoreOf(mode, probe, maxima, hybrid) ?? Number.NEGATIVE_INFINITY, cutoff);
     };
     let rows: number[] = [];
     for (let i = 0; i < this.keys.length; i++) if (bounded(i) && eligible(this.keys[i]!)) rows.push(i);
-    if (rows.length > 0 && lexicalQuery !== null) {
-      abstractBm25 = await this.lexical.scores(lexicalQuery, 'abstract', buffers.abstractBm25);
-      rows = rows.filter(bounded);
-    }
+    if (rows.length === 0 || lexicalQuery === null) return this.#signals(rows, false);
+    await this.lexical.scores(lexicalQuery, 'abstract', abstractBm25);
+    rows = rows.filter(bounded);
     // A title's keywords count only for a patent with some in its abstract.
-    if (abstractBm25 && rows.some((i) => abstractBm25![i]! > 0)) titleBm25 = await this.lexical.scores(lexicalQuery!, 'title', buffers.titleBm25);
+    const titled = rows.some((i) => abstractBm25[i]! > 0);
+    if (titled) await this.lexical.scores(lexicalQuery, 'title', titleBm25);
+    return this.#signals(rows, titled);
+  }
+
+  /** The signals of `rows` from the buffers (the title BM25 only when `titled`: it was computed). */
+  #signals(rows: readonly number[], titled: boolean): PatentSignals[] {
+    const { abstractCosines, titleCosines, abstractBm25, titleBm25 } = this.#buffers;
     return rows.map((i) => ({
       key: this.keys[i]!,
-      abstractCosine: abstractCosines?.[i] ?? 0,
-      titleCosine: titleCosines?.[i] ?? 0,
-      abstractBm25: abstractBm25?.[i] ?? 0,
-      titleBm25: titleBm25?.[i] ?? 0,
+      abstractCosine: abstractCosines[i]!,
+      titleCosine: titleCosines[i]!,
+      abstractBm25: abstractBm25[i]!,
+      titleBm25: titled ? titleBm25[i]! : 0,
     }));
   }
 }
