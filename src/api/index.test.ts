@@ -91,6 +91,8 @@ describe('GET /api/search', () => {
       lexicon: engine.lexicon,
       search: async (query, options) => ({ ...(await engine.search(query, options)), translations }),
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const { body } = await getJson(`${await serve({ engine: translating })}/api/search?q=probiotics`);
@@ -107,6 +109,8 @@ describe('GET /api/search', () => {
         return engine.search(query, options);
       },
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const recorded = await serve({ engine: recording });
@@ -343,6 +347,8 @@ describe('limits and extension', () => {
         return engine.search(query, options);
       },
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const base = await serve({ engine: counting, searchCache: { max: 10, ttlMs: 60_000 } });

@@ -109,6 +109,25 @@ describe('search engine over the real KIPRIS CSV', () => {
     });
   }
 
+  test('scorePatents gives each patent the score its search gives it, in every mode, and explains as hits do', async () => {
+    const query = '그래핀 전극을 이용한 슈퍼커패시터';
+    for (const mode of ['seed', 'dense', 'hybrid', 'lexical'] as const) {
+      const { hits } = await engine.search(query, { mode, top: 60 });
+      const numbers = [...hits.map((hit) => hit.applicationNumber), patents[0]!.applicationNumber, '1020999999999'].reverse();
+      const [scored] = await engine.scorePatents([{ query, mode }], numbers);
+      const byNumber = new Map(scored!.map((patent) => [patent.applicationNumber, patent]));
+      for (const hit of hits) {
+        const { applicationNumber, abstractScore, titleScore, score, band } = hit;
+        assert.deepEqual(byNumber.get(applicationNumber), { applicationNumber, abstractScore, titleScore, score, band }, `${mode}: ${applicationNumber}`);
+      }
+      assert.ok(!byNumber.has('1020999999999'), 'unknown numbers are skipped');
+      assert.deepEqual(scored!.map((patent) => patent.score), scored!.map((patent) => patent.score).sort((a, b) => b - a), `${mode}: best first`);
+    }
+    const { hits } = await engine.search(query, { top: 3 });
+    const explained = await engine.explainPatents(query, [...hits.map((hit) => hit.applicationNumber), '1020999999999']);
+    assert.deepEqual(explained, [...hits.map((hit) => hit.explanation), { sentences: [], terms: [] }]);
+  });
+
   test('results are deterministic and pages continue without overlap', async () => {
     const query = '센서 데이터를 이용한 모니터링 시스템';
     const a = await engine.search(query, { top: 10, page: 1 });
