@@ -1,4 +1,4 @@
-// Demands: register one with its recommendation snapshot, list them, read one.
+// Demands: register one with its recommendation snapshot, list them, read one, change its settings.
 // The public methods of MatchService delegate here and carry the doc comments.
 import type { User } from './accounts.js';
 import { ownDemand, type DemandRow, type MatchContext } from './context.js';
@@ -19,8 +19,8 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
   });
   const row = ctx.db
     .prepare(
-      `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at, visibility)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .get(
       user.id,
@@ -35,6 +35,7 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
       JSON.stringify(result.hits),
       result.translations ? JSON.stringify(result.translations) : null,
       new Date().toISOString(),
+      demand.visibility ?? 'private',
     ) as DemandRow;
   return demandView(ctx, row);
 }
@@ -51,4 +52,13 @@ export function listDemands(ctx: MatchContext, user: User): Omit<DemandView, 're
 
 export function getDemand(ctx: MatchContext, user: User, id: number): DemandView {
   return demandView(ctx, ownDemand(ctx, user, id));
+}
+
+export function updateDemand(ctx: MatchContext, user: User, id: number, input: unknown): DemandView {
+  const patch = parseInput(matchBodies.demandPatch, input, `demand ${id}`);
+  return ctx.db.transaction(() => {
+    ownDemand(ctx, user, id);
+    if (patch.visibility) ctx.db.prepare('UPDATE match_demands SET visibility = ? WHERE id = ?').run(patch.visibility, id);
+    return demandView(ctx, ownDemand(ctx, user, id));
+  }).immediate();
 }

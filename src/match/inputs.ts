@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VISIBILITIES } from './schema.js';
 
 // Control characters: none in one-line fields; a description may keep tabs and line breaks. The
 // ranges are Unicode's Cc, spelt out: the OpenAPI document shows the pattern, and OpenAPI's regular
@@ -15,6 +16,8 @@ const demandInput = z.object({
   field: oneLine(200).optional(),
   transferKind: oneLine(100).optional(),
   contact: oneLine(300).optional(),
+  /** Default private: only the owner and admins see it. */
+  visibility: z.enum(VISIBILITIES).optional(),
   top: z.number().int().min(1).max(100).optional(),
   mode: z.enum(['seed', 'dense', 'hybrid', 'lexical']).optional(),
   // Types only: lengths, forms and date order are checked by validateFilters, as for a search.
@@ -44,6 +47,21 @@ const statusInput = z.object({
   message: z.string().trim().max(2000).optional(),
 });
 const messageInput = z.object({ message: z.string().trim().min(1, 'is empty').max(2000) });
+// Strict, and at least one field: a misspelt field is refused rather than ignored.
+const demandPatch = z
+  .object({ visibility: z.enum(VISIBILITIES).optional() })
+  .strict()
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (visibility)');
+/** Body of `PATCH /api/demands/{id}`. */
+export type DemandPatch = z.input<typeof demandPatch>;
+
+const proposalInput = z.object({
+  applicationNumbers: matchInput.shape.applicationNumbers,
+  message: z.string().trim().max(2000).optional(),
+});
+/** Body of `POST /api/manager/demands/{id}/proposals`. */
+export type ProposalInput = z.input<typeof proposalInput>;
+
 const assignInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
@@ -57,4 +75,12 @@ const assignInput = z.object({
  * @example
  * matchBodies.message.safeParse({ message: '샘플 제공 가능 여부?' }).success // true
  */
-export const matchBodies = { demand: demandInput, matches: matchInput, status: statusInput, message: messageInput, manager: assignInput } as const;
+export const matchBodies = {
+  demand: demandInput,
+  demandPatch,
+  matches: matchInput,
+  proposals: proposalInput,
+  status: statusInput,
+  message: messageInput,
+  manager: assignInput,
+} as const;

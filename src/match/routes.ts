@@ -61,6 +61,20 @@ const loginInput = z.object({ email: z.string().min(1).max(254), password: z.str
 const linkParams = z.object({ id: pathId, action: z.enum(LINK_ACTIONS) });
 const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
 const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
+// Digits only, as path ids: a coercing number schema would read `1e1` as 10.
+const count = (max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be a whole number (${what})`)
+    .transform(Number)
+    .refine((value) => value <= max, `must be at most ${max}`);
+const marketQuery = z
+  .object({
+    limit: count(100, 'demands per page, 1–100').refine((value) => value >= 1, 'must be at least 1').default(20),
+    offset: count(1e9, 'demands to skip').default(0),
+    organization: z.string().trim().min(1).max(300).optional().describe('Admins only: the organisation whose patents to match'),
+  })
+  .strict();
 const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'failed']).optional() });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -286,9 +300,27 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.getDemand(requireUser(request), id));
     });
+    app.patch('/api/demands/:id', { schema: described('match', 'Change a demand: {"visibility": "public"} shows it to managers whose patents match'), config: documented({ params: demandIdParams, body: matchBodies.demandPatch }) }, async (request) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      return withRecommendationDetails(app, service.updateDemand(requireUser(request), id, request.body));
+    });
     app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
+    });
+
+    app.get('/api/manager/demands', { schema: described('market', "Public demands matching the manager's organisation's patents, best first"), config: documented({ query: marketQuery }) }, async (request) => {
+      const user = requireUser(request);
+      return service.listMarketDemands(user, parseInput(marketQuery, request.query, 'manager demands query'));
+    });
+    app.get('/api/manager/demands/:id', { schema: described('market', 'One public demand with the organisation’s matching patents'), config: documented({ params: demandIdParams, query: marketQuery.pick({ organization: true }) }) }, async (request) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      const { organization } = parseInput(marketQuery.pick({ organization: true }), request.query, 'manager demand query');
+      return service.getMarketDemand(requireUser(request), id, organization);
+    });
+    app.post('/api/manager/demands/:id/proposals', { schema: described('market', 'Propose patents of your organisation to a public demand', 201), config: documented({ params: demandIdParams, body: matchBodies.proposals }) }, async (request, reply) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      return reply.code(201).send({ matches: await service.proposePatents(requireUser(request), id, request.body) });
     });
 
     app.get('/api/matches', { schema: described('match', "A manager's inbox: their organisation's match requests") }, async (request) => ({

@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
 import { adminQueue, assignManager, retryEmail } from './admin.js';
-import { createDemand, getDemand, listDemands } from './demands.js';
+import { createDemand, getDemand, listDemands, updateDemand } from './demands.js';
 import { LinkSigner, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
+import { getMarketDemand, listMarketDemands, proposePatents, rankingCache, type MarketDemandView, type MarketPage, type MarketQuery } from './market/index.js';
 import { getMatch, listManagedMatches } from './matches.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { requestMatches } from './requests.js';
@@ -55,6 +56,8 @@ export class MatchService {
   readonly managers: ManagerDirectory;
   readonly outbox: Outbox;
   readonly signer: LinkSigner;
+  /** The market's rankings, per organisation, index build and set of public demands. */
+  readonly rankings = rankingCache();
 
   constructor(options: Partial<MatchServiceOptions> & Pick<MatchServiceOptions, 'db' | 'search' | 'secret' | 'publicUrl'>) {
     this.options = { ...defaultMatchServiceOptions, ...options, publicUrl: options.publicUrl.replace(/\/+$/, '') };
@@ -86,6 +89,11 @@ export class MatchService {
     return getDemand(this, user, id);
   }
 
+  /** Changes a demand's settings (its owner or an admin): `{ "visibility": "public" }` shows it to managers whose patents match. */
+  updateDemand(user: User, id: number, input: unknown): DemandView {
+    return updateDemand(this, user, id, input);
+  }
+
   /**
    * Requests the selected recommended patents. Each one gets a match routed to the manager of its
    * applicant, with an email to them; patents without a known manager wait in the admin queue.
@@ -100,6 +108,28 @@ export class MatchService {
    */
   getMatch(user: User, id: number): MatchView {
     return getMatch(this, user, id);
+  }
+
+  /**
+   * The public demands the manager's organisation's patents match best (admins: all public
+   * demands, or those matching `organization`), each with its matching patents, their scores as the
+   * demand's own search gives them, and why; never the owner's contact.
+   */
+  listMarketDemands(user: User, query: MarketQuery): Promise<MarketPage> {
+    return listMarketDemands(this, user, query);
+  }
+
+  /** One public demand as `listMarketDemands` shows it; `not_found` for a private one. */
+  getMarketDemand(user: User, id: number, organization?: string): Promise<MarketDemandView> {
+    return getMarketDemand(this, user, id, organization);
+  }
+
+  /**
+   * A manager proposes patents of their organisation to a public demand: one `proposed` match
+   * each, emailed to the demander, who accepts (sharing their contact) or declines it.
+   */
+  proposePatents(user: User, demandId: number, input: unknown): Promise<MatchView[]> {
+    return proposePatents(this, user, demandId, input);
   }
 
   /** Matches a manager answers (their organisation's; all for admins), newest first. */
