@@ -147,6 +147,8 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       const numberOf = new Map(patents.map((patent) => [patent.id, patent.applicationNumber]));
       const lists: PatentScore[][] = [];
       for (const { query, mode: asked } of queries) {
+        // Many queries take seconds: other requests are answered in between.
+        await new Promise(setImmediate);
         const text = validateQuery(query);
         const mode: SearchMode = dense ? resolveOptions({ mode: asked }).mode : 'lexical';
         const { input } = rankInput(text, mode, defaultSearchOptions.k, null);
