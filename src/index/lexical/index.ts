@@ -18,8 +18,11 @@ import { PatmatchError } from '../../domain/errors.js';
 import { migrate, schemaVersion } from '../../store/schema.js';
 import { createAnalyzer, type KoreanAnalyzer } from '../../text/index.js';
 import type { Neighbor } from '../types.js';
+import { createDocumentScorer, type ColumnWeights, type DocumentScorer } from './scorer.js';
+import { LEXICAL_TOKENIZER } from './tokens.js';
 
 export { normalizeByMax } from './scores.js';
+export type { DocumentScorer } from './scorer.js';
 
 /**
  * Which text a query is matched against; `title` covers the Korean and the English title.
@@ -57,6 +60,12 @@ export interface LexicalIndex {
   search(query: string, field: LexicalField, k: number): Promise<Neighbor[]>;
   /** BM25 of the given keys only (for stage-2 rescoring of candidates); keys without a match get 0. */
   scoreKeys(query: string, field: 'title' | 'abstract', keys: readonly number[]): Promise<Map<number, number>>;
+  /**
+   * Loads documents `keys` (their terms per column and lengths) with the index's collection statistics (document
+   * count, average length, per-term document frequencies fetched on demand and cached), to score many queries
+   * against just these documents in memory, as `scoreKeys` would; keys not in the index are left out.
+   */
+  documentScorer(keys: readonly number[]): Promise<DocumentScorer>;
   /** Adds or replaces documents by key, all in one transaction. */
   upsert(docs: readonly LexicalDocument[]): Promise<void>;
   /** The store revision the index reflects, so `index` can update incrementally; 0 when new. */
@@ -98,7 +107,7 @@ export const DEFAULT_LEXICAL_INDEX_OPTIONS: Omit<LexicalIndexOptions, 'analyzer'
 };
 
 const MIGRATIONS = [
-  `CREATE VIRTUAL TABLE lexical_documents USING fts5(title, title_en, abstract, tokenize = 'unicode61 remove_diacritics 0');
+  `CREATE VIRTUAL TABLE lexical_documents USING fts5(title, title_en, abstract, tokenize = '${LEXICAL_TOKENIZER}');
    CREATE TABLE lexical_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`,
 ];
 
@@ -479,21 +488,24 @@ function indexOver(db: Database.Database, settings: LexicalIndexOptions): Lexica
   );
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM lexical_documents');
 
+  const queryTerms = (query: string): string[] => {
+    if (typeof query !== 'string') throw new PatmatchError('invalid_input', 'Lexical search: query must be a string');
+    return mostFrequent(analyzer.terms(query), maxQueryTerms);
+  };
+  const fieldWeights = (field: LexicalField): ColumnWeights => {
+    const inField = (column: 'title' | 'abstract'): number => (field === 'all' || field === column ? 1 : 0);
+    return [weights.title * inField('title'), weights.titleEn * inField('title'), weights.abstract * inField('abstract')];
+  };
+  const match = (field: LexicalField, terms: readonly string[]): string => `${COLUMN_FILTER[field]}(${terms.map(quoteTerm).join(' OR ')})`;
   /** Bound parameters of a query, or undefined when it has no terms (only stopwords or symbols). */
   const queryParameters = (query: string, field: LexicalField): Record<string, unknown> | undefined => {
-    if (typeof query !== 'string') throw new PatmatchError('invalid_input', 'Lexical search: query must be a string');
     if (!Object.hasOwn(COLUMN_FILTER, field)) {
       throw new PatmatchError('invalid_input', `Lexical search: field "${String(field)}" is not title, abstract or all`);
     }
-    const terms = mostFrequent(analyzer.terms(query), maxQueryTerms);
+    const terms = queryTerms(query);
     if (terms.length === 0) return undefined;
-    const inField = (column: 'title' | 'abstract'): number => (field === 'all' || field === column ? 1 : 0);
-    return {
-      match: `${COLUMN_FILTER[field]}(${terms.map(quoteTerm).join(' OR ')})`,
-      title: weights.title * inField('title'),
-      titleEn: weights.titleEn * inField('title'),
-      abstract: weights.abstract * inField('abstract'),
-    };
+    const [title, titleEn, abstract] = fieldWeights(field);
+    return { match: match(field, terms), title, titleEn, abstract };
   };
 
   return {
@@ -516,6 +528,10 @@ function indexOver(db: Database.Database, settings: LexicalIndexOptions): Lexica
         for (const { key, score } of searchKeys.all({ ...parameters, keys: JSON.stringify(keys) })) scores.set(key, score);
       }
       return scores;
+    },
+    async documentScorer(keys) {
+      keys.forEach((key, at) => assertKey(key, `Lexical documentScorer: keys[${at}]`));
+      return createDocumentScorer({ db, queryTerms, weights: fieldWeights, match }, keys);
     },
     async upsert(docs) {
       docs.forEach(assertDocument);
