@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../api/index.js';
 import type { DemandView, MatchView } from '../index.js';
-import { marketHome, type MarketHome } from '../test-support/market.js';
+import type { MatchFixture } from '../test-support/fixture.js';
+import { marketHome } from '../test-support/market.js';
 import { startSmtpServer, type TestSmtpServer } from '../test-support/smtp.js';
 import type { MarketDemandView, MarketPage } from './index.js';
 
@@ -17,7 +18,7 @@ const DEMAND = { name: '슈퍼커패시터용 그래핀 전극', description: '3
 
 describe('market API: public demands, proposals and who sees what', () => {
   let smtp: TestSmtpServer;
-  let market: MarketHome;
+  let market: MatchFixture;
   let app: FastifyInstance;
   let base: string;
   const tokens = {} as Record<'buyer' | 'rival' | 'inu' | 'kimm' | 'admin', string>;

@@ -33,8 +33,23 @@ export async function matchFixture(
   } = {},
 ): Promise<MatchFixture> {
   const home = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  const store = openStore(home);
-  const engine = csvSearchEngine();
+  return openTestMatch(home, openStore(home), csvSearchEngine(), options, () => rm(home, { recursive: true, force: true }));
+}
+
+/**
+ * The match workflow on a store and engine, with the tests' settings (short timeouts and backoff,
+ * links to http://patmatch.test) and the sample directory; `close` closes them all, then `cleanup`.
+ *
+ * @example
+ * const fixture = await openTestMatch(home, openStore(home), await openSearchEngine(home), { smtp: smtp.url }, cleanup);
+ */
+export async function openTestMatch(
+  home: string,
+  store: PatentStore,
+  engine: SearchEngine,
+  options: Partial<Pick<OpenMatchOptions, 'smtp' | 'worker' | 'smtpTimeouts' | 'routes'>> & { managers?: (manager: Manager) => boolean },
+  cleanup: () => Promise<void>,
+): Promise<MatchFixture> {
   const match = await openMatch({
     home,
     db: store.db,
@@ -56,7 +71,7 @@ export async function matchFixture(
       await match.close();
       await engine.close();
       store.close();
-      await rm(home, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

@@ -5,28 +5,20 @@ import { sharedDataDir } from '../../cli/context.js';
 import { writeCharModel } from '../../embed/test-support/index.js';
 import { buildIndexes } from '../../index/build/index.js';
 import { ingest } from '../../ingest/index.js';
-import { openSearchEngine, type SearchEngine } from '../../search/index.js';
-import { openStore, type PatentStore } from '../../store/index.js';
-import { openMatch, type OpenedMatch, type OpenMatchOptions } from '../index.js';
-import { sampleManagers } from './fixture.js';
-
-/** A real home for the market tests: the INU patents, a small model, the real engine, the match workflow and the sample directory. */
-export interface MarketHome {
-  home: string;
-  store: PatentStore;
-  engine: SearchEngine;
-  match: OpenedMatch;
-  close(): Promise<void>;
-}
+import { openSearchEngine } from '../../search/index.js';
+import { openStore } from '../../store/index.js';
+import type { OpenMatchOptions } from '../index.js';
+import { openTestMatch, type MatchFixture } from './fixture.js';
 
 /**
- * Ingests `kipris/inu-patents.csv` (979 patents, almost all of 인천대학교 산학협력단), trains the
- * test character model on them and indexes, so every search mode runs as in production.
+ * A real home for the market tests: `kipris/inu-patents.csv` ingested (979 patents, almost all of
+ * 인천대학교 산학협력단), the test character model trained on them and indexed, so every search mode
+ * runs as in production, with the match workflow and the sample directory on it.
  *
  * @example
  * const market = await marketHome({ smtp: smtp.url });
  */
-export async function marketHome(options: Partial<Pick<OpenMatchOptions, 'smtp'>> = {}): Promise<MarketHome> {
+export async function marketHome(options: Partial<Pick<OpenMatchOptions, 'smtp'>> = {}): Promise<MatchFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'patmatch-market-'));
   const home = join(dir, 'home');
   const setup = openStore(home);
@@ -35,29 +27,5 @@ export async function marketHome(options: Partial<Pick<OpenMatchOptions, 'smtp'>
   setup.close();
   await writeCharModel(join(dir, 'model'), texts);
   await buildIndexes(home, { embedder: `static:${join(dir, 'model')}` });
-  const engine = await openSearchEngine(home);
-  const store = openStore(home);
-  const match = await openMatch({
-    home,
-    db: store.db,
-    search: engine,
-    publicUrl: 'http://patmatch.test',
-    mailFrom: 'patmatch <no-reply@patmatch.test>',
-    log: () => {},
-    worker: { backoffMs: 50, maxBackoffMs: 200, pollMs: 100, leaseMs: 10_000 },
-    ...options,
-  });
-  match.service.managers.upsert(await sampleManagers());
-  return {
-    home,
-    store,
-    engine,
-    match,
-    async close() {
-      await match.close();
-      await engine.close();
-      store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return openTestMatch(home, openStore(home), await openSearchEngine(home), options, () => rm(dir, { recursive: true, force: true }));
 }
