@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Outbox } from '../match/index.js';
+import type { MailOutcome } from '../match/mailer.js';
+import { OUTBOX_STATES, type Outbox } from '../match/outbox.js';
 import type { SearchEngine } from '../search/index.js';
 import type { PatentStore } from '../store/index.js';
 import { readIndexState } from './state.js';
@@ -23,7 +24,7 @@ export interface ServerMetrics {
   /** One search (or `similar`) that ran, by the mode it ran in. */
   observeSearch(mode: string, seconds: number): void;
   /** The outcome of one attempt to send an email. */
-  observeMail(outcome: 'sent' | 'retry' | 'failed'): void;
+  observeMail(outcome: MailOutcome): void;
 }
 
 // Searches take about 1–60 ms; requests up to seconds when a worker is overloaded.
@@ -33,7 +34,7 @@ const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * Creates the metrics of a server process (Prometheus, through prom-client): HTTP requests by route
  * template, method and status (counter and duration histogram), search durations by mode, the
  * patents stored, the index served (`patmatch_index_info{model,revision}`), seconds since each index
- * was built and patents not indexed yet, the outbox by state with sends and failures, and Node's
+ * was built and patents not indexed yet, the outbox by state with sends, logged-only emails and failures, and Node's
  * process metrics (event-loop lag, memory, CPU, GC). Gauges are read when scraped; those that every
  * worker reads from the same home are taken from one worker (`aggregator: 'first'`), counters and
  * histograms are added up.
@@ -67,6 +68,11 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     registers,
   });
   const sends = new Counter({ name: 'patmatch_outbox_sends_total', help: 'Emails the mail server accepted', registers });
+  const logged = new Counter({
+    name: 'patmatch_outbox_logged_total',
+    help: 'Emails only written to the log, not sent: serve runs without --smtp, so nobody received them',
+    registers,
+  });
   const failures = new Counter({
     name: 'patmatch_outbox_send_failures_total',
     help: 'Failed attempts to send an email; final="true" when the email is given up (5xx, bad address, too many attempts)',
@@ -82,7 +88,11 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       requestSeconds.observe(labels, seconds);
     },
     observeSearch: (mode, seconds) => searchSeconds.observe({ mode }, seconds),
-    observeMail: (outcome) => (outcome === 'sent' ? sends.inc() : failures.inc({ final: String(outcome === 'failed') })),
+    observeMail(outcome) {
+      if (outcome === 'sent') sends.inc();
+      else if (outcome === 'logged') logged.inc();
+      else failures.inc({ final: String(outcome === 'failed') });
+    },
   };
 }
 
@@ -146,7 +156,7 @@ function defineHomeGauges({ home, store, engine, outbox }: MetricsSources, regis
   });
   new Gauge({
     name: 'patmatch_outbox_emails',
-    help: 'Emails in the outbox by state (pending, sending, sent, failed)',
+    help: `Emails in the outbox by state (${OUTBOX_STATES.join(', ')}; logged: written to the log without a mail server, not received by anyone)`,
     labelNames: ['state'],
     ...first,
     collect() {

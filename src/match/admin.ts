@@ -1,4 +1,4 @@
-// Admin verbs: the queue of unrouted matches, routing one to a manager, re-sending a failed email.
+// Admin verbs: the queue of unrouted matches, routing one to a manager, re-sending a failed or only logged email.
 // The public methods of MatchService delegate here and carry the doc comments.
 import { PatmatchError } from '../domain/errors.js';
 import { nameKey } from '../domain/names/index.js';
@@ -49,6 +49,9 @@ export function retryEmail(ctx: MatchContext, user: User, id: number): OutboxEnt
   requireAdmin(user);
   const entry = ctx.db.transaction(() => {
     const email = ctx.outbox.get(id);
+    if (email?.state === 'logged' && !ctx.options.mailServer) {
+      throw new PatmatchError('conflict', `outbox email ${id} was only logged; start serve with --smtp to send it, as it would only be logged again`);
+    }
     if (email?.kind !== 'manager-request' || email.matchId === null) return ctx.outbox.retry(id);
     const row = matchRow(ctx, email.matchId);
     if (!WAITING_FOR_MANAGER.includes(row.status)) {

@@ -6,52 +6,35 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { buildServer } from '../api/index.js';
-import { ARTIFACTS as artifacts, dashboardBuild, launchBrowser, type DashboardBuild, type TestBrowser } from '../api/test-support/browser.js';
+import { ARTIFACTS as artifacts, launchBrowser, type TestBrowser } from '../api/test-support/browser.js';
 import { samplePatent } from '../store/test-support.js';
 import { assertMarksMatch } from '../api/test-support/marks.js';
 import type { User } from './index.js';
-import { matchFixture, type MatchFixture } from './test-support/fixture.js';
-import { startSmtpServer, type TestSmtpServer } from './test-support/smtp.js';
+import { logIn, matchDashboard, type MatchDashboard } from './test-support/dashboard.js';
+import type { MatchFixture } from './test-support/fixture.js';
+import type { TestSmtpServer } from './test-support/smtp.js';
 
 describe('dashboard: demander flow from demand to status timeline', () => {
-  let build: DashboardBuild;
+  let dashboard: MatchDashboard;
   let browser: TestBrowser;
   let smtp: TestSmtpServer;
   let fixture: MatchFixture;
-  let app: FastifyInstance;
   let base: string;
   let page: Page;
   let buyer: User;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   before(async () => {
-    build = await dashboardBuild();
-    smtp = await startSmtpServer();
-    fixture = await matchFixture({ smtp: smtp.url });
-    app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    dashboard = await matchDashboard();
+    ({ browser, smtp, fixture, base, page, pageErrors } = dashboard);
     buyer = await fixture.match.service.accounts.create({ email: 'buyer@corp.example', password: 'correct horse battery', role: 'demander' });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    await fixture?.close();
-    await smtp?.close();
-    await build?.cleanup();
-  });
+  after(() => dashboard?.close());
 
   test('log in, register a demand, request two patents, see the manager’s answer in the timeline', async () => {
-    await page.goto(`${base}/#/match`);
-    await page.fill('#login-email', 'buyer@corp.example');
-    await page.fill('#login-password', 'correct horse battery');
-    await page.click('.login-form button[type="submit"]');
+    await logIn(page, base, 'buyer@corp.example', 'correct horse battery');
 
     await page.fill('#demand-name', '슈퍼커패시터용 그래핀 전극');
     await page.fill('#demand-description', '3차원 그래핀 구조체로 비표면적이 큰 슈퍼커패시터 전극을 대량생산하는 방법');
@@ -137,10 +120,7 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     const managerBrowser = await launchBrowser(); // a profile of its own: its own session cookie
     const inbox = managerBrowser.page;
     inbox.on('pageerror', (error) => pageErrors.push(error.message));
-    await inbox.goto(`${base}/#/match`);
-    await inbox.fill('#login-email', 'tlo@univ.example');
-    await inbox.fill('#login-password', 'correct horse battery');
-    await inbox.click('.login-form button[type="submit"]');
+    await logIn(inbox, base, 'tlo@univ.example', 'correct horse battery');
     const card = inbox.locator(`.match-card:has(.mono:text-is("${chosen[1]}"))`);
     await card.locator('xpath=self::*[@data-status="viewed"]').waitFor();
     await inbox.screenshot({ path: join(artifacts, 'match-03-manager-inbox.png'), fullPage: true });

@@ -13,6 +13,9 @@ export const STATUS_LABELS: Record<MatchStatus, string> = {
   closed: '종료 (closed)',
 };
 
+/** Timeline message of a manager request that was only written to the log (no `--smtp`): the manager has not received it. */
+export const LOGGED_NOTICE = '기록만 됨 (메일 서버 없음)';
+
 /** What a manager email says about the demand. */
 export interface DemandSummary {
   name: string;

@@ -16,7 +16,7 @@ export { Accounts, type User, type Principal, type Session, type NewUser } from 
 export { ManagerDirectory, readManagersCsv, MANAGER_CSV_COLUMNS, type Manager } from './managers.js';
 export { nameKey } from '../domain/names/index.js';
 export { LinkSigner, loadSecret, LINK_ACTIONS, type LinkAction, type LinkClaim } from './links.js';
-export { Outbox, type OutboxEntry, type OutboxState, type OutgoingEmail, type ClaimedEmail } from './outbox.js';
+export { Outbox, OUTBOX_STATES, type OutboxEntry, type OutboxState, type DoneState, type OutgoingEmail, type ClaimedEmail } from './outbox.js';
 export {
   MailWorker,
   smtpTransport,
@@ -27,6 +27,8 @@ export {
   defaultSmtpTimeouts,
   type MailTransport,
   type MailMessage,
+  type MailResult,
+  type MailOutcome,
   type MailWorkerOptions,
   type SmtpTimeouts,
 } from './mailer.js';
@@ -57,7 +59,7 @@ export interface OpenMatchOptions {
    */
   sendsMail?: boolean;
   /** Worker settings; `onAttempt` is told the outcome of every send (metrics). */
-  worker?: Partial<Omit<MailWorkerOptions, 'from' | 'onSent' | 'log'>>;
+  worker?: Partial<Omit<MailWorkerOptions, 'from' | 'onSent' | 'onLogged' | 'log'>>;
   smtpTimeouts?: Partial<SmtpTimeouts>;
   routes?: Partial<Omit<MatchRoutesOptions, 'service'>>;
 }
@@ -92,12 +94,14 @@ export async function openMatch(options: OpenMatchOptions): Promise<OpenedMatch>
     secret,
     publicUrl: options.publicUrl,
     onEnqueue: () => worker.wake(),
+    mailServer: Boolean(options.smtp),
     ...(senderDomain(options.mailFrom) && { messageIdDomain: senderDomain(options.mailFrom) }),
   });
   const worker = new MailWorker(service.outbox, transport, {
     ...options.worker,
     from: options.mailFrom,
     onSent: service.onEmailSent,
+    onLogged: service.onEmailLogged,
     log: options.log,
   });
   if (options.sendsMail !== false) worker.start();

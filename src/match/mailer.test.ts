@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MailWorker, migrateMatch, Outbox, smtpTransport, type MailWorkerOptions, type OutboxEntry } from './index.js';
+import { logTransport, MailWorker, migrateMatch, Outbox, smtpTransport, type MailOutcome, type MailWorkerOptions, type OutboxEntry } from './index.js';
 import { startSmtpServer, type SmtpBehaviour, type TestSmtpServer } from './test-support/smtp.js';
 
 const FAST: Partial<MailWorkerOptions> = { backoffMs: 20, maxBackoffMs: 100, pollMs: 50, leaseMs: 5_000, maxAttempts: 5 };
@@ -109,7 +109,35 @@ describe('MailWorker against a real SMTP server', () => {
     worker.wake();
     await until('sent after retry', () => row(email!.id).state === 'sent');
     assert.deepEqual(smtp.acceptedIds, [email!.messageId]);
-    assert.throws(() => outbox.retry(email!.id), /only failed emails can be retried/);
+    assert.throws(() => outbox.retry(email!.id), /only failed and logged emails can be sent again/);
+  });
+
+  test('without a mail server an email is only logged, never marked sent, and can be sent once a server is there', async () => {
+    const written: string[] = [];
+    const logged: number[] = [];
+    const outcomes: MailOutcome[] = [];
+    const [email] = enqueue(1);
+    running.worker = new MailWorker(outbox, logTransport((text) => written.push(text)), {
+      from: 'patmatch <no-reply@patmatch.test>',
+      ...FAST,
+      onSent: () => assert.fail('a logged email is not sent'),
+      onLogged: (entry) => logged.push(entry.id),
+      onAttempt: (outcome) => outcomes.push(outcome),
+    });
+    assert.equal(await running.worker.drain(), 1);
+    assert.equal(row(email!.id).state, 'logged');
+    assert.equal(row(email!.id).smtpResponse, 'logged');
+    assert.ok(row(email!.id).sentAt !== null, 'the time it was logged');
+    assert.deepEqual([logged, outcomes], [[email!.id], ['logged']]);
+    assert.match(written.join(''), new RegExp(`to tlo0@univ\\.example\nSubject: 기술이전 요청 0`));
+    assert.deepEqual(outbox.countByState(), { pending: 0, sending: 0, sent: 0, logged: 1, failed: 0 });
+    await running.worker.stop();
+
+    const smtp = await smtpWith(() => 'accept');
+    assert.equal(outbox.retry(email!.id).state, 'pending');
+    startWorker(smtp.url);
+    await until('sent after the retry', () => row(email!.id).state === 'sent');
+    assert.deepEqual(smtp.acceptedIds, [email!.messageId]);
   });
 
   test('gives up after maxAttempts temporary failures', async () => {
@@ -167,8 +195,8 @@ describe('MailWorker against a real SMTP server', () => {
     const second = outbox.claim(1_000, 10_000_000_001_001)!;
     assert.equal(second.id, email!.id);
     assert.equal(second.attempts, 2);
-    assert.equal(outbox.markSent(first, '250 late'), false);
-    assert.equal(outbox.markSent(second, '250 ok'), true);
+    assert.equal(outbox.markDone(first, 'sent', '250 late'), false);
+    assert.equal(outbox.markDone(second, 'sent', '250 ok'), true);
     assert.equal(row(email!.id).smtpResponse, '250 ok');
   });
 });

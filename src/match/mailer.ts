@@ -12,9 +12,15 @@ export interface MailMessage {
   text: string;
 }
 
-/** Delivers messages. `send` resolves with the server's reply once the message is accepted. */
+/** What became of a message: `delivered` when a mail server accepted it (its reply is `response`), false when it was only logged. */
+export interface MailResult {
+  response: string;
+  delivered: boolean;
+}
+
+/** Delivers messages. `send` resolves once the message is accepted (or written, for a transport that only logs). */
 export interface MailTransport {
-  send(message: MailMessage): Promise<string>;
+  send(message: MailMessage): Promise<MailResult>;
   close(): void;
 }
 
@@ -58,7 +64,7 @@ export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {})
   return {
     async send(message) {
       const info = (await transporter.sendMail(message)) as { response?: string };
-      return info.response ?? '250';
+      return { response: info.response ?? '250', delivered: true };
     },
     close: () => transporter.close(),
   };
@@ -66,7 +72,8 @@ export function smtpTransport(url: string, timeouts: Partial<SmtpTimeouts> = {})
 
 /**
  * A transport that writes each message to `write` instead of sending it (for demos without a
- * mail server). The messages count as delivered.
+ * mail server). Nobody receives them: the results say `delivered: false`, and the outbox marks
+ * them `logged`.
  *
  * @example
  * const transport = logTransport((line) => process.stderr.write(line));
@@ -75,11 +82,14 @@ export function logTransport(write: (text: string) => void): MailTransport {
   return {
     async send(message) {
       write(`--- mail ${message.messageId} to ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n---\n`);
-      return 'logged';
+      return { response: 'logged', delivered: false };
     },
     close: () => {},
   };
 }
+
+/** The outcome of one attempt to send an email. */
+export type MailOutcome = 'sent' | 'logged' | 'retry' | 'failed';
 
 /** How the worker retries. A send that is still running when its lease ends may be repeated, so keep `leaseMs` well above the SMTP timeouts. */
 export interface MailWorkerOptions {
@@ -98,8 +108,10 @@ export interface MailWorkerOptions {
   maxBackoffMs: number;
   /** Runs in the transaction that marks an email sent. */
   onSent?: (entry: OutboxEntry) => void;
-  /** Told the outcome of every attempt: sent, failed and to be retried, or failed for good (metrics count them). */
-  onAttempt?: (outcome: 'sent' | 'retry' | 'failed') => void;
+  /** Runs in the transaction that marks an email logged (the transport only wrote it down). */
+  onLogged?: (entry: OutboxEntry) => void;
+  /** Told the outcome of every attempt: sent, only logged, failed and to be retried, or failed for good (metrics count them). */
+  onAttempt?: (outcome: MailOutcome) => void;
   log: (message: string, fields: Record<string, unknown>, level?: LogLevel) => void;
 }
 
@@ -199,9 +211,9 @@ export class MailWorker {
       this.options.onAttempt?.('failed');
       return true;
     }
-    let response: string;
+    let result: MailResult;
     try {
-      response = await this.transport.send({
+      result = await this.transport.send({
         messageId: claim.messageId,
         from: this.options.from,
         to: claim.to,
@@ -212,9 +224,10 @@ export class MailWorker {
       this.#recordFailure(claim, error);
       return true;
     }
-    this.options.log('mail sent', { id: claim.id, to: claim.to, attempt: claim.attempts });
-    this.options.onAttempt?.('sent');
-    this.outbox.markSent(claim, response, this.options.onSent);
+    const state = result.delivered ? 'sent' : 'logged';
+    this.options.log(result.delivered ? 'mail sent' : 'mail logged, not sent (no mail server)', { id: claim.id, to: claim.to, attempt: claim.attempts });
+    this.options.onAttempt?.(state);
+    this.outbox.markDone(claim, state, result.response, result.delivered ? this.options.onSent : this.options.onLogged);
     return true;
   }
 

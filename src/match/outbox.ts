@@ -12,8 +12,15 @@ export interface OutgoingEmail {
   text: string;
 }
 
-/** Outbox row states: `sending` means a worker holds a lease on it until `claimedAt + lease`. */
-export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * Outbox row states: `pending` waits for its time, `sending` means a worker holds a lease on it until
+ * `claimedAt + lease`, `sent` was accepted by the mail server, `logged` was only written to the log
+ * (no `--smtp`: nobody received it), `failed` was given up or cancelled (`lastError` says why).
+ */
+export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'logged', 'failed'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+/** How a claimed email ended well: delivered to a mail server, or only logged. */
+export type DoneState = Extract<OutboxState, 'sent' | 'logged'>;
 
 /** One outbox row as admins see it. */
 export interface OutboxEntry extends OutgoingEmail {
@@ -25,6 +32,7 @@ export interface OutboxEntry extends OutgoingEmail {
   nextAttemptAt: number;
   lastError: string | null;
   smtpResponse: string | null;
+  /** When it was sent or logged. */
   sentAt: number | null;
   createdAt: number;
 }
@@ -122,19 +130,23 @@ export class Outbox {
   }
 
   /**
-   * Records an accepted send and runs `then` (e.g. a status change) in the same transaction. If
-   * `then` throws, only its own changes are rolled back: the email stays sent (so it is never
-   * sent again) and the error is rethrown after the commit. Returns false when the lease was lost.
+   * Records a send the mail server accepted (`sent`) or a message only written to the log
+   * (`logged`), and runs `then` (e.g. a status change) in the same transaction. If `then` throws,
+   * only its own changes are rolled back: the email stays done (so it is never sent again) and the
+   * error is rethrown after the commit. Returns false when the lease was lost.
+   *
+   * @example
+   * outbox.markDone(claim, 'sent', '250 2.0.0 queued', service.onEmailSent);
    */
-  markSent(claim: ClaimedEmail, smtpResponse: string, then?: (entry: OutboxEntry) => void, now = Date.now()): boolean {
+  markDone(claim: ClaimedEmail, state: DoneState, response: string, then?: (entry: OutboxEntry) => void, now = Date.now()): boolean {
     let followUpError: unknown;
     const recorded = this.db.transaction(() => {
       const row = this.db
         .prepare(
-          `UPDATE match_outbox SET state = 'sent', sent_at = ?, smtp_response = ?, claim_token = NULL, last_error = NULL
+          `UPDATE match_outbox SET state = ?, sent_at = ?, smtp_response = ?, claim_token = NULL, last_error = NULL
            WHERE id = ? AND state = 'sending' AND claim_token = ? RETURNING *`,
         )
-        .get(now, smtpResponse, claim.id, claim.claimToken) as OutboxRow | undefined;
+        .get(state, now, response, claim.id, claim.claimToken) as OutboxRow | undefined;
       if (row && then) {
         try {
           this.db.transaction(() => then(toEntry(row)))();
@@ -166,33 +178,33 @@ export class Outbox {
   }
 
   /**
-   * Puts a `failed` email back in the queue with a fresh attempt count, optionally with a rebuilt
-   * subject and text (e.g. fresh links). Throws when it is not failed.
+   * Puts a `failed` or `logged` email back in the queue with a fresh attempt count, optionally with
+   * a rebuilt subject and text (e.g. fresh links). Throws when it is in another state.
    */
   retry(id: number, content?: { subject: string; text: string }, now = Date.now()): OutboxEntry {
     const row = this.db
       .prepare(
         `UPDATE match_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?,
            subject = coalesce(?, subject), body = coalesce(?, body)
-         WHERE id = ? AND state = 'failed' RETURNING *`,
+         WHERE id = ? AND state IN ('failed', 'logged') RETURNING *`,
       )
       .get(now, content?.subject ?? null, content?.text ?? null, id) as OutboxRow | undefined;
     if (row) return toEntry(row);
     const exists = this.db.prepare('SELECT state FROM match_outbox WHERE id = ?').get(id) as { state: string } | undefined;
     if (!exists) throw new PatmatchError('not_found', `outbox email ${id} does not exist`);
-    throw new PatmatchError('conflict', `outbox email ${id} is ${exists.state}; only failed emails can be retried`);
+    throw new PatmatchError('conflict', `outbox email ${id} is ${exists.state}; only failed and logged emails can be sent again`);
   }
 
   /**
-   * Marks a match's pending emails of one kind failed with `reason`, so they are never sent (call it
-   * inside the transaction that makes them obsolete). Returns 'sending' without changing anything
-   * when one of them is being sent right now, else how many were cancelled.
+   * Marks a match's unsent emails of one kind (pending, or only logged) failed with `reason`, so they
+   * are never sent (call it inside the transaction that makes them obsolete). Returns 'sending'
+   * without changing anything when one of them is being sent right now, else how many were cancelled.
    */
   cancelUnsent(matchId: number, kind: string, reason: string): number | 'sending' {
     const sending = this.db.prepare(`SELECT 1 FROM match_outbox WHERE match_id = ? AND kind = ? AND state = 'sending'`).get(matchId, kind);
     if (sending) return 'sending';
     return this.db
-      .prepare(`UPDATE match_outbox SET state = 'failed', last_error = ? WHERE match_id = ? AND kind = ? AND state = 'pending'`)
+      .prepare(`UPDATE match_outbox SET state = 'failed', last_error = ? WHERE match_id = ? AND kind = ? AND state IN ('pending', 'logged')`)
       .run(reason, matchId, kind).changes;
   }
 
@@ -223,7 +235,7 @@ export class Outbox {
 
   /** Emails by state, every state listed (0 when none). */
   countByState(): Record<OutboxState, number> {
-    const counts: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    const counts = Object.fromEntries(OUTBOX_STATES.map((state) => [state, 0])) as Record<OutboxState, number>;
     const rows = this.db.prepare('SELECT state, count(*) AS n FROM match_outbox GROUP BY state').all() as { state: OutboxState; n: number }[];
     for (const { state, n } of rows) counts[state] = n;
     return counts;

@@ -434,7 +434,7 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     const { body: document } = await call(null, 'GET', '/api/openapi.json');
     const [state, ...others] = document.paths['/api/admin/outbox'].get.parameters;
     assert.deepEqual(others, []);
-    assert.deepEqual(state, { schema: { type: 'string', enum: ['pending', 'sending', 'sent', 'failed'] }, in: 'query', name: 'state', required: false });
+    assert.deepEqual(state, { schema: { type: 'string', enum: ['pending', 'sending', 'sent', 'logged', 'failed'] }, in: 'query', name: 'state', required: false });
     for (const value of state.schema.enum) assert.equal((await call(tokens.admin, 'GET', `/api/admin/outbox?state=${value}`)).status, 200, value);
     const lost = await call(tokens.admin, 'GET', '/api/admin/outbox?state=lost');
     assert.equal(lost.status, 400);

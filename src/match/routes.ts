@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import type { Principal, User } from './accounts.js';
 import { LINK_ACTIONS, type LinkClaim } from './links.js';
-import type { OutboxState } from './outbox.js';
+import { OUTBOX_STATES } from './outbox.js';
 import { confirmPage, resultPage } from './pages.js';
 import { matchBodies } from './inputs.js';
 import type { MatchService } from './service.js';
@@ -75,7 +75,7 @@ const marketQuery = z
     organization: z.string().trim().min(1).max(300).optional().describe('Admins only: the organisation whose patents to match'),
   })
   .strict();
-const outboxQuery = z.object({ state: z.enum(['pending', 'sending', 'sent', 'failed']).optional() });
+const outboxQuery = z.object({ state: z.enum(OUTBOX_STATES).optional() });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -349,12 +349,12 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
     const requireAdmin = (request: FastifyRequest): void => {
       if (requireUser(request).role !== 'admin') throw new PatmatchError('forbidden', 'only admins can see the outbox');
     };
-    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed)'), config: documented({ query: outboxQuery }) }, async (request) => {
+    app.get('/api/admin/outbox', { schema: described('admin', 'Outgoing emails (e.g. ?state=failed) and how many are in each state'), config: documented({ query: outboxQuery }) }, async (request) => {
       requireAdmin(request);
       const { state } = parseInput(outboxQuery, request.query, 'outbox query');
-      return { emails: service.outbox.list(state as OutboxState | undefined) };
+      return { emails: service.outbox.list(state), counts: service.outbox.countByState() };
     });
-    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
+    app.post('/api/admin/outbox/:id/retry', { schema: described('admin', 'Send a failed or only logged email again'), config: documented({ params: outboxIdParams }) }, async (request) => {
       const { id } = parseInput(outboxIdParams, request.params, 'outbox id');
       return service.retryEmail(requireUser(request), id);
     });

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migrate, type MigrationStep } from '../store/schema.js';
 import { listMatchApplicants } from './applicants.js';
 import { addMarketplace } from './market/schema.js';
+import { allowLoggedEmails } from './outbox-states.js';
 
 /**
  * Every status a match request can be in, in the order the workflow normally goes; a match a manager
@@ -139,6 +140,8 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
         ELSE json(value) END
       ORDER BY key)
     FROM json_each(match_demands.recommendations));`,
+  // Outbox state `logged`: written to the log without a mail server, not delivered (match_outbox is rebuilt).
+  allowLoggedEmails,
   // Demand visibility, match origin and the status `proposed` (docs/matching.md, *Managers find demanders*).
   addMarketplace,
 ];

@@ -24,6 +24,21 @@ export function addMatchServeOptions(command: Command): Command {
     .option('--mail-from <address>', 'sender of notification emails', 'patmatch <no-reply@patmatch.localhost>');
 }
 
+/** What `serve` and `demo` say when they run without `--smtp`. */
+export const NO_SMTP_WARNING =
+  'emails are not sent: without --smtp they are only written to this log and nobody receives them; give --smtp smtp://host:25 (or PATMATCH_SMTP) to send them, then resend the logged ones from the admin outbox';
+
+/**
+ * Logs {@link NO_SMTP_WARNING} at level warn when `flags` have no SMTP server. `serve` calls it once,
+ * from the process that announces the address (worker 0 of `--workers N`).
+ *
+ * @example
+ * warnWithoutSmtp({ smtp: undefined }); // {"level":"warn",…,"msg":"emails are not sent: …","smtp":null}
+ */
+export function warnWithoutSmtp(flags: Pick<MatchServeFlags, 'smtp'>, log: typeof logLine = logLine): void {
+  if (!flags.smtp) log(NO_SMTP_WARNING, { pid: process.pid, smtp: null }, 'warn');
+}
+
 /**
  * Opens the match workflow for `patmatch serve` and returns it with `listening(url)`, which points
  * emailed links at the real address once the server listens (unless `--public-url` was given).

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchService, nameKey, type ClaimedEmail, type DemandView, type User } from './index.js';
+import { LOGGED_NOTICE } from './emails.js';
 import { csvSearchEngine } from './test-support/search.js';
 
 const DEMAND = { name: '슈퍼커패시터용 그래핀 전극', description: '3차원 그래핀 구조체로 비표면적이 큰 전극을 만드는 방법' };
@@ -190,5 +191,42 @@ describe('demand translations', () => {
     const upgraded = new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
     assert.deepEqual(upgraded.getDemand(demander, english.id).translations, []);
     assert.deepEqual((await upgraded.createDemand(demander, DEMAND)).translations, []);
+  });
+});
+
+describe('manager requests that were only logged', () => {
+  let home: string;
+  let db: Database.Database;
+
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'patmatch-logged-'));
+    db = new Database(join(home, 'patmatch.db'));
+  });
+
+  after(async () => {
+    db.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  test('stay requested with a timeline note, and routing the match elsewhere cancels the logged email', async () => {
+    const service = new MatchService({ db, search: csvSearchEngine(), secret: randomBytes(32), publicUrl: 'http://patmatch.test', mailServer: false });
+    const demander = await service.accounts.create({ email: 'log@corp.example', password: 'correct horse battery', role: 'demander' });
+    const admin = await service.accounts.create({ email: 'ops@corp.example', password: 'correct horse battery', role: 'admin' });
+    const hit = (await service.createDemand(demander, DEMAND)).recommendations[0]!;
+    service.managers.upsert([{ applicant: hit.applicants[0]!, name: '담당자', email: 'tlo@logged.example', organization: '기관' }]);
+    const [match] = service.requestMatches(demander, service.listDemands(demander)[0]!.id, { applicationNumbers: [hit.applicationNumber] });
+    const claimed = service.outbox.claim(60_000)!;
+    assert.equal(claimed.kind, 'manager-request');
+    service.outbox.markDone(claimed, 'logged', 'logged', service.onEmailLogged);
+    const logged = service.getMatch(admin, match!.id);
+    assert.equal(logged.status, 'requested');
+    const { status, actor, message } = logged.timeline.at(-1)!;
+    assert.deepEqual([status, actor, message], ['requested', 'patmatch', LOGGED_NOTICE]);
+    assert.throws(() => service.retryEmail(admin, claimed.id), /was only logged; start serve with --smtp/);
+
+    service.assignManager(admin, match!.id, { name: '담당자 2', email: 'tlo2@logged.example', organization: '기관' });
+    const old = service.outbox.get(claimed.id)!;
+    assert.deepEqual([old.state, old.lastError], ['failed', `cancelled: match ${match!.id} was routed to tlo2@logged.example`]);
+    assert.equal(service.outbox.list('pending').filter((e) => e.to === 'tlo2@logged.example').length, 1);
   });
 });

@@ -10,7 +10,7 @@ import { getMatch, listManagedMatches } from './matches.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { requestMatches } from './requests.js';
 import { migrateMatch } from './schema.js';
-import { changeStatus, emailSent, linkedMatch, postMessage, respondByLink, type Actor } from './status.js';
+import { changeStatus, emailLogged, emailSent, linkedMatch, postMessage, respondByLink, type Actor } from './status.js';
 import type { DemandView, MatchView } from './views.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
@@ -29,6 +29,8 @@ export interface MatchServiceOptions {
   onEnqueue: () => void;
   /** Right-hand side of the Message-IDs of outgoing email (usually the sender's domain). */
   messageIdDomain: string;
+  /** Whether emails go to a mail server (`--smtp`); false when they are only logged, so resending a logged one is refused. */
+  mailServer: boolean;
 }
 
 export const defaultMatchServiceOptions = {
@@ -36,6 +38,7 @@ export const defaultMatchServiceOptions = {
   recommendations: 20,
   onEnqueue: () => {},
   messageIdDomain: 'patmatch.localhost',
+  mailServer: true,
 } satisfies Partial<MatchServiceOptions>;
 
 /**
@@ -179,9 +182,10 @@ export class MatchService {
   }
 
   /**
-   * Sends a failed email again (admins). A manager request is rebuilt with fresh response links,
-   * and only while the match still waits for the manager: a withdrawn or answered match is not
-   * re-sent to a manager who could no longer act on it.
+   * Sends a failed or only logged email again (admins). A manager request is rebuilt with fresh
+   * response links, and only while the match still waits for the manager: a withdrawn or answered
+   * match is not re-sent to a manager who could no longer act on it. A logged email is resent only
+   * when there is a mail server now.
    */
   retryEmail(user: User, id: number): OutboxEntry {
     return retryEmail(this, user, id);
@@ -189,4 +193,10 @@ export class MatchService {
 
   /** Outbox hook: a delivered manager request moves its match from requested to notified. */
   readonly onEmailSent = (entry: OutboxEntry): void => emailSent(this, entry);
+
+  /**
+   * Outbox hook: a manager request that was only logged (no mail server) leaves its match
+   * `requested` and says so in the timeline, so nobody takes it for delivered.
+   */
+  readonly onEmailLogged = (entry: OutboxEntry): void => emailLogged(this, entry);
 }

@@ -1,8 +1,9 @@
-// A match's status machine and what moves it: status changes, timeline messages, signed email links and delivered request emails.
+// A match's status machine and what moves it: status changes, timeline messages, signed email links and delivered (or only logged) request emails.
 // The public methods of MatchService delegate here and carry the doc comments.
 import { PatmatchError } from '../domain/errors.js';
 import type { User } from './accounts.js';
 import { matchRow, notFound, visibleMatch, type MatchContext, type MatchRow } from './context.js';
+import { LOGGED_NOTICE } from './emails.js';
 import { matchBodies } from './inputs.js';
 import type { LinkAction, LinkClaim } from './links.js';
 import { enqueueManagerMessage, enqueueProposalAnswer, enqueueStatusUpdate, enqueueWithdrawal } from './notify.js';
@@ -76,6 +77,11 @@ export function emailSent(ctx: MatchContext, entry: OutboxEntry): void {
   if (entry.kind !== 'manager-request' || entry.matchId === null) return;
   const row = matchRow(ctx, entry.matchId);
   if (row.status === 'requested') transition(ctx, { system: 'patmatch (email delivered)' }, row, 'notified', null);
+}
+
+export function emailLogged(ctx: MatchContext, entry: OutboxEntry): void {
+  if (entry.kind !== 'manager-request' || entry.matchId === null) return;
+  if (matchRow(ctx, entry.matchId).status === 'requested') appendEvent(ctx, entry.matchId, 'requested', 'patmatch', LOGGED_NOTICE);
 }
 
 function verifyLink(ctx: MatchContext, claim: LinkClaim, signature: string): void {

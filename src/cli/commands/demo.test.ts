@@ -11,7 +11,7 @@ import { writeTinyStaticModel } from '../../embed/test-support/index.js';
 import { homeLayout } from '../../store/home.js';
 import { sharedDataDir } from '../context.js';
 import { spawnServingCli, type ServingCli } from '../spawn.js';
-import { demoAccounts } from './demo.js';
+import { DEMO_NO_SMTP, demoAccounts } from './demo.js';
 
 const XML_FILE = '120050011639-1.xml';
 const CSV_ROWS = 12;
@@ -59,6 +59,9 @@ describe('patmatch demo', () => {
     const demo = await startDemo(home, shared);
     try {
       assert.match(demo.stderr(), /Using the trained model/);
+      // Without --smtp the banner says that emails are only logged, and how to send them.
+      assert.ok(demo.stderr().includes(`patmatch demo: ${DEMO_NO_SMTP}`), demo.stderr());
+      assert.match(DEMO_NO_SMTP, /only written to the log.*--smtp smtp:\/\/host:25/);
       const health = await fetch(`${demo.url}/api/health`);
       assert.equal(health.status, 200);
       const search = await fetch(`${demo.url}/api/search?q=${encodeURIComponent('해수 담수화')}&mode=lexical`);

@@ -55,9 +55,16 @@ export function register(program: Command): void {
       await step('Bringing the lexical and vector indexes up to date', ['index']);
       await createDemoAccounts(home);
       const serve = ['serve', ...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : [])];
+      // serve takes PATMATCH_SMTP as well; without either it only logs emails, which the demo says plainly.
+      if (!(flags.smtp ?? process.env.PATMATCH_SMTP)) announce(DEMO_NO_SMTP);
       await step(`Serving the API and dashboard ${servingAt(where)}`, [...serve, ...(flags.smtp ? ['--smtp', flags.smtp] : [])]);
     });
 }
+
+/** The demo's banner line when it runs without a mail server. */
+export const DEMO_NO_SMTP =
+  'Emails are NOT sent: without --smtp they are only written to the log below, and nobody receives them. ' +
+  'To send them, run `patmatch demo --smtp smtp://host:25` (or set PATMATCH_SMTP).';
 
 async function runStep(home: string, title: string, args: string[]): Promise<void> {
   announce(title);

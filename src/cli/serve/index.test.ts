@@ -10,6 +10,7 @@ import { buildTestHome, type TestHome } from '../../api/test-support/home.js';
 import { writeCharModel } from '../../embed/test-support/index.js';
 import { buildIndexes } from '../../index/build/index.js';
 import { openStore } from '../../store/index.js';
+import { NO_SMTP_WARNING } from '../../match/serve.js';
 import { logRecords, spawnServingCli } from '../spawn.js';
 
 let testHome: TestHome;
@@ -83,6 +84,9 @@ test('serve --workers 2 answers from two processes, replaces one that dies, and 
   const started = lines.find((line) => line.msg.startsWith('serving '))!;
   assert.deepEqual([started.level, started.url, started.workers], ['info', cli.url, 2]);
   assert.ok(workers.includes(started.pid as number), 'worker 0 announces the address');
+  // Without --smtp, emails are only logged: said once (by worker 0), not once per worker.
+  const warnings = lines.filter((line) => line.msg === NO_SMTP_WARNING);
+  assert.deepEqual(warnings.map((line) => [line.level, line.pid]), [['warn', started.pid]]);
   const exited = lines.find((line) => line.msg === 'worker exited')!;
   assert.deepEqual([exited.level, exited.signal, exited.replaced], ['warn', 'SIGKILL', true]);
   assert.ok(logRecords(cli.stdout()).some((line) => line.msg === 'incoming request'));

@@ -3,7 +3,7 @@ import { buildServer, defaultServerOptions, startServer } from '../../api/index.
 import { PatmatchError } from '../../domain/errors.js';
 import { createServerMetrics, listenMetrics, measuredEngine, metricsRoute, processMetrics, readyRoutes, workerMetrics, type MetricsListener } from '../../health/index.js';
 import { Outbox } from '../../match/index.js';
-import { openMatchForServe } from '../../match/serve.js';
+import { openMatchForServe, warnWithoutSmtp } from '../../match/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
 import { errorText, logLine } from '../../util/log.js';
@@ -44,7 +44,7 @@ export interface ServeSettings {
   metricsPort: number | null;
 }
 
-/** What this process does among several: only one sends the queued emails and prints the address. */
+/** What this process does among several: only one sends the queued emails and prints the address (and the warning when there is no `--smtp`). */
 export interface ServeRole {
   sendsMail: boolean;
   announces: boolean;
@@ -135,6 +135,7 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
   listened = true;
   match.listening(running.url);
   if (role.announces) {
+    warnWithoutSmtp(settings);
     const { port } = new URL(running.url);
     const metricsUrl = metricsListener ? { metricsUrl: `http://127.0.0.1:${metricsListener.port}/metrics` } : {};
     logLine(`serving ${home} at ${running.url}/ (Ctrl-C to stop)`, { url: running.url, port: Number(port), home, workers: settings.workers, pid: process.pid, ...metricsUrl });

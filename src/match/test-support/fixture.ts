@@ -21,14 +21,14 @@ export const sampleManagers = (): Promise<Manager[]> => readManagersCsv(join(sha
 
 /**
  * Opens a match workflow in a fresh temporary home. `managers` filters the sample directory
- * (default: all of it). The worker starts unless `worker.pollMs` says otherwise; tests pass `smtp`.
+ * (default: all of it). The worker starts unless `sendsMail` is false (then tests `drain()` it); tests pass `smtp`.
  *
  * @example
  * const fixture = await matchFixture({ smtp: smtp.url });
  * try { … } finally { await fixture.close(); }
  */
 export async function matchFixture(
-  options: Partial<Pick<OpenMatchOptions, 'smtp' | 'worker' | 'smtpTimeouts' | 'routes'>> & {
+  options: Partial<Pick<OpenMatchOptions, 'smtp' | 'worker' | 'smtpTimeouts' | 'routes' | 'sendsMail'>> & {
     managers?: (manager: Manager) => boolean;
   } = {},
 ): Promise<MatchFixture> {

@@ -5,9 +5,9 @@
 import { ApiError, getJson } from '../api.js';
 import type { User } from '../../match/accounts.js';
 import type { DemandView, MatchView, TimelineEvent } from '../../match/views.js';
-import type { OutboxEntry } from '../../match/outbox.js';
+import type { OutboxEntry, OutboxState } from '../../match/outbox.js';
 
-export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry };
+export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState };
 export { STATUS_LABELS } from '../../match/emails.js';
 
 /** The logged-in user and the CSRF token their writes must carry; `user` is null when logged out. */
