@@ -12,6 +12,7 @@ import { confirmPage, resultPage } from './pages.js';
 import { matchBodies } from './inputs.js';
 import type { MatchService } from './service.js';
 import type { DemandView } from './views.js';
+import type { MarketDemandView } from './market/index.js';
 import { parseInput } from '../util/validate.js';
 
 /** Settings of the match routes; only `service` has no default. */
@@ -174,6 +175,12 @@ function withRecommendationDetails(app: FastifyInstance, demand: DemandView): De
   return { ...demand, recommendations: app.hitDetails(demand.recommendations) };
 }
 
+/** A market demand with its patents' evaluations and KIPRIS links, as `withRecommendationDetails`. */
+function withPatentDetails(app: FastifyInstance, demand: MarketDemandView): MarketDemandView {
+  if (!app.hasDecorator('hitDetails')) return demand;
+  return { ...demand, patents: app.hitDetails(demand.patents) };
+}
+
 /**
  * The match workflow's HTTP routes as a Fastify plugin: login, sessions and API tokens, demands,
  * match requests, manager answers (API and signed email links), the admin queue and outbox.
@@ -311,12 +318,13 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
 
     app.get('/api/manager/demands', { schema: described('market', "Public demands matching the manager's organisation's patents, best first"), config: documented({ query: marketQuery }) }, async (request) => {
       const user = requireUser(request);
-      return service.listMarketDemands(user, parseInput(marketQuery, request.query, 'manager demands query'));
+      const page = await service.listMarketDemands(user, parseInput(marketQuery, request.query, 'manager demands query'));
+      return { ...page, demands: page.demands.map((demand) => withPatentDetails(app, demand)) };
     });
     app.get('/api/manager/demands/:id', { schema: described('market', 'One public demand with the organisation’s matching patents'), config: documented({ params: demandIdParams, query: marketQuery.pick({ organization: true }) }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       const { organization } = parseInput(marketQuery.pick({ organization: true }), request.query, 'manager demand query');
-      return service.getMarketDemand(requireUser(request), id, organization);
+      return withPatentDetails(app, await service.getMarketDemand(requireUser(request), id, organization));
     });
     app.post('/api/manager/demands/:id/proposals', { schema: described('market', 'Propose patents of your organisation to a public demand', 201), config: documented({ params: demandIdParams, body: matchBodies.proposals }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');

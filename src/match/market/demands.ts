@@ -15,6 +15,9 @@ export interface MarketPatentView {
   title: string;
   abstract: string;
   applicants: string[];
+  /** The scores of the demand's search (`PatentScore`): the cosines to the abstract and title, and the mode's score. */
+  abstractScore: number;
+  titleScore: number;
   score: number;
   band: ScoreBand | null;
   explanation: Explanation;
@@ -108,7 +111,7 @@ async function marketView(ctx: MatchContext, demand: DemandRow, ranking: MarketR
     patents: scores.map((score, i) => {
       const patent = ranking!.patents.get(score.applicationNumber)!;
       const match = matchOf.get(demand.id, score.applicationNumber, organizationKey) as { id: number; status: MatchStatus } | undefined;
-      return { ...patent, score: score.score, band: score.band, explanation: explanations[i]!, match: match ?? null };
+      return { ...patent, ...score, explanation: explanations[i]!, match: match ?? null };
     }),
   };
 }
