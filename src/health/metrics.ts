@@ -25,6 +25,8 @@ export interface ServerMetrics {
   observeSearch(mode: string, seconds: number): void;
   /** The outcome of one attempt to send an email. */
   observeMail(outcome: MailOutcome): void;
+  /** One demand watch run (the server runs it when it notices a new index build). */
+  observeWatch(report: { demands: number; newRecommendations: number; emailsQueued: number; seconds: number }): void;
 }
 
 // Searches take about 1–60 ms; requests up to seconds when a worker is overloaded.
@@ -79,6 +81,12 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     labelNames: ['final'],
     registers,
   });
+  const watchCounter = (name: string, help: string) => new Counter({ name: `patmatch_watch_${name}_total`, help, registers });
+  const watchRuns = watchCounter('runs', 'Demand watch runs of this server');
+  const watchDemands = watchCounter('demands', 'Watched demands compared with new patents');
+  const watchAdded = watchCounter('recommendations', 'Recommendations the demand watch added');
+  const watchEmails = watchCounter('emails', 'Watch digest emails queued');
+  const watchSeconds = watchCounter('seconds', 'Time spent in demand watch runs');
   defineHomeGauges(sources, registers);
   return {
     registry,
@@ -92,6 +100,13 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       if (outcome === 'sent') sends.inc();
       else if (outcome === 'logged') logged.inc();
       else failures.inc({ final: String(outcome === 'failed') });
+    },
+    observeWatch(report) {
+      watchRuns.inc();
+      watchDemands.inc(report.demands);
+      watchAdded.inc(report.newRecommendations);
+      watchEmails.inc(report.emailsQueued);
+      watchSeconds.inc(report.seconds);
     },
   };
 }

@@ -31,12 +31,22 @@ export function assignManager(ctx: MatchContext, user: User, id: number, input: 
     if (row.status !== 'requested') {
       throw new PatmatchError('conflict', `match ${id} is ${row.status}: its manager ${row.manager_email ?? ''} already has the request`);
     }
+    const organizationKey = nameKey(manager.organization);
+    const sibling = ctx.db
+      .prepare('SELECT id FROM match_requests WHERE demand_id = ? AND application_number = ? AND organization_key = ? AND id <> ?')
+      .get(row.demand_id, row.application_number, organizationKey, id) as { id: number } | undefined;
+    if (sibling) {
+      throw new PatmatchError(
+        'conflict',
+        `match ${id}: patent ${row.application_number} of demand ${row.demand_id} already has match ${sibling.id} with ${manager.organization}; close this one or route it to another organisation`,
+      );
+    }
     if (ctx.outbox.cancelUnsent(id, 'manager-request', `cancelled: match ${id} was routed to ${manager.email}`) === 'sending') {
       throw new PatmatchError('conflict', `match ${id}: an email to ${row.manager_email} is being sent right now; try again in a minute`);
     }
     ctx.db
       .prepare(`UPDATE match_requests SET manager_name = ?, manager_email = ?, organization = ?, organization_key = ?, updated_at = ? WHERE id = ?`)
-      .run(manager.name, manager.email.toLowerCase(), manager.organization, nameKey(manager.organization), new Date().toISOString(), id);
+      .run(manager.name, manager.email.toLowerCase(), manager.organization, organizationKey, new Date().toISOString(), id);
     appendEvent(ctx, id, 'requested', user.email, `assigned to ${manager.name} <${manager.email}> (${manager.organization})`);
     const demand = demandRow(ctx, row.demand_id);
     enqueueManagerRequest(ctx, matchRow(ctx, id), demand, demanderMessages(ctx, id, demand));

@@ -24,6 +24,12 @@ export interface DemandRow {
   translations: string | null;
   visibility: Visibility;
   created_at: string;
+  /** 1 while the demand watches for new patents. */
+  watch: number;
+  /** JSON of its search filters; null: none (or registered before filters were kept). */
+  filters: string | null;
+  /** When its owner last marked the recommendations seen. */
+  seen_at: string | null;
 }
 
 /** A row of `match_requests`. */

@@ -79,9 +79,8 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     await boxes.nth(1).check();
     assert.equal((await page.textContent('.request-button'))?.trim(), '선택한 특허 2건 요청');
     await page.click('.request-button');
-    await page.waitForSelector('.match-card >> nth=1');
-    const cards = page.locator('.match-card');
-    assert.deepEqual(await cards.locator('.mono').allTextContents(), chosen);
+    await page.waitForSelector('.patent-request >> nth=1');
+    assert.deepEqual(await page.locator('.patent-request header .mono').allTextContents(), chosen, 'one row per requested patent');
     assert.ok(await boxes.nth(0).isDisabled(), 'a requested patent cannot be requested again');
 
     // The manager of the first patent opens the emailed link and accepts.
@@ -89,16 +88,16 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     const mail = smtp.received.find((received) => received.text.includes(chosen[0]!))!;
     const reason = snapshot.find((hit) => hit.applicationNumber === chosen[0])!.explanation.sentences[0]!.text;
     assert.ok(mail.text.includes(`이 특허가 요청된 이유`) && mail.text.includes(`> ${reason.slice(0, 30)}`), 'the email quotes why the patent was requested');
-    const accept = /http:\/\/patmatch\.test(\/match\/respond\/\d+\/accept\?\S+)/.exec(mail.text)![1]!;
+    const [, accept, acceptedId] = /http:\/\/patmatch\.test(\/match\/respond\/(\d+)\/accept\?\S+)/.exec(mail.text)!;
     const managerPage = await browser.context.newPage();
-    await managerPage.goto(`${base}${accept}`);
+    await managerPage.goto(`${base}${accept!}`);
     await managerPage.fill('textarea[name="message"]', '다음 주에 미팅 가능합니다');
     await managerPage.click('button[type="submit"]');
     await managerPage.waitForSelector('text=처리되었습니다');
     await managerPage.close();
 
     await page.reload();
-    const first = page.locator(`.match-card:has(.mono:text-is("${chosen[0]}"))`);
+    const first = page.locator(`.patent-request[data-application-number="${chosen[0]}"] .match-card[data-match-id="${acceptedId}"]`);
     await first.locator('[data-status="accepted"]').waitFor();
     assert.equal(await first.getAttribute('data-status'), 'accepted');
     const steps = await first.locator('.timeline li').evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
@@ -126,7 +125,7 @@ describe('dashboard: demander flow from demand to status timeline', () => {
     await inbox.screenshot({ path: join(artifacts, 'match-03-manager-inbox.png'), fullPage: true });
     await managerBrowser.close();
     await page.reload();
-    const requested = page.locator(`.match-card:has(.mono:text-is("${chosen[1]}"))`);
+    const requested = page.locator(`.patent-request[data-application-number="${chosen[1]}"] .match-card`);
     await requested.locator('xpath=self::*[@data-status="viewed"]').waitFor();
     assert.deepEqual(
       await requested.locator('.timeline li').evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),

@@ -1,4 +1,4 @@
-// Demands: register one with its recommendation snapshot, list them, read one, change its settings.
+// Demands: register one with its recommendation snapshot, list them, read one (watch/owner.ts changes their settings).
 // The public methods of MatchService delegate here and carry the doc comments.
 import type { User } from './accounts.js';
 import { ownDemand, type DemandRow, type MatchContext } from './context.js';
@@ -12,6 +12,8 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
   if (demand.filters) demand.filters = validateFilters(demand.filters, 'demand, filters.');
   // The description may be longer than a search query may be; its start says the most.
   const query = `${demand.name}\n${demand.description}`.slice(0, SEARCH_LIMITS.maxQueryLength);
+  // Read before the search, so that the watch never skips a patent the search did not see.
+  const watchedRevision = await ctx.options.indexRevision();
   const result = await ctx.options.search.search(query, {
     top: demand.top ?? ctx.options.recommendations,
     ...(demand.mode && { mode: demand.mode }),
@@ -19,8 +21,9 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
   });
   const row = ctx.db
     .prepare(
-      `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at, visibility)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at,
+         filters, watched_revision, visibility)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .get(
       user.id,
@@ -32,9 +35,11 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
       query,
       result.mode,
       result.model,
-      JSON.stringify(result.hits),
+      JSON.stringify(result.hits.map((hit) => ({ ...hit, addedAt: null, build: null }))),
       result.translations ? JSON.stringify(result.translations) : null,
       new Date().toISOString(),
+      demand.filters && Object.keys(demand.filters).length > 0 ? JSON.stringify(demand.filters) : null,
+      watchedRevision,
       demand.visibility ?? 'private',
     ) as DemandRow;
   return demandView(ctx, row);
@@ -52,13 +57,4 @@ export function listDemands(ctx: MatchContext, user: User): Omit<DemandView, 're
 
 export function getDemand(ctx: MatchContext, user: User, id: number): DemandView {
   return demandView(ctx, ownDemand(ctx, user, id));
-}
-
-export function updateDemand(ctx: MatchContext, user: User, id: number, input: unknown): DemandView {
-  const patch = parseInput(matchBodies.demandPatch, input, `demand ${id}`);
-  return ctx.db.transaction(() => {
-    ownDemand(ctx, user, id);
-    if (patch.visibility) ctx.db.prepare('UPDATE match_demands SET visibility = ? WHERE id = ?').run(patch.visibility, id);
-    return demandView(ctx, ownDemand(ctx, user, id));
-  }).immediate();
 }

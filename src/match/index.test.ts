@@ -49,16 +49,26 @@ describe('manager directory', () => {
     assert.equal(directory.count(), 200);
   });
 
-  test('finds the manager by all applicants together, the first known applicant, or a known applicant inside one', () => {
-    assert.equal(directory.lookup(['인천대학교 산학협력단'])?.email, 'tlo@org0093.example');
-    assert.equal(directory.lookup(['인천대학교산학협력단'])?.email, 'tlo@org0093.example', 'spacing differs');
-    assert.equal(directory.lookup(['인천대학교 산학협력단', '에이치씨테크(주)'])?.email, 'tlo@org0113.example', 'an entry for the co-applied string wins');
-    assert.equal(directory.lookup(['인천대학교 산학협력단', '어느회사(주)'])?.email, 'tlo@org0093.example', 'co-applicant unknown');
-    assert.equal(directory.lookup(['어느회사', '인천대학교 산학협력단'])?.email, 'tlo@org0093.example', 'the first known applicant');
-    assert.equal(directory.lookup(['삼성전자주식회사', '인천대학교 산학협력단'])?.email, 'tlo@org0054.example', 'first listed wins');
-    assert.equal(directory.lookup(['어느회사 인천대학교 산학협력단'])?.email, 'tlo@org0093.example', 'a field kept whole');
-    assert.equal(directory.lookup(['알려지지 않은 출원인']), undefined);
-    assert.equal(directory.lookup([]), undefined);
+  test('reaches the manager of each known applicant, then of an entry for all of them together', () => {
+    const emails = (applicants: string[]) => directory.lookupAll(applicants).map((manager) => manager.email);
+    assert.deepEqual(emails(['인천대학교 산학협력단']), ['tlo@org0093.example']);
+    assert.deepEqual(emails(['인천대학교산학협력단']), ['tlo@org0093.example'], 'spacing differs');
+    assert.deepEqual(emails(['삼성전자주식회사', '인천대학교 산학협력단']), ['tlo@org0054.example', 'tlo@org0093.example'], 'applicant order');
+    assert.deepEqual(emails(['인천대학교 산학협력단', '삼성전자주식회사']), ['tlo@org0093.example', 'tlo@org0054.example'], 'applicant order');
+    // The sample lists the co-applied string as a row of its own, with an organisation of that name.
+    assert.deepEqual(emails(['인천대학교 산학협력단', '에이치씨테크(주)']), ['tlo@org0093.example', 'tlo@org0113.example'], 'the co-applied entry counts too');
+    assert.deepEqual(emails(['인천대학교 산학협력단', '어느회사(주)']), ['tlo@org0093.example'], 'co-applicant unknown');
+    assert.deepEqual(emails(['어느회사', '인천대학교 산학협력단']), ['tlo@org0093.example'], 'first applicant unknown');
+    assert.deepEqual(emails(['알려지지 않은 출원인']), []);
+    assert.deepEqual(emails([]), []);
+  });
+
+  test('inside a single field that stayed whole, each known name counts; never inside a name of a list', () => {
+    const emails = (applicants: string[]) => directory.lookupAll(applicants).map((manager) => manager.email);
+    assert.deepEqual(emails(['어느회사 인천대학교 산학협력단']), ['tlo@org0093.example']);
+    assert.deepEqual(emails(['삼성전자주식회사 어느회사 인천대학교 산학협력단']), ['tlo@org0054.example', 'tlo@org0093.example'], 'left to right');
+    assert.deepEqual(emails(['현대자동차주식회사 기아자동차주식회사 인천대학교 산학협력단']), ['tlo@org0193.example'], 'a whole string the directory lists as written');
+    assert.deepEqual(emails(['어느회사 인천대학교 산학협력단', '다른회사']), [], 'a list of names is not searched inside');
   });
 
   test('a CSV with a bad row or a missing column is refused with file, line and column', async () => {
@@ -77,6 +87,39 @@ describe('manager directory', () => {
     const file = join(temp.home, 'managers-cp949.csv');
     await writeFile(file, iconv.encode('applicant,manager_name,manager_email,organization\n인천대학교 산학협력단,홍길동,tlo@inu.example,인천대학교\n', 'cp949'));
     assert.deepEqual(await readManagersCsv(file), [{ applicant: '인천대학교 산학협력단', name: '홍길동', email: 'tlo@inu.example', organization: '인천대학교' }]);
+  });
+});
+
+describe('manager directory: one manager per organisation', () => {
+  const temp = temporaryDatabase();
+  let emails: (applicants: string[]) => string[];
+  before(() => {
+    const directory = new ManagerDirectory(temp.db);
+    const entry = (applicant: string, email: string, organization: string) => ({ applicant, name: '담당자', email, organization });
+    directory.upsert([
+      entry('가나대학교 산학협력단', 'tlo@ganada.example', '가나대학교'),
+      entry('가나대학교 병원', 'hospital@ganada.example', '가나대학교'),
+      entry('가나대학교 산학협력단 비테크(주)', 'joint@ganada.example', '가나대학교'),
+      entry('비테크 주식회사', 'tlo@btech.example', '비테크(주)'),
+      entry('한빛기술연구원', 'tlo@hanbit.example', '한빛기술연구원'),
+      entry('한빛기술연구원 부설 센터', 'tlo@center.example', '한빛센터'),
+    ]);
+    emails = (applicants) => directory.lookupAll(applicants).map((manager) => manager.email);
+  });
+
+  test('two applicants of one organisation reach its manager once, the first listed', () => {
+    assert.deepEqual(emails(['가나대학교 산학협력단', '가나대학교 병원']), ['tlo@ganada.example']);
+    assert.deepEqual(emails(['가나대학교 병원', '가나대학교 산학협력단']), ['hospital@ganada.example']);
+  });
+
+  test('an entry for the co-applied string adds nothing when it names an organisation already reached', () => {
+    assert.deepEqual(emails(['가나대학교 산학협력단', '비테크(주)']), ['tlo@ganada.example', 'tlo@btech.example']);
+  });
+
+  test('inside a field kept whole the longest known name wins where two overlap; short keys are not searched for', () => {
+    assert.deepEqual(emails(['한빛기술연구원 부설 센터 어느회사']), ['tlo@center.example']);
+    assert.deepEqual(emails(['어느회사 한빛기술연구원']), ['tlo@hanbit.example']);
+    assert.deepEqual(emails(['어느 비테크 회사']), [], '비테크 is shorter than 4 characters');
   });
 });
 

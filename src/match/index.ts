@@ -11,6 +11,7 @@ import { loadSecret } from './links.js';
 import { logTransport, MailWorker, smtpTransport, type MailWorkerOptions, type SmtpTimeouts } from './mailer.js';
 import { matchRoutes, type MatchRoutesOptions } from './routes.js';
 import { MatchService } from './service.js';
+import { indexedRevision } from './watch/index.js';
 
 export { Accounts, type User, type Principal, type Session, type NewUser } from './accounts.js';
 export { ManagerDirectory, readManagersCsv, MANAGER_CSV_COLUMNS, type Manager } from './managers.js';
@@ -96,6 +97,7 @@ export async function openMatch(options: OpenMatchOptions): Promise<OpenedMatch>
     onEnqueue: () => worker.wake(),
     mailServer: Boolean(options.smtp),
     ...(senderDomain(options.mailFrom) && { messageIdDomain: senderDomain(options.mailFrom) }),
+    indexRevision: () => indexedRevision(options.home),
   });
   const worker = new MailWorker(service.outbox, transport, {
     ...options.worker,

@@ -47,11 +47,12 @@ const statusInput = z.object({
   message: z.string().trim().max(2000).optional(),
 });
 const messageInput = z.object({ message: z.string().trim().min(1, 'is empty').max(2000) });
-// Strict, and at least one field: a misspelt field is refused rather than ignored.
+// Strict, and at least one field: a misspelt field is refused rather than ignored. Other demand
+// settings the owner may change are added here.
 const demandPatch = z
-  .object({ visibility: z.enum(VISIBILITIES).optional() })
+  .object({ watch: z.boolean().optional(), visibility: z.enum(VISIBILITIES).optional() })
   .strict()
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (visibility)');
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (watch, visibility)');
 /** Body of `PATCH /api/demands/{id}`. */
 export type DemandPatch = z.input<typeof demandPatch>;
 

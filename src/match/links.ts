@@ -14,6 +14,17 @@ export interface LinkClaim {
   expires: number;
 }
 
+/** What a demand's owner can do from an email link: stop the demand watching for new patents. */
+export const DEMAND_LINK_ACTIONS = ['unwatch'] as const;
+export type DemandLinkAction = (typeof DEMAND_LINK_ACTIONS)[number];
+
+/** The signed part of a demand link (the watch digest's stop-watching link). */
+export interface DemandLinkClaim {
+  demandId: number;
+  action: DemandLinkAction;
+  expires: number;
+}
+
 /**
  * Reads the server secret from `<home>/secret`, creating it (32 random bytes, mode 0600) on first
  * use. The file appears complete or not at all, so processes starting together (`serve --workers`)
@@ -43,15 +54,36 @@ export class LinkSigner {
 
   /** The base64url signature of a claim. */
   sign(claim: LinkClaim): string {
-    return createHmac('sha256', this.secret)
-      .update(`patmatch-link\n${claim.matchId}\n${claim.action}\n${claim.expires}`)
-      .digest('base64url');
+    return this.#mac(`patmatch-link\n${claim.matchId}\n${claim.action}\n${claim.expires}`);
   }
 
   /** True when `signature` is this server's for the claim (constant-time compare) and it has not expired. */
   verify(claim: LinkClaim, signature: string, now = Date.now()): boolean {
-    const expected = Buffer.from(this.sign(claim));
+    return this.#same(this.sign(claim), signature) && claim.expires > now;
+  }
+
+  /**
+   * The signature of a demand link; its text differs from a match link's, so neither can stand for the other.
+   *
+   * @example
+   * signer.signDemand({ demandId: 3, action: 'unwatch', expires })
+   */
+  signDemand(claim: DemandLinkClaim): string {
+    return this.#mac(`patmatch-demand-link\n${claim.demandId}\n${claim.action}\n${claim.expires}`);
+  }
+
+  /** Like `verify`, for demand links. */
+  verifyDemand(claim: DemandLinkClaim, signature: string, now = Date.now()): boolean {
+    return this.#same(this.signDemand(claim), signature) && claim.expires > now;
+  }
+
+  #mac(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url');
+  }
+
+  #same(expectedSignature: string, signature: string): boolean {
+    const expected = Buffer.from(expectedSignature);
     const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected) && claim.expires > now;
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

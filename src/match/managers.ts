@@ -76,6 +76,7 @@ interface ManagerRow {
   name: string;
   email: string;
   organization: string;
+  organization_key: string;
 }
 
 const toManager = (row: ManagerRow): Manager => ({
@@ -86,13 +87,13 @@ const toManager = (row: ManagerRow): Manager => ({
 });
 
 /**
- * The applicant → manager directory. Lookups compare normalised names (see `nameKey`) and accept
- * a patent with several applicants when any of them is known.
+ * The applicant → manager directory. Lookups compare normalised names (see `nameKey`); a patent
+ * with several applicants reaches the manager of each applicant the directory knows.
  *
  * @example
  * const directory = new ManagerDirectory(db);
  * directory.upsert(await readManagersCsv('managers.csv'));
- * directory.lookup(['인천대학교 산학협력단', '어느회사(주)'])?.organization // '인천대학교 산학협력단'
+ * directory.lookupAll(['인천대학교 산학협력단', '에이치씨테크(주)']).map((m) => m.organization) // ['인천대학교 산학협력단', '에이치씨테크(주)']
  */
 export class ManagerDirectory {
   constructor(private readonly db: Database.Database) {}
@@ -132,24 +133,38 @@ export class ManagerDirectory {
   }
 
   /**
-   * The manager for a patent's applicants: the entry for all of them together (a directory may list
-   * a co-applied string as written), else the first applicant the directory knows, else the known
-   * applicant that appears earliest (longest first) inside them (a field that stayed whole).
+   * The managers of a patent's applicants, one per organisation (by `nameKey`), in applicant order:
+   * the entry of each applicant, then an entry for all of them together (a directory may list a
+   * co-applied string as written; it counts for the organisation it names). A single applicant the
+   * directory does not know may be a field that stayed whole (`어느회사 인천대학교 산학협력단`): then
+   * the known names inside it count, left to right, the longest where two overlap. Empty when none
+   * is known (the request waits in the admin queue).
    */
-  lookup(applicants: readonly string[]): Manager | undefined {
-    if (applicants.length === 0) return undefined;
-    const whole = nameKey(applicants.join(' '));
-    const byKey = this.db.prepare('SELECT * FROM match_managers WHERE applicant_key = ?');
-    for (const key of [whole, ...applicants.map(nameKey)]) {
-      const row = key ? (byKey.get(key) as ManagerRow | undefined) : undefined;
-      if (row) return toManager(row);
+  lookupAll(applicants: readonly string[]): Manager[] {
+    const keys = applicants.map(nameKey).filter((key) => key !== '');
+    const byKey = this.db.prepare<[string], ManagerRow>('SELECT * FROM match_managers WHERE applicant_key = ?');
+    const whole = keys.join('');
+    let rows = [...keys, ...(keys.length > 1 ? [whole] : [])].flatMap((key) => byKey.get(key) ?? []);
+    if (rows.length === 0 && keys.length === 1) rows = this.namesInside(whole);
+    const byOrganisation = new Map<string, Manager>();
+    for (const row of rows) if (!byOrganisation.has(row.organization_key)) byOrganisation.set(row.organization_key, toManager(row));
+    return [...byOrganisation.values()];
+  }
+
+  /** Entries whose key (at least `MIN_PARTIAL_KEY` long) appears inside `key`, left to right, without overlaps (longest first). */
+  private namesInside(key: string): ManagerRow[] {
+    const found = this.db
+      .prepare<[number, string], ManagerRow>('SELECT * FROM match_managers WHERE length(applicant_key) >= ? AND instr(?, applicant_key) > 0')
+      .all(MIN_PARTIAL_KEY, key)
+      .map((row) => ({ row, start: key.indexOf(row.applicant_key) }))
+      .sort((a, b) => a.start - b.start || b.row.applicant_key.length - a.row.applicant_key.length);
+    const inside: ManagerRow[] = [];
+    let end = 0;
+    for (const { row, start } of found) {
+      if (start < end) continue;
+      inside.push(row);
+      end = start + row.applicant_key.length;
     }
-    const rows = this.db
-      .prepare('SELECT * FROM match_managers WHERE length(applicant_key) >= ? AND instr(?, applicant_key) > 0')
-      .all(MIN_PARTIAL_KEY, whole) as ManagerRow[];
-    const best = rows.sort(
-      (a, b) => whole.indexOf(a.applicant_key) - whole.indexOf(b.applicant_key) || b.applicant_key.length - a.applicant_key.length,
-    )[0];
-    return best && toManager(best);
+    return inside;
   }
 }

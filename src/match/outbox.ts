@@ -10,6 +10,12 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
+  /**
+   * The email's identity when it has a natural one, e.g. `watch-12-2308` for the watch digest of
+   * demand 12 at revision 2308: a second enqueue of the same identity adds nothing. Without it
+   * every enqueue is a new email.
+   */
+  identity?: string;
 }
 
 /**
@@ -93,15 +99,16 @@ export class Outbox {
     private readonly messageIdDomain = 'patmatch.localhost',
   ) {}
 
-  /** Adds an email, due now. Call it inside the transaction that makes the change. */
+  /** Adds an email, due now (or returns the one of the same `identity`). Call it inside the transaction that makes the change. */
   enqueue(email: OutgoingEmail, now = Date.now()): OutboxEntry {
+    const messageId = `<${email.identity ?? randomUUID()}@${this.messageIdDomain}>`;
     const row = this.db
       .prepare(
         `INSERT INTO match_outbox (message_id, kind, match_id, recipient, subject, body, state, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING *`,
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING *`,
       )
-      .get(`<${randomUUID()}@${this.messageIdDomain}>`, email.kind, email.matchId, email.to, email.subject, email.text, now, now) as OutboxRow;
-    return toEntry(row);
+      .get(messageId, email.kind, email.matchId, email.to, email.subject, email.text, now, now) as OutboxRow | undefined;
+    return toEntry(row ?? (this.db.prepare('SELECT * FROM match_outbox WHERE message_id = ?').get(messageId) as OutboxRow));
   }
 
   /**

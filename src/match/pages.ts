@@ -58,6 +58,25 @@ ${messageField}<p><button type="submit">${escapeHtml(ACTION_TITLES[action])}</bu
 }
 
 /**
+ * The page the stop-watching link of a watch digest opens: it names the demand and stops its watch
+ * only by POST, like `confirmPage`.
+ *
+ * @example
+ * reply.type('text/html').send(unwatchConfirmPage({ name: '영상 인식', watch: true }, { expires, sig }));
+ */
+export function unwatchConfirmPage(demand: { name: string; watch: boolean }, link: { expires: number; sig: string }): string {
+  const title = '새 특허 알림 끄기 (stop watching for new patents)';
+  if (!demand.watch) return page(title, `<p>${escapeHtml(`수요기술 "${demand.name}"의 알림은 이미 꺼져 있습니다 (already off).`)}</p>`);
+  return page(
+    title,
+    `<p>${escapeHtml(`수요기술 "${demand.name}"에 맞는 새 특허를 더 이상 찾지 않고 알리지 않습니다. 수요 페이지에서 다시 켤 수 있습니다 (you can switch it on again on the demand page).`)}</p>
+<form method="post">
+<input type="hidden" name="expires" value="${link.expires}"><input type="hidden" name="sig" value="${escapeHtml(link.sig)}">
+<p><button type="submit">${escapeHtml(title)}</button></p></form>`,
+  );
+}
+
+/**
  * The page shown after an action or when a link cannot be used.
  *
  * @example

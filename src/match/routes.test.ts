@@ -84,7 +84,9 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: { max: 1000, timeWindowMs: 60_000 }, webRoot: null, plugins: [fixture.match.plugin] });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     const { accounts, managers } = fixture.match.service;
-    const organization = managers.lookup(managed.applicants)!.organization;
+    const routedTo = managers.lookupAll(managed.applicants);
+    assert.equal(routedTo.length, 1, 'the directory of this test knows one manager of the managed patent');
+    const organization = routedTo[0]!.organization;
     const make = async (email: string, role: 'demander' | 'manager' | 'admin', org?: string): Promise<string> =>
       accounts.createApiToken((await accounts.create({ email, password: 'correct horse battery', role, organization: org })).id);
     tokens.demander = await make('buyer@corp.example', 'demander');
@@ -107,7 +109,16 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     assert.equal(demand.recommendations.length, 20);
     assert.equal(demand.model, 'test-bigram-overlap');
     // The snapshot as stored, with the evaluation (none here) and KIPRIS link the API adds when it is read.
-    assert.deepEqual(demand.recommendations[0], { ...managed, evaluation: null, kiprisUrl: `https://doi.org/10.8080/${managed.applicationNumber}` });
+    // The watch's fields: an original recommendation was added by no watch run, so it is not new.
+    assert.deepEqual(demand.recommendations[0], {
+      ...managed,
+      addedAt: null,
+      build: null,
+      new: false,
+      evaluation: null,
+      kiprisUrl: `https://doi.org/10.8080/${managed.applicationNumber}`,
+    });
+    assert.equal(demand.watch, true);
     const read = await call(tokens.demander, 'GET', `/api/demands/${demand.id}`);
     assert.equal(read.status, 200);
     assert.deepEqual(read.body.recommendations, demand.recommendations);
@@ -150,7 +161,8 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     });
     assert.equal(reply.status, 201);
     const [routed, queued] = reply.body.matches as MatchView[];
-    const expected = fixture.match.service.managers.lookup(managed.applicants)!;
+    const expected = fixture.match.service.managers.lookupAll(managed.applicants)[0]!;
+    assert.equal(reply.body.matches.length, 2);
     assert.deepEqual(routed!.manager, { name: expected.name, email: expected.email, organization: expected.organization });
     assert.equal(queued!.manager, null);
     assert.deepEqual(routed!.timeline.map((event) => event.status), ['requested']);

@@ -6,9 +6,9 @@ import type { SwaggerTransform } from '@fastify/swagger';
 import { z } from 'zod';
 import { PatmatchError } from '../domain/errors.js';
 import type { Principal, User } from './accounts.js';
-import { LINK_ACTIONS, type LinkClaim } from './links.js';
+import { LINK_ACTIONS, type DemandLinkClaim, type LinkClaim } from './links.js';
 import { OUTBOX_STATES } from './outbox.js';
-import { confirmPage, resultPage } from './pages.js';
+import { confirmPage, resultPage, unwatchConfirmPage } from './pages.js';
 import { matchBodies } from './inputs.js';
 import type { MatchService } from './service.js';
 import type { DemandView } from './views.js';
@@ -60,6 +60,7 @@ const matchIdParams = idParams('match id');
 const outboxIdParams = idParams('outbox email id');
 const loginInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), next: z.string().optional() });
 const linkParams = z.object({ id: pathId, action: z.enum(LINK_ACTIONS) });
+const unwatchParams = z.object({ id: pathId });
 const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
 const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
 // Digits only, as path ids: a coercing number schema would read `1e1` as 10.
@@ -307,9 +308,13 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.getDemand(requireUser(request), id));
     });
-    app.patch('/api/demands/:id', { schema: described('match', 'Change a demand: {"visibility": "public"} shows it to managers whose patents match'), config: documented({ params: demandIdParams, body: matchBodies.demandPatch }) }, async (request) => {
+    app.patch('/api/demands/:id', { schema: described('match', 'Change a demand: {"watch": false} stops it watching for new patents, {"visibility": "public"} shows it to managers whose patents match'), config: documented({ params: demandIdParams, body: matchBodies.demandPatch }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.updateDemand(requireUser(request), id, request.body));
+    });
+    app.post('/api/demands/:id/seen', { schema: described('match', "Mark the demand's recommendations seen (none is new any more)"), config: documented({ params: demandIdParams }) }, async (request) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      return withRecommendationDetails(app, service.markDemandSeen(requireUser(request), id));
     });
     app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
@@ -383,6 +388,28 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
         const { expires, sig } = parseInput(linkQuery, request.query, 'link');
         const claim = linkClaim(request, expires);
         return html(reply, 200, confirmPage(service.linkedMatch(claim, sig), claim.action, { expires, sig }));
+      } catch (error) {
+        return linkError(reply, error);
+      }
+    });
+    const unwatchClaim = (request: FastifyRequest, expires: number): DemandLinkClaim => ({
+      demandId: parseInput(unwatchParams, request.params, 'link').id,
+      action: 'unwatch',
+      expires,
+    });
+    app.get('/match/demands/:id/unwatch', { schema: { hide: true } }, async (request, reply) => {
+      try {
+        const { expires, sig } = parseInput(linkQuery, request.query, 'link');
+        return html(reply, 200, unwatchConfirmPage(service.linkedDemand(unwatchClaim(request, expires), sig), { expires, sig }));
+      } catch (error) {
+        return linkError(reply, error);
+      }
+    });
+    app.post('/match/demands/:id/unwatch', { schema: { hide: true }, config: { csrf: false } }, async (request, reply) => {
+      try {
+        const { expires, sig } = parseInput(linkQuery, request.body, 'link form');
+        const demand = service.unwatchByLink(unwatchClaim(request, expires), sig);
+        return html(reply, 200, resultPage('알림을 껐습니다 (watching stopped)', `수요기술 "${demand.name}"에 대한 새 특허 알림을 더 보내지 않습니다.`));
       } catch (error) {
         return linkError(reply, error);
       }

@@ -3,6 +3,8 @@ import { migrate, type MigrationStep } from '../store/schema.js';
 import { listMatchApplicants } from './applicants.js';
 import { addMarketplace } from './market/schema.js';
 import { allowLoggedEmails } from './outbox-states.js';
+import { matchPerOrganisation } from './per-organisation.js';
+import { addWatchColumns } from './watch/schema.js';
 
 /**
  * Every status a match request can be in, in the order the workflow normally goes; a match a manager
@@ -142,6 +144,15 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
     FROM json_each(match_demands.recommendations));`,
   // Outbox state `logged`: written to the log without a mail server, not delivered (match_outbox is rebuilt).
   allowLoggedEmails,
+  // One match per organisation of a requested patent's applicants: unique per (demand, patent, organisation).
+  matchPerOrganisation,
+  // Demand watch: whether a demand watches, its filters, its stored scoring, its watched revision.
+  addWatchColumns,
+  // Recommendations the watch adds carry when (`addedAt`) and by which index build (`build`) they
+  // were found; those of the original snapshot get null for both.
+  `UPDATE match_demands SET recommendations = (
+    SELECT json_group_array(json_set(json(value), '$.addedAt', json('null'), '$.build', json('null')) ORDER BY key)
+    FROM json_each(match_demands.recommendations));`,
   // Demand visibility, match origin and the status `proposed` (docs/matching.md, *Managers find demanders*).
   addMarketplace,
 ];

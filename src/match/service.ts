@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type { SearchEngine } from '../search/types.js';
 import { Accounts, type User } from './accounts.js';
 import { adminQueue, assignManager, retryEmail } from './admin.js';
-import { createDemand, getDemand, listDemands, updateDemand } from './demands.js';
-import { LinkSigner, type LinkClaim } from './links.js';
+import { createDemand, getDemand, listDemands } from './demands.js';
+import { linkedDemand, markSeen, unwatchByLink, updateDemand } from './watch/owner.js';
+import { LinkSigner, type DemandLinkClaim, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
 import { getMarketDemand, listMarketDemands, proposePatents, rankingCache, type MarketDemandView, type MarketPage, type MarketQuery } from './market/index.js';
 import { getMatch, listManagedMatches } from './matches.js';
@@ -31,6 +32,11 @@ export interface MatchServiceOptions {
   messageIdDomain: string;
   /** Whether emails go to a mail server (`--smtp`); false when they are only logged, so resending a logged one is refused. */
   mailServer: boolean;
+  /**
+   * The store revision the search indexes reflect (`indexedRevision` of the home): a new demand's
+   * watch starts there. Null: unknown, the next watch run starts it.
+   */
+  indexRevision: () => Promise<number | null>;
 }
 
 export const defaultMatchServiceOptions = {
@@ -39,6 +45,7 @@ export const defaultMatchServiceOptions = {
   onEnqueue: () => {},
   messageIdDomain: 'patmatch.localhost',
   mailServer: true,
+  indexRevision: async () => null,
 } satisfies Partial<MatchServiceOptions>;
 
 /**
@@ -92,14 +99,10 @@ export class MatchService {
     return getDemand(this, user, id);
   }
 
-  /** Changes a demand's settings (its owner or an admin): `{ "visibility": "public" }` shows it to managers whose patents match. */
-  updateDemand(user: User, id: number, input: unknown): DemandView {
-    return updateDemand(this, user, id, input);
-  }
-
   /**
-   * Requests the selected recommended patents. Each one gets a match routed to the manager of its
-   * applicant, with an email to them; patents without a known manager wait in the admin queue.
+   * Requests the selected recommended patents. Each one gets a match per organisation of its
+   * applicants that the directory knows (`ManagerDirectory.lookupAll`), with an email to each
+   * manager; a patent without a known manager gets one match, waiting in the admin queue.
    */
   requestMatches(user: User, demandId: number, input: unknown): MatchView[] {
     return requestMatches(this, user, demandId, input);
@@ -159,6 +162,29 @@ export class MatchService {
     return respondByLink(this, claim, signature, message);
   }
 
+  /**
+   * Changes a demand's settings (its owner or an admin): `{ "watch": false }` stops it watching for
+   * new patents, `{ "visibility": "public" }` shows it to managers whose patents match.
+   */
+  updateDemand(user: User, id: number, input: unknown): DemandView {
+    return updateDemand(this, user, id, input);
+  }
+
+  /** Marks every recommendation of the owner's demand seen: none is `new` until the watch adds more. */
+  markDemandSeen(user: User, id: number): DemandView {
+    return markSeen(this, user, id);
+  }
+
+  /** The demand a valid stop-watching link refers to (for the confirmation page). */
+  linkedDemand(claim: DemandLinkClaim, signature: string): { id: number; name: string; watch: boolean } {
+    return linkedDemand(this, claim, signature);
+  }
+
+  /** Stops a demand watching, from the signed link of its digest email. */
+  unwatchByLink(claim: DemandLinkClaim, signature: string): { id: number; name: string; watch: boolean } {
+    return unwatchByLink(this, claim, signature);
+  }
+
   /** The match a valid link refers to (for the confirmation page). */
   linkedMatch(claim: LinkClaim, signature: string): MatchView {
     return linkedMatch(this, claim, signature);
@@ -176,6 +202,7 @@ export class MatchService {
    * Routes a match that no manager has received yet (`requested`) to a manager chosen by an admin
    * and emails them, with the messages the demander wrote so far. This also re-routes a match whose
    * request email failed (a wrong address): unsent emails to the former manager are cancelled.
+   * An organisation that already has a match for the patent on that demand is a `conflict`.
    */
   assignManager(user: User, id: number, input: unknown): MatchView {
     return assignManager(this, user, id, input);

@@ -48,9 +48,19 @@ export interface DemandView {
   createdAt: string;
   /** English words of the demand that keyword search (lexical, hybrid) also looked for in Korean. */
   translations: Translation[];
-  recommendations: SearchHit[];
+  /** Whether the demand watches for new patents (docs/matching.md, *Demand watch*). */
+  watch: boolean;
+  /** When its owner last marked the recommendations seen (null: never). */
+  seenAt: string | null;
+  recommendations: RecommendationView[];
   matches: MatchView[];
 }
+
+/**
+ * A recommendation as the owner sees it: the search hit, when and by which index build the watch
+ * added it (null for the original snapshot), and whether it came after the owner last looked.
+ */
+export type RecommendationView = SearchHit & { addedAt: string | null; build: string | null; new: boolean };
 
 /** Adds a line to a match's timeline. */
 export function appendEvent(ctx: MatchContext, matchId: number, status: MatchStatus, actor: string, message: string | null): void {
@@ -129,7 +139,12 @@ export function demandView(ctx: MatchContext, row: DemandRow): DemandView {
     model: row.model,
     createdAt: row.created_at,
     translations: row.translations === null ? [] : (JSON.parse(row.translations) as Translation[]),
-    recommendations: JSON.parse(row.recommendations) as SearchHit[],
+    watch: row.watch === 1,
+    seenAt: row.seen_at,
+    recommendations: (JSON.parse(row.recommendations) as (SearchHit & { addedAt: string | null; build: string | null })[]).map((hit) => ({
+      ...hit,
+      new: hit.addedAt !== null && (row.seen_at === null || hit.addedAt > row.seen_at),
+    })),
     matches: matches.map((match) => matchView(ctx, match)),
   };
 }

@@ -1,4 +1,4 @@
-import type { SearchFilters, SearchHit, SearchMode, SearchResult } from '../domain/index.js';
+import type { Explanation, Patent, SearchFilters, SearchHit, SearchMode, SearchResult } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import type { LexicalIndex } from '../index/lexical/index.js';
 import type { PatentStore } from '../store/index.js';
@@ -80,21 +80,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       return patent ? [{ candidate, patent }] : [];
     });
     const explanations = await explainer.explain(query, shown.map(({ patent }) => patent));
-    const hits: SearchHit[] = shown.map(({ candidate, patent }, i) => ({
-      rank: start + i + 1,
-      applicationNumber: patent.applicationNumber,
-      title: patent.title,
-      titleEn: patent.titleEn,
-      abstract: patent.abstract,
-      ipc: patent.ipc,
-      applicants: patent.applicants,
-      applicationDate: patent.applicationDate,
-      registrationNumber: patent.registrationNumber,
-      registrationDate: patent.registrationDate,
-      registrationStatus: patent.registrationStatus,
-      ...roundedScores(mode, candidate),
-      explanation: explanations[i]!,
-    }));
+    const hits = shown.map(({ candidate, patent }, i) => searchHit(patent, candidate, mode, start + i + 1, explanations[i]!));
     return {
       query,
       mode,
@@ -172,6 +158,31 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 /** A candidate's scores as hits show them: rounded to 6 decimals, with the mode's band. */
 function roundedScores(mode: SearchMode, candidate: ScoredCandidate): Pick<SearchHit, 'abstractScore' | 'titleScore' | 'score' | 'band'> {
   return { abstractScore: round(candidate.abstractScore), titleScore: round(candidate.titleScore), score: round(candidate.score), band: scoreBand(mode, candidate) };
+}
+
+/**
+ * A search hit as every ranking shows it: the patent's fields, the candidate's rounded scores, the
+ * mode's band and the explanation. The demand watch makes its new recommendations with it too.
+ *
+ * @example
+ * searchHit(patent, { key: patent.id, abstractScore: 0.61, titleScore: 0.58, score: 0.6 }, 'seed', 1, explanation)
+ */
+export function searchHit(patent: Patent, candidate: ScoredCandidate, mode: SearchMode, rank: number, explanation: Explanation): SearchHit {
+  return {
+    rank,
+    applicationNumber: patent.applicationNumber,
+    title: patent.title,
+    titleEn: patent.titleEn,
+    abstract: patent.abstract,
+    ipc: patent.ipc,
+    applicants: patent.applicants,
+    applicationDate: patent.applicationDate,
+    registrationNumber: patent.registrationNumber,
+    registrationDate: patent.registrationDate,
+    registrationStatus: patent.registrationStatus,
+    ...roundedScores(mode, candidate),
+    explanation,
+  };
 }
 
 /** Trims and checks a demand text; throws `invalid_input` naming the problem. */

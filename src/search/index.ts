@@ -7,7 +7,7 @@ import { homeLayout } from '../store/home.js';
 import type { QueryLexicon } from '../text/lexicon/index.js';
 import { modelLexicon } from './lexicon.js';
 import { indexFollowsStore, openStore, type PatentStore } from '../store/index.js';
-import { createSearchEngine } from './engine.js';
+import { createSearchEngine, type SearchComponents } from './engine.js';
 import type { SearchEngine } from './types.js';
 
 export { createSearchEngine, DEFAULT_SEARCH_MODE, defaultSearchOptions, resolveOptions, validateQuery, SEARCH_LIMITS } from './engine.js';
@@ -31,6 +31,22 @@ export interface OpenSearchEngineOptions extends Partial<OpenVectorsOptions> {
  * await engine.close();
  */
 export async function openSearchEngine(home: string, options: OpenSearchEngineOptions = {}): Promise<SearchEngine> {
+  return createSearchEngine(await openSearchComponents(home, options));
+}
+
+/**
+ * The parts `openSearchEngine` builds its engine from, opened and checked the same way, for code
+ * that scores with them directly (the demand watch); `onClose` closes them all.
+ *
+ * @example
+ * const parts = await openSearchComponents('.patmatch');
+ * parts.dense?.vectors.manifest.revision; // the store revision the vectors reflect
+ * await parts.onClose();
+ */
+export async function openSearchComponents(
+  home: string,
+  options: OpenSearchEngineOptions = {},
+): Promise<SearchComponents & { onClose(): Promise<void> }> {
   const layout = homeLayout(home);
   if (!existsSync(layout.store)) {
     throw new PatmatchError('not_ready', `No patents in ${home}: run \`patmatch ingest <files>\` first`);
@@ -63,21 +79,21 @@ export async function openSearchEngine(home: string, options: OpenSearchEngineOp
     }
     const lexicon = manifest ? await modelLexicon(manifest.embedder) : null;
     const vectors = manifest ? await openVectors(layout.vectors, vectorOptions) : null;
-    return engineOver(store, lexical, embedder, vectors, lexicon);
+    return componentsOver(store, lexical, embedder, vectors, lexicon);
   } catch (error) {
     for (const part of opened.reverse()) await part.close();
     throw error;
   }
 }
 
-function engineOver(
+function componentsOver(
   store: PatentStore,
   lexical: LexicalIndex,
   embedder: Embedder | null,
   vectors: DenseVectors | null,
   lexicon: QueryLexicon | null,
-): SearchEngine {
-  return createSearchEngine({
+): SearchComponents & { onClose(): Promise<void> } {
+  return {
     store,
     lexical,
     dense: embedder && vectors ? { embedder, vectors } : null,
@@ -88,5 +104,5 @@ function engineOver(
       lexical.close();
       store.close();
     },
-  });
+  };
 }

@@ -36,15 +36,29 @@ export interface RankInput {
  * by its maximum over the candidates, score = mean of the two.
  */
 export async function scoreLexical(lexical: LexicalIndex, input: RankInput): Promise<ScoredCandidate[]> {
-  const stage1 = await lexicalStage1(lexical, input);
-  const keys = stage1.map((n) => n.key);
-  const abstractScores = normalizeByMax(new Map(stage1.map((n) => [n.key, n.score])));
-  const titleScores = normalizeByMax(await lexical.scoreKeys(input.lexicalQuery, 'title', keys));
+  const raw = await rawLexicalScores(lexical, input);
+  const keys = [...raw.abstract.keys()];
+  const abstractScores = normalizeByMax(raw.abstract);
+  const titleScores = normalizeByMax(raw.title);
   return keys.map((key) => {
     const abstractScore = abstractScores.get(key) ?? 0;
     const titleScore = titleScores.get(key) ?? 0;
     return { key, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
   });
+}
+
+/**
+ * The raw BM25 scores `scoreLexical` divides by their maxima: the abstracts of stage 1 (top K) and
+ * those candidates' titles. The demand watch keeps the two maxima to score later patents on the
+ * same scale.
+ *
+ * @example
+ * const { abstract, title } = await rawLexicalScores(lexical, input);
+ */
+export async function rawLexicalScores(lexical: LexicalIndex, input: RankInput): Promise<{ abstract: Map<number, number>; title: Map<number, number> }> {
+  const stage1 = await lexicalStage1(lexical, input);
+  const abstract = new Map(stage1.map((n) => [n.key, n.score]));
+  return { abstract, title: await lexical.scoreKeys(input.lexicalQuery, 'title', [...abstract.keys()]) };
 }
 
 /**

@@ -150,7 +150,13 @@ export async function runSearchBench(
   }
 }
 
-function loadRealPatents(home: string): Patent[] {
+/**
+ * The ingested patents with an abstract of a home: what benchmark corpora are recombined from.
+ *
+ * @example
+ * const real = loadRealPatents('.patmatch'); // 2,308 patents of the shared data
+ */
+export function loadRealPatents(home: string): Patent[] {
   const store = openStore(home);
   try {
     const real = [...store.iterate()].flat().filter((p) => p.abstract.length > 0);
@@ -163,13 +169,25 @@ function loadRealPatents(home: string): Patent[] {
   }
 }
 
-function defaultEmbedder(home: string): string | undefined {
+/**
+ * The embedder spec of a home's trained model, or undefined without one.
+ *
+ * @example
+ * defaultEmbedder('.patmatch') // 'static:.patmatch/models/default'
+ */
+export function defaultEmbedder(home: string): string | undefined {
   const model = homeLayout(home).defaultModel;
   return existsSync(model) ? `static:${model}` : undefined;
 }
 
-/** Ingests the corpus and returns patents per second, or null when `workDir` already holds exactly this corpus. */
-function ingestCorpus(workDir: string, real: readonly Patent[], settings: SearchBenchOptions): number | null {
+/**
+ * Ingests the first `docs` recombined patents into `workDir` and returns patents per second, or null
+ * when it already holds exactly this corpus.
+ *
+ * @example
+ * ingestCorpus('/tmp/bench', loadRealPatents('.patmatch'), { docs: 100_000 })
+ */
+export function ingestCorpus(workDir: string, real: readonly Patent[], settings: Pick<SearchBenchOptions, 'docs' | 'onProgress'>): number | null {
   const store = openStore(workDir);
   const started = performance.now();
   const batchSize = 5000;

@@ -15,6 +15,7 @@ import { registerSearchBench } from '../../bench/search/command.js';
 import { registerApiBench } from '../../bench/api/index.js';
 import { registerEmbedBench } from '../../bench/embed/index.js';
 import { registerFetchBench } from '../../bench/fetch/index.js';
+import { registerWatchBench } from '../../bench/watch/command.js';
 
 /**
  * The `bench` subcommands; each adds itself to the `bench` command. Add new benchmarks here.
@@ -28,6 +29,7 @@ export const benchSubcommands: ReadonlyArray<(bench: Command) => void> = [
   registerApiBench,
   registerEmbedBench,
   registerFetchBench,
+  registerWatchBench,
 ];
 
 /**

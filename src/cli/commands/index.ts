@@ -14,6 +14,7 @@ import { register as evalCommand } from './eval.js';
 import { register as analyze } from './analyze.js';
 import { register as demo } from './demo.js';
 import { register as backup } from './backup.js';
+import { register as watch } from './watch.js';
 
 /** Every CLI verb registers itself on the program; add new verbs to this list. */
-export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, search, show, bench, analyze, train, evalCommand, backup];
+export const commands: ReadonlyArray<(program: Command) => void> = [demo, serve, user, ingestManagers, ingest, fetchCommand, ingestEvaluations, indexCommand, watch, search, show, bench, analyze, train, evalCommand, backup];

@@ -4,6 +4,7 @@ import { PatmatchError } from '../../domain/errors.js';
 import { createServerMetrics, listenMetrics, measuredEngine, metricsRoute, processMetrics, readyRoutes, workerMetrics, type MetricsListener } from '../../health/index.js';
 import { Outbox } from '../../match/index.js';
 import { openMatchForServe, warnWithoutSmtp } from '../../match/serve.js';
+import { serverWatch } from '../../match/watch/serve.js';
 import { openReloadingEngine, openSearchEngine } from '../../search/index.js';
 import { openStore } from '../../store/index.js';
 import { errorText, logLine } from '../../util/log.js';
@@ -61,12 +62,17 @@ export interface ServeRole {
  */
 export async function serveHome(settings: ServeSettings, role: ServeRole): Promise<void> {
   const { home } = settings;
+  // Set once the match workflow is open: the process that sends mail runs the demand watch on each new build.
+  let onNewBuild: () => void = () => {};
   const engine = await openReloadingEngine(
     home,
     () => openSearchEngine(home, settings.efSearch === undefined ? {} : { efSearch: settings.efSearch }),
     {
       intervalMs: settings.reloadIntervalMs,
-      onReload: (versions) => logLine('search index reloaded', { pid: process.pid, ...versions }),
+      onReload: (versions) => {
+        logLine('search index reloaded', { pid: process.pid, ...versions });
+        onNewBuild();
+      },
       onError: (error) =>
         logLine(
           error instanceof PatmatchError && error.details?.['reason'] === 'vectors_gone'
@@ -84,6 +90,10 @@ export async function serveHome(settings: ServeSettings, role: ServeRole): Promi
     { smtp: settings.smtp, publicUrl: settings.publicUrl, mailFrom: settings.mailFrom },
     { home, db: store.db, search: searched, sendsMail: role.sendsMail, ...(metrics && { onMailAttempt: metrics.observeMail }) },
   );
+  if (role.sendsMail) {
+    const watch = serverWatch(home, match, logLine, metrics?.observeWatch);
+    onNewBuild = () => void watch();
+  }
   const metricsText = metrics && (cluster.isWorker ? workerMetrics(metrics.registry) : processMetrics(metrics.registry));
   let metricsListener: MetricsListener | undefined;
   const closeAll = async () => {

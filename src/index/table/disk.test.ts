@@ -34,6 +34,14 @@ describe('DiskVectorTable', () => {
           const allowed = keys.filter((_, i) => i % 3 === 0 || (i > 6000 && i < 6100));
           assert.deepEqual(disk.nearest(query, 40, allowed), memory.nearest(query, 40, allowed));
           assert.ok(disk.residentBytes < memory.byteLength, 'rows stay on disk');
+          // Rows copied into memory (the demand watch's candidates) score as the tables they came from.
+          const picked = [keys[8990]!, 123_456, keys[3]!, keys[4500]!];
+          const fromDisk = VectorTable.fromRows(disk, disk.rowsOf(picked));
+          const fromMemory = memory.select(picked);
+          assert.deepEqual(fromDisk.keys(), [keys[3]!, keys[4500]!, keys[8990]!], 'in row order, unknown keys left out');
+          assert.deepEqual(fromMemory.keys(), [keys[8990]!, keys[3]!, keys[4500]!], 'in the order given');
+          assert.deepEqual(fromDisk.scoreAll(query), disk.dot(query, fromDisk.keys()));
+          assert.deepEqual(fromMemory.scoreAll(query), memory.dot(query, fromMemory.keys()));
         } finally {
           disk.close();
         }

@@ -12,7 +12,9 @@ import {
   type RowMatrix,
   type TableHeader,
   type TableQuery,
+  type VectorPrecision,
 } from './format.js';
+import type { StoredRow } from './index.js';
 
 /** Rows closer than this are read in one call rather than one call each. */
 const coalesceGap = 16;
@@ -132,6 +134,39 @@ export class DiskVectorTable {
       top.push(this.#keys[rows ? rows[position]! : position]!, score),
     );
     return top.sorted();
+  }
+
+  /** How rows are stored (`VectorTable.fromRows` copies them as they are). */
+  get precision(): VectorPrecision {
+    return this.#header.precision;
+  }
+
+  /**
+   * The stored rows of `keys` (keys without a vector are skipped), read from disk in runs, for
+   * `VectorTable.fromRows`: a few thousand candidates then score in memory.
+   *
+   * @example
+   * const subset = VectorTable.fromRows(table, table.rowsOf(newKeys));
+   */
+  *rowsOf(keys: readonly number[]): IterableIterator<StoredRow> {
+    const wanted = keys.flatMap((key) => {
+      const row = this.#rows.get(key);
+      return row === undefined ? [] : [row];
+    });
+    wanted.sort((a, b) => a - b);
+    const { dimension } = this;
+    for (let start = 0; start < wanted.length; ) {
+      let end = start;
+      while (end + 1 < wanted.length && wanted[end + 1]! - wanted[start]! < scanRows) end++;
+      const first = wanted[start]!;
+      const { data } = this.#readRows(first, wanted[end]!);
+      for (let i = start; i <= end; i++) {
+        const offset = (wanted[i]! - first) * dimension;
+        // A copy: the kernel's memory is reused by the next read.
+        yield { key: this.#keys[wanted[i]!]!, data: data.slice(offset, offset + dimension), scale: this.#scales[wanted[i]!]! };
+      }
+      start = end + 1;
+    }
   }
 
   /** Closes the file. */

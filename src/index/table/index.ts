@@ -21,6 +21,13 @@ import { Int8Rows } from '../kernel/index.js';
 export type { VectorPrecision } from './format.js';
 export { DiskVectorTable } from './disk.js';
 
+/** One stored row: its key, its components as stored and its scale (1 for f32). */
+export interface StoredRow {
+  key: number;
+  data: Float32Array | Int8Array;
+  scale: number;
+}
+
 /** Options of `VectorTable.create`. */
 export interface VectorTableOptions {
   dimension: number;
@@ -218,6 +225,58 @@ export class VectorTable {
     const scores = new Float32Array(keys.length).fill(Number.NaN);
     positions.forEach((position, i) => (scores[position] = found[i]!));
     return scores;
+  }
+
+  /**
+   * Cosine similarity of `query` with every stored vector, in storage order (`keys()`): for scoring
+   * many queries against one small table without a key lookup per row.
+   *
+   * @example
+   * const scores = table.scoreAll(query); // scores[i] belongs to table.keys()[i]
+   */
+  scoreAll(query: Float32Array): Float32Array {
+    return scoreRows(this.#matrix(), this.#prepareQuery(query), null, this.size);
+  }
+
+  /**
+   * A new in-memory table holding exact copies of the rows of `keys` (those stored; in the order
+   * given), with the same precision: scores against it equal scores against this table.
+   *
+   * @example
+   * const fresh = titles.select(newKeys);
+   */
+  select(keys: readonly number[]): VectorTable {
+    return VectorTable.fromRows(this, this.rowsOf(keys));
+  }
+
+  /** The stored rows of `keys` (keys without a vector are skipped), as `fromRows` takes them. */
+  *rowsOf(keys: readonly number[]): IterableIterator<StoredRow> {
+    for (const key of keys) {
+      const row = this.#rows.get(key);
+      if (row === undefined) continue;
+      yield { key, data: this.#data.subarray(row * this.dimension, (row + 1) * this.dimension), scale: this.#scales[row]! };
+    }
+  }
+
+  /**
+   * A table of rows exactly as another table stores them (normalised and quantised already), e.g.
+   * `rowsOf` of a table or of a `DiskVectorTable`. A key given twice keeps its first row.
+   *
+   * @example
+   * const subset = VectorTable.fromRows(disk, disk.rowsOf([3, 9]));
+   */
+  static fromRows(shape: { dimension: number; precision: VectorPrecision }, rows: Iterable<StoredRow>): VectorTable {
+    const table = VectorTable.create({ dimension: shape.dimension, precision: shape.precision });
+    for (const { key, data, scale } of rows) {
+      if (table.#rows.has(key)) continue;
+      const row = table.size;
+      table.#reserve(row + 1);
+      table.#keys[row] = key;
+      table.#scales[row] = scale;
+      table.#data.set(data, row * table.dimension);
+      table.#rows.set(key, row);
+    }
+    return table;
   }
 
   /**

@@ -72,6 +72,7 @@ export async function openVectors(dir: string, options: Partial<OpenVectorsOptio
     },
     titleScores: (query, keys) => zeroMissing(titles.dot(query, keys)),
     abstractScores: (query, keys) => zeroMissing(onDisk.dot(query, keys)),
+    select: (keys) => ({ titles: titles.select(keys), abstracts: VectorTable.fromRows(onDisk, onDisk.rowsOf(keys)) }),
     close: () => onDisk.close(),
   };
 }
@@ -90,6 +91,7 @@ export function vectorsInMemory(manifest: VectorsManifest, titles: VectorTable, 
     searchAbstracts: (query, k, allowed) => abstracts.best(query, k, allowed ? [...allowed] : undefined),
     titleScores: (query, keys) => zeroMissing(titles.dot(query, keys)),
     abstractScores: (query, keys) => zeroMissing(abstracts.dot(query, keys)),
+    select: (keys) => ({ titles: titles.select(keys), abstracts: abstracts.select(keys) }),
     close: () => {},
   };
 }

@@ -1,3 +1,4 @@
+import type { VectorTable } from '../table/index.js';
 import type { Neighbor } from '../types.js';
 
 /** What `patmatch index` records about the vectors it built. */
@@ -34,5 +35,10 @@ export interface DenseVectors {
   titleScores(query: Float32Array, keys: readonly number[]): Float32Array;
   /** Cosine between the query and the abstract of each key (0 for unknown keys). */
   abstractScores(query: Float32Array, keys: readonly number[]): Float32Array;
+  /**
+   * In-memory copies of the title and abstract vectors of `keys` (exact rows): many queries are
+   * then scored against a few thousand patents (the demand watch) without reading the tables again.
+   */
+  select(keys: readonly number[]): { titles: VectorTable; abstracts: VectorTable };
   close(): void;
 }

@@ -126,10 +126,10 @@ describe('dashboard: managers find demanders (수요 매칭), propose, and the d
     await proposal.waitFor();
     const number = (await proposal.getAttribute('data-application-number'))!;
     assert.match((await proposal.textContent()) ?? '', new RegExp(`${number}.*${ORGANIZATION}.*샘플 제공 가능합니다`, 's'));
-    assert.equal(await demander.locator('.match-card').count(), 0, 'an open proposal is not yet among the matches');
+    assert.equal(await demander.locator('.patent-request').count(), 0, 'an open proposal is not yet among the matches');
     await demander.screenshot({ path: join(artifacts, 'market-02-proposal.png'), fullPage: true });
     await proposal.locator('button:text-is("수락")').click();
-    const card = demander.locator(`.match-card:has(.mono:text-is("${number}"))`);
+    const card = demander.locator(`.patent-request[data-application-number="${number}"] .match-card`);
     await card.locator('xpath=self::*[@data-status="accepted"]').waitFor();
     assert.equal(await demander.locator('.proposals').count(), 0);
     assert.deepEqual(await card.locator('.timeline li').evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))), ['proposed', 'accepted']);

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { buildServer } from '../../api/index.js';
 import { dashboardBuild, launchBrowser, type TestBrowser } from '../../api/test-support/browser.js';
+import type { Manager } from '../index.js';
 import { matchFixture, type MatchFixture } from './fixture.js';
 import { startSmtpServer, type TestSmtpServer } from './smtp.js';
 
@@ -22,6 +23,8 @@ export interface MatchDashboard {
 export interface MatchDashboardOptions {
   /** false: the test sends (drains) the outbox itself. */
   sendsMail?: boolean;
+  /** Filters the sample directory, as `matchFixture` does. */
+  managers?: (manager: Manager) => boolean;
   /** Opens the home with its mail going to `smtp` (default: a `matchFixture`; e.g. `marketHome` for a real index). */
   open?: (smtp: string) => Promise<MatchFixture>;
 }
@@ -36,10 +39,10 @@ export interface MatchDashboardOptions {
  * await dashboard.close();
  */
 export async function matchDashboard(options: MatchDashboardOptions = {}): Promise<MatchDashboard> {
-  const { sendsMail, open = (smtp: string) => matchFixture({ smtp, ...(sendsMail !== undefined && { sendsMail }) }) } = options;
+  const { open, ...fixtureOptions } = options;
   const build = await dashboardBuild();
   const smtp = await startSmtpServer();
-  const fixture = await open(smtp.url);
+  const fixture = await (open ? open(smtp.url) : matchFixture({ smtp: smtp.url, ...fixtureOptions }));
   const app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await launchBrowser();
