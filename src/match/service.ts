@@ -11,7 +11,7 @@ import { Outbox, type OutboxEntry } from './outbox.js';
 import { requestMatches } from './requests.js';
 import { migrateMatch } from './schema.js';
 import { changeStatus, emailLogged, emailSent, linkedMatch, postMessage, respondByLink, type Actor } from './status.js';
-import type { DemandView, MatchView } from './views.js';
+import type { DemandListItem, DemandView, MatchView } from './views.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
 export interface MatchServiceOptions {
@@ -86,8 +86,8 @@ export class MatchService {
     return createDemand(this, user, input);
   }
 
-  /** The user's demands (all demands for admins), newest first, without recommendations. */
-  listDemands(user: User): Omit<DemandView, 'recommendations'>[] {
+  /** The user's demands (all demands for admins), newest first, without recommendations but with the count of new ones. */
+  listDemands(user: User): DemandListItem[] {
     return listDemands(this, user);
   }
 

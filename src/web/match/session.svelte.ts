@@ -4,10 +4,10 @@
  */
 import { ApiError, getJson } from '../api.js';
 import type { User } from '../../match/accounts.js';
-import type { DemandView, MatchView, TimelineEvent } from '../../match/views.js';
+import type { DemandListItem, DemandView, MatchView, TimelineEvent } from '../../match/views.js';
 import type { OutboxEntry, OutboxState } from '../../match/outbox.js';
 
-export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState };
+export type { User, DemandListItem, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState };
 export { STATUS_LABELS } from '../../match/emails.js';
 
 /** The logged-in user and the CSRF token their writes must carry; `user` is null when logged out. */
@@ -25,7 +25,7 @@ export const session = $state<{ user: User | null; csrfToken: string | null; che
  * @example
  * const demand = await sendJson<DemandView>('POST', '/api/demands', { name, description });
  */
-export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
