@@ -22,14 +22,14 @@ export interface MatchDashboard {
 /**
  * Serves the dashboard (a current build) with the match workflow of a `matchFixture` whose mail goes
  * to a fresh SMTP server, and opens Chromium on it. `sendsMail: false` leaves sending to the test;
- * `managers` filters the sample directory (as `matchFixture` does).
+ * `managers` filters the sample directory and `indexed` gives it a real indexed home (as `matchFixture` does).
  *
  * @example
  * const dashboard = await matchDashboard();
  * await dashboard.page.goto(`${dashboard.base}/#/match`);
  * await dashboard.close();
  */
-export async function matchDashboard(options: { sendsMail?: boolean; managers?: (manager: Manager) => boolean } = {}): Promise<MatchDashboard> {
+export async function matchDashboard(options: { sendsMail?: boolean; managers?: (manager: Manager) => boolean; indexed?: boolean } = {}): Promise<MatchDashboard> {
   const build = await dashboardBuild();
   const smtp = await startSmtpServer();
   const fixture = await matchFixture({ smtp: smtp.url, ...options });
