@@ -53,6 +53,12 @@ const demandPatch = z
 /** Body of `PATCH /api/demands/{id}`. */
 export type DemandPatch = z.input<typeof demandPatch>;
 
+const seenInput = z
+  .object({
+    until: z.iso.datetime({ offset: true }).optional().describe('The newest `addedAt` the page showed; later additions stay new. Default: now.'),
+  })
+  .strict();
+
 const assignInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
@@ -69,6 +75,7 @@ const assignInput = z.object({
 export const matchBodies = {
   demand: demandInput,
   demandPatch,
+  seen: seenInput,
   matches: matchInput,
   status: statusInput,
   message: messageInput,

@@ -142,9 +142,15 @@ export class MatchService {
     return updateDemand(this, user, id, input);
   }
 
-  /** Marks every recommendation of the owner's demand seen: none is `new` until the watch adds more. */
-  markDemandSeen(user: User, id: number): DemandView {
-    return markSeen(this, user, id);
+  /**
+   * Marks the owner's recommendations seen: those added up to `until` (the newest the page showed;
+   * default now) are no longer `new`.
+   *
+   * @example
+   * service.markDemandSeen(user, 3, { until: '2026-12-07T21:00:00.000Z' })
+   */
+  markDemandSeen(user: User, id: number, input?: unknown): DemandView {
+    return markSeen(this, user, id, input);
   }
 
   /** The demand a valid stop-watching link refers to (for the confirmation page). */

@@ -59,6 +59,22 @@ describe('demand watch API (real home and indexes, buildServer + match plugin)',
     assert.equal(requested.body.matches.length, 1);
   });
 
+  test('seen with `until` leaves later additions new; a bad `until` is a 400 naming the field', async () => {
+    const created = (await call<DemandView>('POST', '/api/demands', { name: '그래핀 전극 2', description: '슈퍼커패시터용 그래핀 전극 제조방법', top: 5 })).body;
+    await arriveAndWatch(fixture, created.recommendations[0]!, '1020990000302');
+    const shown = (await call<DemandView>('GET', `/api/demands/${created.id}`)).body.recommendations.find((hit) => hit.new)!;
+    const before = new Date(Date.parse(shown.addedAt!) - 1).toISOString();
+    assert.equal((await call<DemandView>('POST', `/api/demands/${created.id}/seen`, { until: before })).status, 200);
+    assert.equal((await listed(created.id)).newRecommendations, 1, 'added after `until`: still new');
+    await call<DemandView>('POST', `/api/demands/${created.id}/seen`, { until: shown.addedAt });
+    assert.equal((await listed(created.id)).newRecommendations, 0);
+    await call<DemandView>('POST', `/api/demands/${created.id}/seen`, { until: before });
+    assert.equal((await listed(created.id)).newRecommendations, 0, 'seen never moves back');
+    const bad = await call<{ detail: string }>('POST', `/api/demands/${created.id}/seen`, { until: 'yesterday' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.detail, /until/);
+  });
+
   test('PATCH {watch} switches the watch and GET shows it; a bad value is a 400 naming the field', async () => {
     const [item] = (await call<{ demands: DemandListItem[] }>('GET', '/api/demands')).body.demands;
     assert.equal((await call<DemandView>('PATCH', `/api/demands/${item!.id}`, { watch: false })).body.watch, false);
