@@ -3,7 +3,7 @@
 import type { User } from './accounts.js';
 import { ownDemand, type DemandRow, type MatchContext } from './context.js';
 import { matchBodies } from './inputs.js';
-import { demandView, type DemandView } from './views.js';
+import { demandView, type DemandListItem, type DemandView } from './views.js';
 import { parseInput } from '../util/validate.js';
 import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
 
@@ -45,13 +45,17 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
   return demandView(ctx, row);
 }
 
-export function listDemands(ctx: MatchContext, user: User): Omit<DemandView, 'recommendations'>[] {
+export function listDemands(ctx: MatchContext, user: User): DemandListItem[] {
+  // New recommendations are counted in SQL (as demandView marks them `new`), so the list parses no snapshot.
   const rows = ctx.db
-    .prepare(`SELECT * FROM match_demands WHERE ? OR user_id = ? ORDER BY id DESC`)
-    .all(user.role === 'admin' ? 1 : 0, user.id) as DemandRow[];
-  return rows.map((row) => {
-    const { recommendations: _snapshot, ...view } = demandView(ctx, row);
-    return view;
+    .prepare(
+      `SELECT *, (SELECT count(*) FROM json_each(recommendations) WHERE json_extract(value, '$.addedAt') > coalesce(seen_at, '')) AS new_recommendations
+       FROM match_demands WHERE ? OR user_id = ? ORDER BY id DESC`,
+    )
+    .all(user.role === 'admin' ? 1 : 0, user.id) as (DemandRow & { new_recommendations: number })[];
+  return rows.map(({ new_recommendations, ...row }) => {
+    const { recommendations: _snapshot, ...view } = demandView(ctx, { ...row, recommendations: '[]' });
+    return { ...view, newRecommendations: new_recommendations };
   });
 }
 

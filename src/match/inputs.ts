@@ -63,6 +63,12 @@ const proposalInput = z.object({
 /** Body of `POST /api/manager/demands/{id}/proposals`. */
 export type ProposalInput = z.input<typeof proposalInput>;
 
+const seenInput = z
+  .object({
+    until: z.iso.datetime({ offset: true }).optional().describe('The newest `addedAt` the page showed; later additions stay new. Default: now.'),
+  })
+  .strict();
+
 const assignInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
@@ -79,6 +85,7 @@ const assignInput = z.object({
 export const matchBodies = {
   demand: demandInput,
   demandPatch,
+  seen: seenInput,
   matches: matchInput,
   proposals: proposalInput,
   status: statusInput,

@@ -312,9 +312,9 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.updateDemand(requireUser(request), id, request.body));
     });
-    app.post('/api/demands/:id/seen', { schema: described('match', "Mark the demand's recommendations seen (none is new any more)"), config: documented({ params: demandIdParams }) }, async (request) => {
+    app.post('/api/demands/:id/seen', { schema: described('match', "Mark the demand's recommendations seen (none is new any more)"), config: documented({ params: demandIdParams, body: matchBodies.seen }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
-      return withRecommendationDetails(app, service.markDemandSeen(requireUser(request), id));
+      return withRecommendationDetails(app, service.markDemandSeen(requireUser(request), id, request.body));
     });
     app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');

@@ -12,7 +12,7 @@ import { Outbox, type OutboxEntry } from './outbox.js';
 import { requestMatches } from './requests.js';
 import { migrateMatch } from './schema.js';
 import { changeStatus, emailLogged, emailSent, linkedMatch, postMessage, respondByLink, type Actor } from './status.js';
-import type { DemandView, MatchView } from './views.js';
+import type { DemandListItem, DemandView, MatchView } from './views.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
 export interface MatchServiceOptions {
@@ -89,8 +89,8 @@ export class MatchService {
     return createDemand(this, user, input);
   }
 
-  /** The user's demands (all demands for admins), newest first, without recommendations. */
-  listDemands(user: User): Omit<DemandView, 'recommendations'>[] {
+  /** The user's demands (all demands for admins), newest first, without recommendations but with the count of new ones. */
+  listDemands(user: User): DemandListItem[] {
     return listDemands(this, user);
   }
 
@@ -170,9 +170,15 @@ export class MatchService {
     return updateDemand(this, user, id, input);
   }
 
-  /** Marks every recommendation of the owner's demand seen: none is `new` until the watch adds more. */
-  markDemandSeen(user: User, id: number): DemandView {
-    return markSeen(this, user, id);
+  /**
+   * Marks the owner's recommendations seen: those added up to `until` (the newest the page showed;
+   * default now) are no longer `new`.
+   *
+   * @example
+   * service.markDemandSeen(user, 3, { until: '2026-12-07T21:00:00.000Z' })
+   */
+  markDemandSeen(user: User, id: number, input?: unknown): DemandView {
+    return markSeen(this, user, id, input);
   }
 
   /** The demand a valid stop-watching link refers to (for the confirmation page). */

@@ -56,6 +56,9 @@ export interface DemandView {
   matches: MatchView[];
 }
 
+/** A demand in the list of demands: without its recommendations, with how many of them are `new`. */
+export type DemandListItem = Omit<DemandView, 'recommendations'> & { newRecommendations: number };
+
 /**
  * A recommendation as the owner sees it: the search hit, when and by which index build the watch
  * added it (null for the original snapshot), and whether it came after the owner last looked.

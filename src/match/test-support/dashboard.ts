@@ -25,6 +25,8 @@ export interface MatchDashboardOptions {
   sendsMail?: boolean;
   /** Filters the sample directory, as `matchFixture` does. */
   managers?: (manager: Manager) => boolean;
+  /** A real indexed home, as `matchFixture` gives it. */
+  indexed?: boolean;
   /** Opens the home with its mail going to `smtp` (default: a `matchFixture`; e.g. `marketHome` for a real index). */
   open?: (smtp: string) => Promise<MatchFixture>;
 }

@@ -4,13 +4,13 @@
  */
 import { ApiError, getJson } from '../api.js';
 import type { User } from '../../match/accounts.js';
-import type { DemandView, MatchView, TimelineEvent } from '../../match/views.js';
+import type { DemandListItem, DemandView, MatchView, TimelineEvent } from '../../match/views.js';
 import type { OutboxEntry, OutboxState } from '../../match/outbox.js';
 import type { Visibility } from '../../match/schema.js';
 import type { MarketDemandView, MarketPage, MarketPatentView } from '../../match/market/index.js';
 import type { HitDetails } from '../../api/hits.js';
 
-export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState, Visibility };
+export type { User, DemandListItem, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState, Visibility };
 export { STATUS_LABELS } from '../../match/emails.js';
 
 /** A patent the market matches to a demand, with its evaluation and KIPRIS link. */
