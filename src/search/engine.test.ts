@@ -128,6 +128,25 @@ describe('search engine over the real KIPRIS CSV', () => {
     assert.deepEqual(explained, [...hits.map((hit) => hit.explanation), { sentences: [], terms: [] }]);
   });
 
+  test('scorePatents with filters scores as the filtered search: patents outside the filters get no score', async () => {
+    const query = '전극 제조 방법';
+    const filters = { ipc: 'H01M' };
+    for (const mode of ['seed', 'hybrid', 'lexical'] as const) {
+      const all = await engine.search(query, { mode, top: 60 });
+      const filtered = await engine.search(query, { mode, top: 60, filters });
+      const numbers = all.hits.map((hit) => hit.applicationNumber);
+      const [scored] = await engine.scorePatents([{ query, mode, filters }], numbers);
+      const inside = new Set(filtered.hits.map((hit) => hit.applicationNumber));
+      const outside = all.hits.filter((hit) => !hit.ipc.some((code) => code.startsWith('H01M')));
+      assert.ok(outside.length > 0, `${mode}: some unfiltered hits lie outside H01M`);
+      for (const hit of outside) assert.ok(!scored!.some((patent) => patent.applicationNumber === hit.applicationNumber), `${mode}: ${hit.applicationNumber} is outside the filters`);
+      for (const patent of scored!) {
+        if (!inside.has(patent.applicationNumber)) continue;
+        assert.equal(patent.score, filtered.hits.find((hit) => hit.applicationNumber === patent.applicationNumber)!.score, `${mode}: ${patent.applicationNumber}`);
+      }
+    }
+  });
+
   test('results are deterministic and pages continue without overlap', async () => {
     const query = '센서 데이터를 이용한 모니터링 시스템';
     const a = await engine.search(query, { top: 10, page: 1 });

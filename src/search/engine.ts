@@ -132,13 +132,15 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       const keys = patents.map((patent) => patent.id);
       const numberOf = new Map(patents.map((patent) => [patent.id, patent.applicationNumber]));
       const lists: PatentScore[][] = [];
-      for (const { query, mode: asked } of queries) {
+      for (const { query, mode: asked, filters } of queries) {
         // Many queries take seconds: other requests are answered in between.
         await new Promise(setImmediate);
         const text = validateQuery(query);
         const mode: SearchMode = dense ? resolveOptions({ mode: asked }).mode : 'lexical';
-        const { input } = rankInput(text, mode, defaultSearchOptions.k, null);
-        const scored = rankCandidates(await scoreGiven(mode, dense, lexical, input, keys, hybrid));
+        const allowed = filters ? store.filterIds(filters) : null;
+        const { input } = rankInput(text, mode, defaultSearchOptions.k, allowed);
+        const given = allowed ? keys.filter((key) => allowed.has(key)) : keys;
+        const scored = rankCandidates(await scoreGiven(mode, dense, lexical, input, given, hybrid));
         lists.push(scored.map((candidate) => ({ applicationNumber: numberOf.get(candidate.key)!, ...roundedScores(mode, candidate) })));
       }
       return lists;

@@ -42,10 +42,11 @@ export interface SearchEngine {
   close(): Promise<void>;
 }
 
-/** A query of `scorePatents`: its text and the mode it is scored in. */
+/** A query of `scorePatents`: its text, the mode it is scored in and the filters its search had (patents outside them get no score). */
 export interface ScoredQuery {
   query: string;
   mode?: SearchMode;
+  filters?: SearchFilters | null;
 }
 
 /** A patent's scores against one query, rounded and banded as search hits are. */

@@ -1,7 +1,7 @@
 // Reverse matching: the public demands ranked for an organisation by how well its patents answer
 // them, each patent scored as the demand's own search scores it (`SearchEngine.scorePatents`).
 import { LRUCache } from 'lru-cache';
-import type { SearchMode } from '../../domain/index.js';
+import type { SearchFilters, SearchMode } from '../../domain/index.js';
 import type { PatentScore } from '../../search/types.js';
 import type { MatchContext } from '../context.js';
 import { organisationKeys, organisationPatents, type OrganisationPatent } from './organisation.js';
@@ -45,10 +45,11 @@ const matches = (patent: PatentScore): boolean => patent.score > 0 && patent.ban
  * const { demands } = await marketRanking(ctx, cache, '인천대학교 산학협력단');
  */
 export async function marketRanking(ctx: MatchContext, cache: ReturnType<typeof rankingCache>, organization: string): Promise<MarketRanking> {
-  const publicDemands = ctx.db.prepare(`SELECT id, query, mode FROM match_demands WHERE visibility = 'public' ORDER BY id`).all() as {
+  const publicDemands = ctx.db.prepare(`SELECT id, query, mode, filters FROM match_demands WHERE visibility = 'public' ORDER BY id`).all() as {
     id: number;
     query: string;
     mode: SearchMode;
+    filters: string | null;
   }[];
   const revision = (ctx.db.prepare('SELECT max(revision) AS revision FROM patents').get() as { revision: number | null }).revision ?? 0;
   const keys = organisationKeys(ctx, organization);
@@ -59,7 +60,10 @@ export async function marketRanking(ctx: MatchContext, cache: ReturnType<typeof 
     cache.set(key, scored);
   }
   const missing = publicDemands.filter((demand) => !scored.demands.has(demand.id));
-  const lists = missing.length > 0 && scored.patents.size > 0 ? await ctx.options.search.scorePatents(missing, [...scored.patents.keys()]) : [];
+  const lists = missing.length > 0 && scored.patents.size > 0 ? await ctx.options.search.scorePatents(
+          missing.map(({ query, mode, filters }) => ({ query, mode, filters: filters === null ? null : (JSON.parse(filters) as SearchFilters) })),
+          [...scored.patents.keys()],
+        ) : [];
   missing.forEach((demand, i) => {
     const matching = (lists[i] ?? []).filter(matches).slice(0, PATENTS_PER_DEMAND);
     scored.demands.set(demand.id, matching.length > 0 ? { demandId: demand.id, score: matching[0]!.score, patents: matching } : null);
