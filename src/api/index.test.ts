@@ -384,8 +384,11 @@ describe('patmatch serve', () => {
     const requests = logRecords(cli.stdout());
     assert.ok(requests.some((line) => line.msg === 'shutting down'), cli.stdout());
     assert.ok(requests.some((line) => line.level === 'warn' && line.msg.startsWith('dashboard not built')), cli.stdout());
-    const [started, ...others] = logRecords(cli.stderr());
+    // Without --smtp, the one other line is the warning that emails are only logged.
+    const [warning, started, ...others] = logRecords(cli.stderr());
     assert.deepEqual(others, []);
+    assert.equal(warning!.level, 'warn');
+    assert.match(warning!.msg, /^emails are not sent/);
     assert.equal(started!.level, 'info');
     assert.equal(started!.msg, `serving ${testHome.home} at ${url}/ (Ctrl-C to stop)`);
     assert.deepEqual([started!.url, started!.port, started!.workers, started!.pid], [url, Number(new URL(url).port), 1, cli.pid]);
