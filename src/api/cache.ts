@@ -37,6 +37,9 @@ export function cachedEngine(engine: SearchEngine, options: SearchCacheOptions):
     search: (query, searchOptions) => remember(keyOf('search', query, searchOptions), () => engine.search(query, searchOptions)),
     similar: (applicationNumber, searchOptions) =>
       remember(keyOf('similar', applicationNumber, searchOptions), () => engine.similar(applicationNumber, searchOptions)),
+    // Not result pages: the match workflow keeps what it needs of these itself.
+    scorePatents: (queries, applicationNumbers) => engine.scorePatents(queries, applicationNumbers),
+    explainPatents: (query, applicationNumbers) => engine.explainPatents(query, applicationNumbers),
     close: () => engine.close(),
   };
 }

@@ -425,6 +425,8 @@ describe('dashboard', () => {
       lexicon: engine.lexicon,
       search: async (query, options) => ({ ...(await engine.search(`${query} 유산균`, options)), query, translations: [{ english: 'probiotics', korean: '유산균' }] }),
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const other = await buildServer({ engine: translating, store, logger: false, rateLimit: false, webRoot: build.webRoot });

@@ -10,11 +10,14 @@ export type ApiContext = Pick<ServerOptions, 'engine' | 'store' | 'kiprisUrlTemp
 /** Evaluation as the API shows it: the domain record without the repeated application number. */
 export type ApiEvaluation = Omit<Evaluation, 'applicationNumber'>;
 
-/** A search hit with its evaluation indices (null when the patent has none) and KIPRIS link. */
-export interface ApiHit extends SearchHit {
+/** What the API adds to a patent it shows: its evaluation indices (null when it has none) and KIPRIS link. */
+export interface HitDetails {
   evaluation: ApiEvaluation | null;
   kiprisUrl: string;
 }
+
+/** A search hit with its evaluation indices and KIPRIS link. */
+export interface ApiHit extends SearchHit, HitDetails {}
 
 /** A page of hits with the number of pages, as `/api/search` answers. */
 export interface ApiSearchResult extends Omit<SearchResult, 'hits'> {
@@ -55,7 +58,7 @@ export function evaluationOf(store: PatentReader, applicationNumber: string): Ap
  * @example
  * withHitDetails(demand.recommendations, context)[0]?.kiprisUrl
  */
-export function withHitDetails<T extends SearchHit>(hits: readonly T[], context: ApiContext): (T & ApiHit)[] {
+export function withHitDetails<Hit extends Pick<SearchHit, 'applicationNumber'> = SearchHit>(hits: readonly Hit[], context: ApiContext): (Hit & HitDetails)[] {
   const evaluations = context.store.getEvaluations(hits.map((hit) => hit.applicationNumber));
   return hits.map((hit) => ({
     ...hit,
@@ -68,9 +71,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * `withHitDetails` over the server's store and KIPRIS template, for plugins (the match routes)
-     * that show hits they did not search for, such as a demand's recommendation snapshot.
+     * that show hits they did not search for, such as a demand's recommendation snapshot or the
+     * patents the market matches to a demand.
      */
-    hitDetails<T extends SearchHit>(hits: readonly T[]): (T & ApiHit)[];
+    hitDetails<Hit extends Pick<SearchHit, 'applicationNumber'> = SearchHit>(hits: readonly Hit[]): (Hit & HitDetails)[];
   }
 }
 

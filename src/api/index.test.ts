@@ -91,6 +91,8 @@ describe('GET /api/search', () => {
       lexicon: engine.lexicon,
       search: async (query, options) => ({ ...(await engine.search(query, options)), translations }),
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const { body } = await getJson(`${await serve({ engine: translating })}/api/search?q=probiotics`);
@@ -107,6 +109,8 @@ describe('GET /api/search', () => {
         return engine.search(query, options);
       },
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const recorded = await serve({ engine: recording });
@@ -343,6 +347,8 @@ describe('limits and extension', () => {
         return engine.search(query, options);
       },
       similar: (number, options) => engine.similar(number, options),
+      scorePatents: (queries, numbers) => engine.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => engine.explainPatents(query, numbers),
       close: async () => {},
     };
     const base = await serve({ engine: counting, searchCache: { max: 10, ttlMs: 60_000 } });
@@ -378,8 +384,11 @@ describe('patmatch serve', () => {
     const requests = logRecords(cli.stdout());
     assert.ok(requests.some((line) => line.msg === 'shutting down'), cli.stdout());
     assert.ok(requests.some((line) => line.level === 'warn' && line.msg.startsWith('dashboard not built')), cli.stdout());
-    const [started, ...others] = logRecords(cli.stderr());
+    // Without --smtp, the one other line is the warning that emails are only logged.
+    const [warning, started, ...others] = logRecords(cli.stderr());
     assert.deepEqual(others, []);
+    assert.equal(warning!.level, 'warn');
+    assert.match(warning!.msg, /^emails are not sent/);
     assert.equal(started!.level, 'info');
     assert.equal(started!.msg, `serving ${testHome.home} at ${url}/ (Ctrl-C to stop)`);
     assert.deepEqual([started!.url, started!.port, started!.workers, started!.pid], [url, Number(new URL(url).port), 1, cli.pid]);

@@ -12,6 +12,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { packageVersion, projectRoot } from '../cli/context.js';
 import { PatmatchError } from '../domain/errors.js';
+import type { SearchHit } from '../domain/index.js';
 import { cachedEngine } from './cache.js';
 import { classRoutes } from './classes.js';
 import { withHitDetails, type ApiContext } from './hits.js';
@@ -161,7 +162,7 @@ export async function buildServer(options: Partial<ServerOptions> & Pick<ServerO
     async () => ({ status: 'ok', version: packageVersion, model: settings.engine.model }),
   );
   const context: ApiContext = { ...settings, engine: cachedEngine(settings.engine, settings.searchCache) };
-  app.decorate('hitDetails', (hits: Parameters<typeof withHitDetails>[0]) => withHitDetails(hits, context));
+  app.decorate('hitDetails', <Hit extends Pick<SearchHit, 'applicationNumber'>>(hits: readonly Hit[]) => withHitDetails(hits, context));
   await app.register(searchRoutes, context);
   await app.register(patentRoutes, context);
   await app.register(classRoutes, context);

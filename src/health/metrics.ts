@@ -203,6 +203,8 @@ export function measuredEngine<E extends SearchEngine>(engine: E, metrics: Pick<
     },
     search: (query, options) => timed(() => engine.search(query, options)),
     similar: (applicationNumber, options) => timed(() => engine.similar(applicationNumber, options)),
+    scorePatents: (queries, applicationNumbers) => engine.scorePatents(queries, applicationNumbers),
+    explainPatents: (query, applicationNumbers) => engine.explainPatents(query, applicationNumbers),
     close: () => engine.close(),
   };
 }

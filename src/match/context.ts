@@ -2,7 +2,7 @@ import type { SearchMode } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
 import { nameKey } from '../domain/names/index.js';
 import type { User } from './accounts.js';
-import type { MatchStatus } from './schema.js';
+import type { MatchOrigin, MatchStatus, Visibility } from './schema.js';
 import type { MatchService } from './service.js';
 
 /** What the verbs of the match workflow use of `MatchService`, which passes itself (internal to src/match). */
@@ -22,6 +22,7 @@ export interface DemandRow {
   model: string;
   recommendations: string;
   translations: string | null;
+  visibility: Visibility;
   created_at: string;
   /** 1 while the demand watches for new patents. */
   watch: number;
@@ -44,6 +45,7 @@ export interface MatchRow {
   organization: string | null;
   organization_key: string | null;
   status: MatchStatus;
+  origin: MatchOrigin;
   created_at: string;
   updated_at: string;
 }

@@ -1,9 +1,9 @@
-// Demands: register one with its recommendation snapshot, list them, read one.
+// Demands: register one with its recommendation snapshot, list them, read one (watch/owner.ts changes their settings).
 // The public methods of MatchService delegate here and carry the doc comments.
 import type { User } from './accounts.js';
 import { ownDemand, type DemandRow, type MatchContext } from './context.js';
 import { matchBodies } from './inputs.js';
-import { demandView, type DemandView } from './views.js';
+import { demandView, type DemandListItem, type DemandView } from './views.js';
 import { parseInput } from '../util/validate.js';
 import { SEARCH_LIMITS, validateFilters } from '../search/engine.js';
 
@@ -22,8 +22,8 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
   const row = ctx.db
     .prepare(
       `INSERT INTO match_demands (user_id, name, description, field, transfer_kind, contact, query, mode, model, recommendations, translations, created_at,
-         filters, watched_revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+         filters, watched_revision, visibility)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
     .get(
       user.id,
@@ -40,17 +40,22 @@ export async function createDemand(ctx: MatchContext, user: User, input: unknown
       new Date().toISOString(),
       demand.filters && Object.keys(demand.filters).length > 0 ? JSON.stringify(demand.filters) : null,
       watchedRevision,
+      demand.visibility ?? 'private',
     ) as DemandRow;
   return demandView(ctx, row);
 }
 
-export function listDemands(ctx: MatchContext, user: User): Omit<DemandView, 'recommendations'>[] {
+export function listDemands(ctx: MatchContext, user: User): DemandListItem[] {
+  // New recommendations are counted in SQL (as demandView marks them `new`), so the list parses no snapshot.
   const rows = ctx.db
-    .prepare(`SELECT * FROM match_demands WHERE ? OR user_id = ? ORDER BY id DESC`)
-    .all(user.role === 'admin' ? 1 : 0, user.id) as DemandRow[];
-  return rows.map((row) => {
-    const { recommendations: _snapshot, ...view } = demandView(ctx, row);
-    return view;
+    .prepare(
+      `SELECT *, (SELECT count(*) FROM json_each(recommendations) WHERE json_extract(value, '$.addedAt') > coalesce(seen_at, '')) AS new_recommendations
+       FROM match_demands WHERE ? OR user_id = ? ORDER BY id DESC`,
+    )
+    .all(user.role === 'admin' ? 1 : 0, user.id) as (DemandRow & { new_recommendations: number })[];
+  return rows.map(({ new_recommendations, ...row }) => {
+    const { recommendations: _snapshot, ...view } = demandView(ctx, { ...row, recommendations: '[]' });
+    return { ...view, newRecommendations: new_recommendations };
   });
 }
 

@@ -2,6 +2,7 @@ import type { MatchStatus } from './schema.js';
 
 /** Korean labels of the statuses, used in emails and pages. */
 export const STATUS_LABELS: Record<MatchStatus, string> = {
+  proposed: '제안받음 (proposed)',
   requested: '요청됨 (requested)',
   notified: '담당자에게 전달됨 (notified)',
   viewed: '담당자 열람 (viewed)',
@@ -22,7 +23,8 @@ export interface DemandSummary {
   field: string | null;
   transferKind: string | null;
   contact: string | null;
-  requesterEmail: string;
+  /** Null where the demander has not shared it (a manager's proposal not accepted yet). */
+  requesterEmail: string | null;
 }
 
 /** The patent a request is about. */
@@ -107,7 +109,7 @@ function demandLines(demand: DemandSummary): string[] {
     ...optional('분야 (field)', demand.field),
     ...optional('희망 이전 형태 (desired transfer)', demand.transferKind),
     ...optional('연락처 (contact)', demand.contact),
-    `요청자 (requester): ${demand.requesterEmail}`,
+    ...optional('요청자 (requester)', demand.requesterEmail),
   ];
 }
 
@@ -153,6 +155,36 @@ export function withdrawalEmail(patent: PatentSummary, managerName: string, mess
       patent,
       quotedBlock('요청자 메시지 (message from the requester)', message),
     ),
+  };
+}
+
+/**
+ * The email telling a demander that a technology manager proposes one of their organisation's
+ * patents for a public demand. What the manager wrote is quoted, as demanders' text is for managers.
+ *
+ * @example
+ * const { subject, text } = proposalEmail('슈퍼커패시터 전극', patent, { name: '담당자 1', organization: '인천대학교 산학협력단' }, null, null, 'http://localhost:8080/#/match?demand=3');
+ */
+export function proposalEmail(
+  demandName: string,
+  patent: PatentSummary,
+  manager: { name: string; organization: string },
+  message: string | null,
+  reason: string | null,
+  demandUrl: string,
+): { subject: string; text: string } {
+  return {
+    subject: `[patmatch] 특허 제안: ${patent.title}`,
+    text: [
+      `${manager.organization}의 기술이전 담당자(${manager.name})가 공개 수요 "${demandName}"에 특허를 제안했습니다 (a technology manager proposes a patent for your public demand).`,
+      '',
+      ...patentLines(patent),
+      ...(reason ? ['', ...quotedBlock('이 특허가 맞는 이유 (why it matches: the sentence of its abstract closest to the demand)', reason)] : []),
+      ...(message ? ['', ...quotedBlock('담당자 메시지 (message from the manager)', message)] : []),
+      '',
+      '수락하면 담당자가 연락처를 보고 대화를 이어 갑니다 (accepting shows your contact to the manager).',
+      `수락 또는 거절 (accept or decline): ${demandUrl}`,
+    ].join('\n'),
   };
 }
 

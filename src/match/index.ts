@@ -35,7 +35,7 @@ export {
 } from './mailer.js';
 export { MatchService, defaultMatchServiceOptions, type MatchServiceOptions } from './service.js';
 export { matchBodies, type DemandInput, type MatchInput } from './inputs.js';
-export type { DemandView, MatchView, TimelineEvent } from './views.js';
+export type { DemandListItem, DemandView, MatchView, TimelineEvent } from './views.js';
 export type { Actor } from './status.js';
 export { matchRoutes, defaultMatchRoutesOptions, SESSION_COOKIE, type MatchRoutesOptions } from './routes.js';
 export { migrateMatch, MATCH_STATUSES, ROLES, type MatchStatus, type Role } from './schema.js';

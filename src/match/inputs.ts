@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VISIBILITIES } from './schema.js';
 
 // Control characters: none in one-line fields; a description may keep tabs and line breaks. The
 // ranges are Unicode's Cc, spelt out: the OpenAPI document shows the pattern, and OpenAPI's regular
@@ -15,6 +16,8 @@ const demandInput = z.object({
   field: oneLine(200).optional(),
   transferKind: oneLine(100).optional(),
   contact: oneLine(300).optional(),
+  /** Default private: only the owner and admins see it. */
+  visibility: z.enum(VISIBILITIES).optional(),
   top: z.number().int().min(1).max(100).optional(),
   mode: z.enum(['seed', 'dense', 'hybrid', 'lexical']).optional(),
   // Types only: lengths, forms and date order are checked by validateFilters, as for a search.
@@ -47,11 +50,24 @@ const messageInput = z.object({ message: z.string().trim().min(1, 'is empty').ma
 // Strict, and at least one field: a misspelt field is refused rather than ignored. Other demand
 // settings the owner may change are added here.
 const demandPatch = z
-  .object({ watch: z.boolean().optional() })
+  .object({ watch: z.boolean().optional(), visibility: z.enum(VISIBILITIES).optional() })
   .strict()
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (watch)');
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'must change at least one field (watch, visibility)');
 /** Body of `PATCH /api/demands/{id}`. */
 export type DemandPatch = z.input<typeof demandPatch>;
+
+const proposalInput = z.object({
+  applicationNumbers: matchInput.shape.applicationNumbers,
+  message: z.string().trim().max(2000).optional(),
+});
+/** Body of `POST /api/manager/demands/{id}/proposals`. */
+export type ProposalInput = z.input<typeof proposalInput>;
+
+const seenInput = z
+  .object({
+    until: z.iso.datetime({ offset: true }).optional().describe('The newest `addedAt` the page showed; later additions stay new. Default: now.'),
+  })
+  .strict();
 
 const assignInput = z.object({
   name: z.string().trim().min(1).max(200),
@@ -69,7 +85,9 @@ const assignInput = z.object({
 export const matchBodies = {
   demand: demandInput,
   demandPatch,
+  seen: seenInput,
   matches: matchInput,
+  proposals: proposalInput,
   status: statusInput,
   message: messageInput,
   manager: assignInput,

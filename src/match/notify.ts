@@ -1,9 +1,9 @@
 import type { SearchHit } from '../domain/index.js';
 import { demandRow, type DemandRow, type MatchContext, type MatchRow } from './context.js';
-import { managerMessageEmail, managerRequestEmail, statusUpdateEmail, withdrawalEmail } from './emails.js';
+import { managerMessageEmail, managerRequestEmail, proposalEmail, statusUpdateEmail, withdrawalEmail } from './emails.js';
 import type { LinkAction } from './links.js';
 import type { MatchStatus } from './schema.js';
-import { patentOf, summaryOf } from './views.js';
+import { patentOf, sharedSummary, summaryOf } from './views.js';
 
 /** Statuses in which the manager has not answered yet, so the request email's links still apply. */
 export const WAITING_FOR_MANAGER: readonly MatchStatus[] = ['requested', 'notified', 'viewed'];
@@ -43,7 +43,7 @@ export function enqueueManagerMessage(ctx: MatchContext, row: MatchRow, message:
     return;
   }
   const expires = Date.now() + ctx.options.linkTtlMs;
-  const email = managerMessageEmail(summaryOf(ctx, demand), patentOf(row), row.manager_name ?? '담당자', message, {
+  const email = managerMessageEmail(sharedSummary(ctx, row, demand), patentOf(row), row.manager_name ?? '담당자', message, {
     reply: responseLink(ctx, row.id, 'question', expires),
     expires,
   });
@@ -66,6 +66,20 @@ export function enqueueStatusUpdate(ctx: MatchContext, row: MatchRow, status: Ma
     .get(row.demand_id) as { email: string };
   const email = statusUpdateEmail(patentOf(row), status, actor, message, `${ctx.options.publicUrl}/`);
   ctx.outbox.enqueue({ kind: 'status-update', matchId: row.id, to: owner.email, ...email });
+}
+
+/** Tells the demander that a manager proposes a patent for their public demand, with a link to the demand page. */
+export function enqueueProposal(ctx: MatchContext, row: MatchRow, demand: DemandRow, reason: string | null, message: string | null): void {
+  const owner = ctx.accounts.get(demand.user_id)!;
+  const manager = { name: row.manager_name ?? row.manager_email ?? '담당자', organization: row.organization ?? '' };
+  const email = proposalEmail(demand.name, patentOf(row), manager, message, reason, `${ctx.options.publicUrl}/#/match?demand=${demand.id}`);
+  ctx.outbox.enqueue({ kind: 'proposal', matchId: row.id, to: owner.email, ...email });
+}
+
+/** Tells the manager who proposed a patent how the demander answered. */
+export function enqueueProposalAnswer(ctx: MatchContext, row: MatchRow, status: MatchStatus, actor: string, message: string | null): void {
+  const email = statusUpdateEmail(patentOf(row), status, actor, message, `${ctx.options.publicUrl}/#/match`);
+  ctx.outbox.enqueue({ kind: 'proposal-answer', matchId: row.id, to: row.manager_email!, ...email });
 }
 
 /** Tells the manager that the demander withdrew the match. */

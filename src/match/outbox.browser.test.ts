@@ -46,7 +46,7 @@ describe('dashboard: the admin outbox', () => {
   test('lists every email with its state, reason and attempts, filters by state, and sends failed and logged mail again', async () => {
     const { fixture, smtp } = dashboard;
     await logIn(page, dashboard.base, 'ops@patmatch.example', 'correct horse battery');
-    await page.click('.admin-tabs a:text-is("메일 발송함")');
+    await page.click('.staff-tabs a:text-is("메일 발송함")');
     await rows().nth(2).waitFor();
 
     assert.deepEqual(

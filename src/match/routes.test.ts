@@ -360,7 +360,7 @@ describe('match HTTP API (buildServer + match plugin, real SMTP and SQLite)', ()
     const routed = (await call(tokens.demander, 'GET', `/api/demands/${demand.id}`)).body.matches[0] as MatchView;
     const bodies: Array<[string | null, string, string[], Record<string, unknown>]> = [
       [null, '/api/auth/login', ['email', 'password'], { email: 'openapi@corp.example', password: 'correct horse battery', next: '/' }],
-      [tokens.demander, '/api/demands', ['description', 'name'], { ...QUERY, top: 5, mode: 'lexical', filters: { ipc: 'H01G' } }],
+      [tokens.demander, '/api/demands', ['description', 'name'], { ...QUERY, top: 5, mode: 'lexical', filters: { ipc: 'H01G' }, visibility: 'private' }],
       [tokens.demander, `/api/demands/${demand.id}/matches`, ['applicationNumbers'], { applicationNumbers: [managed.applicationNumber], message: '검토 부탁드립니다' }],
       [tokens.manager, `/api/matches/${routed.id}/status`, ['status'], { status: 'negotiating', message: '일정 제안' }],
       [tokens.manager, `/api/matches/${routed.id}/messages`, ['message'], { message: '샘플 제공 가능 여부?' }],

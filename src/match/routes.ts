@@ -12,6 +12,7 @@ import { confirmPage, resultPage, unwatchConfirmPage } from './pages.js';
 import { matchBodies } from './inputs.js';
 import type { MatchService } from './service.js';
 import type { DemandView } from './views.js';
+import type { MarketDemandView } from './market/index.js';
 import { parseInput } from '../util/validate.js';
 
 /** Settings of the match routes; only `service` has no default. */
@@ -62,6 +63,20 @@ const linkParams = z.object({ id: pathId, action: z.enum(LINK_ACTIONS) });
 const unwatchParams = z.object({ id: pathId });
 const linkQuery = z.object({ expires: z.coerce.number().int().positive(), sig: z.string().min(1).max(200) });
 const linkForm = linkQuery.extend({ message: z.string().trim().max(2000).optional() });
+// Digits only, as path ids: a coercing number schema would read `1e1` as 10.
+const count = (max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `must be a whole number (${what})`)
+    .transform(Number)
+    .refine((value) => value <= max, `must be at most ${max}`);
+const marketQuery = z
+  .object({
+    limit: count(100, 'demands per page, 1–100').refine((value) => value >= 1, 'must be at least 1').default(20),
+    offset: count(1e9, 'demands to skip').default(0),
+    organization: z.string().trim().min(1).max(300).optional().describe('Admins only: the organisation whose patents to match'),
+  })
+  .strict();
 const outboxQuery = z.object({ state: z.enum(OUTBOX_STATES).optional() });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -159,6 +174,12 @@ async function ensureFormParser(app: FastifyInstance): Promise<void> {
 function withRecommendationDetails(app: FastifyInstance, demand: DemandView): DemandView {
   if (!app.hasDecorator('hitDetails')) return demand;
   return { ...demand, recommendations: app.hitDetails(demand.recommendations) };
+}
+
+/** A market demand with its patents' evaluations and KIPRIS links, as `withRecommendationDetails`. */
+function withPatentDetails(app: FastifyInstance, demand: MarketDemandView): MarketDemandView {
+  if (!app.hasDecorator('hitDetails')) return demand;
+  return { ...demand, patents: app.hitDetails(demand.patents) };
 }
 
 /**
@@ -287,17 +308,32 @@ export function matchRoutes(options: Partial<MatchRoutesOptions> & Pick<MatchRou
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.getDemand(requireUser(request), id));
     });
-    app.patch('/api/demands/:id', { schema: described('match', 'Change a demand: {"watch": false} stops it watching for new patents'), config: documented({ params: demandIdParams, body: matchBodies.demandPatch }) }, async (request) => {
+    app.patch('/api/demands/:id', { schema: described('match', 'Change a demand: {"watch": false} stops it watching for new patents, {"visibility": "public"} shows it to managers whose patents match'), config: documented({ params: demandIdParams, body: matchBodies.demandPatch }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return withRecommendationDetails(app, service.updateDemand(requireUser(request), id, request.body));
     });
-    app.post('/api/demands/:id/seen', { schema: described('match', "Mark the demand's recommendations seen (none is new any more)"), config: documented({ params: demandIdParams }) }, async (request) => {
+    app.post('/api/demands/:id/seen', { schema: described('match', "Mark the demand's recommendations seen (none is new any more)"), config: documented({ params: demandIdParams, body: matchBodies.seen }) }, async (request) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
-      return withRecommendationDetails(app, service.markDemandSeen(requireUser(request), id));
+      return withRecommendationDetails(app, service.markDemandSeen(requireUser(request), id, request.body));
     });
     app.post('/api/demands/:id/matches', { schema: described('match', 'Request the selected patents', 201), config: documented({ params: demandIdParams, body: matchBodies.matches }) }, async (request, reply) => {
       const { id } = parseInput(demandIdParams, request.params, 'demand id');
       return reply.code(201).send({ matches: service.requestMatches(requireUser(request), id, request.body) });
+    });
+
+    app.get('/api/manager/demands', { schema: described('market', "Public demands matching the manager's organisation's patents, best first"), config: documented({ query: marketQuery }) }, async (request) => {
+      const user = requireUser(request);
+      const page = await service.listMarketDemands(user, parseInput(marketQuery, request.query, 'manager demands query'));
+      return { ...page, demands: page.demands.map((demand) => withPatentDetails(app, demand)) };
+    });
+    app.get('/api/manager/demands/:id', { schema: described('market', 'One public demand with the organisation’s matching patents'), config: documented({ params: demandIdParams, query: marketQuery.pick({ organization: true }) }) }, async (request) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      const { organization } = parseInput(marketQuery.pick({ organization: true }), request.query, 'manager demand query');
+      return withPatentDetails(app, await service.getMarketDemand(requireUser(request), id, organization));
+    });
+    app.post('/api/manager/demands/:id/proposals', { schema: described('market', 'Propose patents of your organisation to a public demand', 201), config: documented({ params: demandIdParams, body: matchBodies.proposals }) }, async (request, reply) => {
+      const { id } = parseInput(demandIdParams, request.params, 'demand id');
+      return reply.code(201).send({ matches: await service.proposePatents(requireUser(request), id, request.body) });
     });
 
     app.get('/api/matches', { schema: described('match', "A manager's inbox: their organisation's match requests") }, async (request) => ({

@@ -1,12 +1,17 @@
 import type Database from 'better-sqlite3';
 import { migrate, type MigrationStep } from '../store/schema.js';
 import { listMatchApplicants } from './applicants.js';
+import { addMarketplace } from './market/schema.js';
 import { allowLoggedEmails } from './outbox-states.js';
 import { matchPerOrganisation } from './per-organisation.js';
 import { addWatchColumns } from './watch/schema.js';
 
-/** Every status a match request can be in, in the order the workflow normally goes. */
+/**
+ * Every status a match request can be in, in the order the workflow normally goes; a match a manager
+ * proposed starts as `proposed`, one a demander requested as `requested`.
+ */
 export const MATCH_STATUSES = [
+  'proposed',
   'requested',
   'notified',
   'viewed',
@@ -17,6 +22,13 @@ export const MATCH_STATUSES = [
   'closed',
 ] as const;
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
+
+/** Who may see a demand: its owner and admins (`private`), or also managers whose patents match it (`public`). */
+export const VISIBILITIES = ['private', 'public'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** Who started a match: the demander requesting a recommended patent, or a manager proposing one of theirs. */
+export type MatchOrigin = 'demander' | 'manager';
 
 /** Account roles: a company that has demands, an institution's technology-licensing office, an operator. */
 export const ROLES = ['demander', 'manager', 'admin'] as const;
@@ -141,6 +153,8 @@ export const MATCH_MIGRATIONS: readonly MigrationStep[] = [
   `UPDATE match_demands SET recommendations = (
     SELECT json_group_array(json_set(json(value), '$.addedAt', json('null'), '$.build', json('null')) ORDER BY key)
     FROM json_each(match_demands.recommendations));`,
+  // Demand visibility, match origin and the status `proposed` (docs/matching.md, *Managers find demanders*).
+  addMarketplace,
 ];
 
 /**

@@ -142,6 +142,7 @@ describe('demand explanations', () => {
 
     // A database whose snapshots predate explanations: opening it again gives each hit an empty one.
     db.exec(`UPDATE match_demands SET recommendations = (SELECT json_group_array(json_remove(value, '$.explanation') ORDER BY key) FROM json_each(recommendations));
+             DROP INDEX match_demands_public; ALTER TABLE match_demands DROP COLUMN visibility; ALTER TABLE match_requests DROP COLUMN origin;
              UPDATE schema_versions SET version = 3 WHERE module = 'match'`);
     const upgraded = new MatchService({ db, search: csvSearchEngine(), secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
     const old = upgraded.getDemand(demander, demand.id).recommendations;
@@ -185,7 +186,8 @@ describe('demand translations', () => {
     // A database whose match tables predate the column: opening it again adds the column, and its
     // demands show no translations.
     db.exec(`ALTER TABLE match_demands DROP COLUMN translations; ALTER TABLE match_requests DROP COLUMN applicants;
-      ALTER TABLE match_requests ADD COLUMN applicant TEXT; UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
+      ALTER TABLE match_requests ADD COLUMN applicant TEXT; DROP INDEX match_demands_public; ALTER TABLE match_demands DROP COLUMN visibility; ALTER TABLE match_requests DROP COLUMN origin;
+      UPDATE schema_versions SET version = 1 WHERE module = 'match'`);
     const upgraded = new MatchService({ db, search: base, secret: randomBytes(32), publicUrl: 'http://patmatch.test' });
     assert.deepEqual(upgraded.getDemand(demander, english.id).translations, []);
     assert.deepEqual((await upgraded.createDemand(demander, DEMAND)).translations, []);

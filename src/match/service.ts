@@ -6,12 +6,13 @@ import { createDemand, getDemand, listDemands } from './demands.js';
 import { linkedDemand, markSeen, unwatchByLink, updateDemand } from './watch/owner.js';
 import { LinkSigner, type DemandLinkClaim, type LinkClaim } from './links.js';
 import { ManagerDirectory } from './managers.js';
+import { getMarketDemand, listMarketDemands, proposePatents, rankingCache, type MarketDemandView, type MarketPage, type MarketQuery } from './market/index.js';
 import { getMatch, listManagedMatches } from './matches.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { requestMatches } from './requests.js';
 import { migrateMatch } from './schema.js';
 import { changeStatus, emailLogged, emailSent, linkedMatch, postMessage, respondByLink, type Actor } from './status.js';
-import type { DemandView, MatchView } from './views.js';
+import type { DemandListItem, DemandView, MatchView } from './views.js';
 
 /** Settings of the match workflow; `db`, `search`, `secret` and `publicUrl` have no default. */
 export interface MatchServiceOptions {
@@ -65,6 +66,8 @@ export class MatchService {
   readonly managers: ManagerDirectory;
   readonly outbox: Outbox;
   readonly signer: LinkSigner;
+  /** The market's rankings, per organisation, index build and set of public demands. */
+  readonly rankings = rankingCache();
 
   constructor(options: Partial<MatchServiceOptions> & Pick<MatchServiceOptions, 'db' | 'search' | 'secret' | 'publicUrl'>) {
     this.options = { ...defaultMatchServiceOptions, ...options, publicUrl: options.publicUrl.replace(/\/+$/, '') };
@@ -86,8 +89,8 @@ export class MatchService {
     return createDemand(this, user, input);
   }
 
-  /** The user's demands (all demands for admins), newest first, without recommendations. */
-  listDemands(user: User): Omit<DemandView, 'recommendations'>[] {
+  /** The user's demands (all demands for admins), newest first, without recommendations but with the count of new ones. */
+  listDemands(user: User): DemandListItem[] {
     return listDemands(this, user);
   }
 
@@ -111,6 +114,28 @@ export class MatchService {
    */
   getMatch(user: User, id: number): MatchView {
     return getMatch(this, user, id);
+  }
+
+  /**
+   * The public demands the manager's organisation's patents match best (admins: all public
+   * demands, or those matching `organization`), each with its matching patents, their scores as the
+   * demand's own search gives them, and why; never the owner's contact.
+   */
+  listMarketDemands(user: User, query: MarketQuery): Promise<MarketPage> {
+    return listMarketDemands(this, user, query);
+  }
+
+  /** One public demand as `listMarketDemands` shows it; `not_found` for a private one. */
+  getMarketDemand(user: User, id: number, organization?: string): Promise<MarketDemandView> {
+    return getMarketDemand(this, user, id, organization);
+  }
+
+  /**
+   * A manager proposes patents of their organisation to a public demand: one `proposed` match
+   * each, emailed to the demander, who accepts (sharing their contact) or declines it.
+   */
+  proposePatents(user: User, demandId: number, input: unknown): Promise<MatchView[]> {
+    return proposePatents(this, user, demandId, input);
   }
 
   /** Matches a manager answers (their organisation's; all for admins), newest first. */
@@ -137,14 +162,23 @@ export class MatchService {
     return respondByLink(this, claim, signature, message);
   }
 
-  /** Changes a demand's settings (its owner or an admin): `{ "watch": false }` stops it watching for new patents. */
+  /**
+   * Changes a demand's settings (its owner or an admin): `{ "watch": false }` stops it watching for
+   * new patents, `{ "visibility": "public" }` shows it to managers whose patents match.
+   */
   updateDemand(user: User, id: number, input: unknown): DemandView {
     return updateDemand(this, user, id, input);
   }
 
-  /** Marks every recommendation of the owner's demand seen: none is `new` until the watch adds more. */
-  markDemandSeen(user: User, id: number): DemandView {
-    return markSeen(this, user, id);
+  /**
+   * Marks the owner's recommendations seen: those added up to `until` (the newest the page showed;
+   * default now) are no longer `new`.
+   *
+   * @example
+   * service.markDemandSeen(user, 3, { until: '2026-12-07T21:00:00.000Z' })
+   */
+  markDemandSeen(user: User, id: number, input?: unknown): DemandView {
+    return markSeen(this, user, id, input);
   }
 
   /** The demand a valid stop-watching link refers to (for the confirmation page). */

@@ -6,7 +6,7 @@ import { matchRow, notFound, visibleMatch, type MatchContext, type MatchRow } fr
 import { LOGGED_NOTICE } from './emails.js';
 import { matchBodies } from './inputs.js';
 import type { LinkAction, LinkClaim } from './links.js';
-import { enqueueManagerMessage, enqueueStatusUpdate, enqueueWithdrawal } from './notify.js';
+import { enqueueManagerMessage, enqueueProposalAnswer, enqueueStatusUpdate, enqueueWithdrawal } from './notify.js';
 import type { OutboxEntry } from './outbox.js';
 import type { MatchStatus } from './schema.js';
 import { appendEvent, matchView, matchWithDemand, type MatchView } from './views.js';
@@ -17,6 +17,7 @@ export type Actor = { user: User } | { link: LinkClaim } | { system: string };
 
 /** Where each status may go next. */
 const NEXT: Record<MatchStatus, readonly MatchStatus[]> = {
+  proposed: ['accepted', 'declined', 'closed'],
   requested: ['notified', 'viewed', 'accepted', 'declined', 'closed'],
   notified: ['viewed', 'accepted', 'declined', 'closed'],
   viewed: ['accepted', 'declined', 'closed'],
@@ -26,16 +27,16 @@ const NEXT: Record<MatchStatus, readonly MatchStatus[]> = {
   transferred: [],
   closed: [],
 };
-/** Statuses a demander may set on their own match (withdrawing it); managers set the rest. */
+/** Statuses a demander may set on their own match (withdrawing it); managers set the rest, except the answer to a proposal. */
 const DEMANDER_STATUSES: readonly MatchStatus[] = ['closed'];
+/** What the demander answers to a manager's proposal; its manager can only withdraw it (closed). */
+const PROPOSAL_ANSWERS: readonly MatchStatus[] = ['accepted', 'declined'];
 const LINK_STATUS: Record<Exclude<LinkAction, 'question'>, MatchStatus> = { accept: 'accepted', decline: 'declined' };
 
 export function changeStatus(ctx: MatchContext, actor: Actor, id: number, input: unknown): MatchView {
   const body = parseInput(matchBodies.status, input, `status of match ${id}`);
   withMatch(ctx, actor, id, (row) => {
-    if ('user' in actor && actor.user.role === 'demander' && !DEMANDER_STATUSES.includes(body.status)) {
-      throw new PatmatchError('forbidden', `a demander can only close a match, not set it to ${body.status}`);
-    }
+    checkMayChange(roleOf(actor), row, body.status);
     transition(ctx, actor, row, body.status, body.message ?? null);
   });
   return matchView(ctx, matchRow(ctx, id));
@@ -47,7 +48,7 @@ export function postMessage(ctx: MatchContext, actor: Actor, id: number, input: 
     if (NEXT[row.status].length === 0) {
       throw new PatmatchError('conflict', `match ${id} is ${row.status}; it takes no more messages`);
     }
-    const role = 'link' in actor ? 'manager' : 'user' in actor ? actor.user.role : 'admin';
+    const role = roleOf(actor);
     const who = actorName(actor, row);
     if (role === 'manager' && (row.status === 'requested' || row.status === 'notified')) {
       transition(ctx, actor, row, 'viewed', message);
@@ -108,10 +109,27 @@ function transition(ctx: MatchContext, actor: Actor, row: MatchRow, status: Matc
   ctx.db.transaction(() => {
     ctx.db.prepare('UPDATE match_requests SET status = ?, updated_at = ? WHERE id = ?').run(status, new Date().toISOString(), row.id);
     appendEvent(ctx, row.id, status, who, message);
-    enqueueStatusUpdate(ctx, row, status, who, message);
+    if (row.status === 'proposed' && PROPOSAL_ANSWERS.includes(status)) enqueueProposalAnswer(ctx, row, status, who, message);
+    else enqueueStatusUpdate(ctx, row, status, who, message);
     // A manager who has (or will get) the request hears that the demander withdrew it.
     if (status === 'closed' && row.manager_email && 'user' in actor && actor.user.role === 'demander') enqueueWithdrawal(ctx, row, message);
   })();
+}
+
+/** The role an actor acts in: a signed link is its match's manager, patmatch itself acts as an admin. */
+function roleOf(actor: Actor): User['role'] {
+  return 'link' in actor ? 'manager' : 'user' in actor ? actor.user.role : 'admin';
+}
+
+/** Refuses a change the actor's role may not make: demanders withdraw, or answer a proposal; a proposal's manager only withdraws it. */
+function checkMayChange(role: User['role'], row: MatchRow, status: MatchStatus): void {
+  const answering = row.status === 'proposed' && PROPOSAL_ANSWERS.includes(status);
+  if (role === 'demander' && !answering && !DEMANDER_STATUSES.includes(status)) {
+    throw new PatmatchError('forbidden', `a demander can only close a match or answer a proposal, not set match ${row.id} to ${status}`);
+  }
+  if (role === 'manager' && answering) {
+    throw new PatmatchError('forbidden', `match ${row.id} is a proposal: the demander accepts or declines it; its manager can only withdraw it (closed)`);
+  }
 }
 
 function actorName(actor: Actor, row: MatchRow): string {

@@ -1,7 +1,7 @@
 import type { SearchHit, SearchMode, Translation } from '../domain/index.js';
 import { demandRow, type DemandRow, type MatchContext, type MatchRow } from './context.js';
 import type { DemandSummary, PatentSummary } from './emails.js';
-import type { MatchStatus } from './schema.js';
+import type { MatchOrigin, MatchStatus, Visibility } from './schema.js';
 
 /** One line of a match's timeline. */
 export interface TimelineEvent {
@@ -20,10 +20,15 @@ export interface MatchView {
   applicants: string[];
   manager: { name: string; email: string; organization: string } | null;
   status: MatchStatus;
+  /** Who started it: the demander's request, or a manager's proposal. */
+  origin: MatchOrigin;
   createdAt: string;
   updatedAt: string;
   timeline: TimelineEvent[];
-  /** The demand, for managers and admins who do not own it. */
+  /**
+   * The demand, for managers and admins who do not own it. On a manager's proposal, `contact` and
+   * `requesterEmail` are null until the demander accepts it.
+   */
   demand?: DemandSummary & { id: number };
 }
 
@@ -35,6 +40,8 @@ export interface DemandView {
   field: string | null;
   transferKind: string | null;
   contact: string | null;
+  /** Who may see it besides its owner and admins: nobody (`private`), or managers whose patents match (`public`). */
+  visibility: Visibility;
   query: string;
   mode: SearchMode;
   model: string;
@@ -48,6 +55,9 @@ export interface DemandView {
   recommendations: RecommendationView[];
   matches: MatchView[];
 }
+
+/** A demand in the list of demands: without its recommendations, with how many of them are `new`. */
+export type DemandListItem = Omit<DemandView, 'recommendations'> & { newRecommendations: number };
 
 /**
  * A recommendation as the owner sees it: the search hit, when and by which index build the watch
@@ -74,8 +84,19 @@ export function summaryOf(ctx: MatchContext, demand: DemandRow): DemandSummary {
   };
 }
 
-export function demandSummary(ctx: MatchContext, id: number): DemandSummary & { id: number } {
-  return { id, ...summaryOf(ctx, demandRow(ctx, id)) };
+/**
+ * The demand as a match's manager may see it: everything, except on a manager's proposal the
+ * demander has not accepted, where their contact and email stay hidden.
+ */
+export function sharedSummary(ctx: MatchContext, row: MatchRow, demand: DemandRow = demandRow(ctx, row.demand_id)): DemandSummary {
+  const summary = summaryOf(ctx, demand);
+  return contactShared(ctx, row) ? summary : { ...summary, contact: null, requesterEmail: null };
+}
+
+/** Whether the demander shared their contact on this match: they requested it, or accepted the proposal. */
+function contactShared(ctx: MatchContext, row: MatchRow): boolean {
+  if (row.origin === 'demander') return true;
+  return ctx.db.prepare(`SELECT 1 FROM match_events WHERE match_id = ? AND status = 'accepted'`).get(row.id) !== undefined;
 }
 
 export function patentOf(row: MatchRow): PatentSummary {
@@ -94,6 +115,7 @@ export function matchView(ctx: MatchContext, row: MatchRow): MatchView {
     applicants: JSON.parse(row.applicants) as string[],
     manager: row.manager_email ? { name: row.manager_name ?? '', email: row.manager_email, organization: row.organization ?? '' } : null,
     status: row.status,
+    origin: row.origin,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     timeline,
@@ -102,7 +124,7 @@ export function matchView(ctx: MatchContext, row: MatchRow): MatchView {
 
 /** The match with its demand, for managers and admins who do not own the demand. */
 export function matchWithDemand(ctx: MatchContext, row: MatchRow): MatchView {
-  return { ...matchView(ctx, row), demand: demandSummary(ctx, row.demand_id) };
+  return { ...matchView(ctx, row), demand: { id: row.demand_id, ...sharedSummary(ctx, row) } };
 }
 
 export function demandView(ctx: MatchContext, row: DemandRow): DemandView {
@@ -114,6 +136,7 @@ export function demandView(ctx: MatchContext, row: DemandRow): DemandView {
     field: row.field,
     transferKind: row.transfer_kind,
     contact: row.contact,
+    visibility: row.visibility,
     query: row.query,
     mode: row.mode,
     model: row.model,

@@ -109,6 +109,44 @@ describe('search engine over the real KIPRIS CSV', () => {
     });
   }
 
+  test('scorePatents gives each patent the score its search gives it, in every mode, and explains as hits do', async () => {
+    const query = '그래핀 전극을 이용한 슈퍼커패시터';
+    for (const mode of ['seed', 'dense', 'hybrid', 'lexical'] as const) {
+      const { hits } = await engine.search(query, { mode, top: 60 });
+      const numbers = [...hits.map((hit) => hit.applicationNumber), patents[0]!.applicationNumber, '1020999999999'].reverse();
+      const [scored] = await engine.scorePatents([{ query, mode }], numbers);
+      const byNumber = new Map(scored!.map((patent) => [patent.applicationNumber, patent]));
+      for (const hit of hits) {
+        const { applicationNumber, abstractScore, titleScore, score, band } = hit;
+        assert.deepEqual(byNumber.get(applicationNumber), { applicationNumber, abstractScore, titleScore, score, band }, `${mode}: ${applicationNumber}`);
+      }
+      assert.ok(!byNumber.has('1020999999999'), 'unknown numbers are skipped');
+      assert.deepEqual(scored!.map((patent) => patent.score), scored!.map((patent) => patent.score).sort((a, b) => b - a), `${mode}: best first`);
+    }
+    const { hits } = await engine.search(query, { top: 3 });
+    const explained = await engine.explainPatents(query, [...hits.map((hit) => hit.applicationNumber), '1020999999999']);
+    assert.deepEqual(explained, [...hits.map((hit) => hit.explanation), { sentences: [], terms: [] }]);
+  });
+
+  test('scorePatents with filters scores as the filtered search: patents outside the filters get no score', async () => {
+    const query = '전극 제조 방법';
+    const filters = { ipc: 'H01M' };
+    for (const mode of ['seed', 'hybrid', 'lexical'] as const) {
+      const all = await engine.search(query, { mode, top: 60 });
+      const filtered = await engine.search(query, { mode, top: 60, filters });
+      const numbers = all.hits.map((hit) => hit.applicationNumber);
+      const [scored] = await engine.scorePatents([{ query, mode, filters }], numbers);
+      const inside = new Set(filtered.hits.map((hit) => hit.applicationNumber));
+      const outside = all.hits.filter((hit) => !hit.ipc.some((code) => code.startsWith('H01M')));
+      assert.ok(outside.length > 0, `${mode}: some unfiltered hits lie outside H01M`);
+      for (const hit of outside) assert.ok(!scored!.some((patent) => patent.applicationNumber === hit.applicationNumber), `${mode}: ${hit.applicationNumber} is outside the filters`);
+      for (const patent of scored!) {
+        if (!inside.has(patent.applicationNumber)) continue;
+        assert.equal(patent.score, filtered.hits.find((hit) => hit.applicationNumber === patent.applicationNumber)!.score, `${mode}: ${patent.applicationNumber}`);
+      }
+    }
+  });
+
   test('results are deterministic and pages continue without overlap', async () => {
     const query = '센서 데이터를 이용한 모니터링 시스템';
     const a = await engine.search(query, { top: 10, page: 1 });

@@ -5,9 +5,9 @@ import type { PatentStore } from '../store/index.js';
 import { expandQuery, type QueryLexicon } from '../text/lexicon/index.js';
 import { matchCount, SCORE_BANDS, scoreBand } from './bands.js';
 import { createExplainer, type Explainer } from './explain/index.js';
-import { bestCandidates, resolveHybridOptions, type HybridOptions, type ScoredCandidate } from './fusion.js';
-import { scoreDense, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
-import type { SearchEngine, SearchOptions } from './types.js';
+import { bestCandidates, rankCandidates, resolveHybridOptions, type HybridOptions, type ScoredCandidate } from './fusion.js';
+import { scoreDense, scoreGiven, scoreHybrid, scoreLexical, type DenseSide, type RankInput } from './rank.js';
+import type { PatentScore, SearchEngine, SearchOptions } from './types.js';
 
 /** Limits every entry point shares (CLI, API, demands). */
 export const SEARCH_LIMITS = {
@@ -69,15 +69,7 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
 
   async function run(query: string, options: SearchOptions, exclude?: number): Promise<SearchResult> {
     const mode: SearchMode = dense ? options.mode : 'lexical';
-    const keywords = expandQuery(query, mode === 'lexical' || mode === 'hybrid' ? lexicon : null);
-    const { translations } = keywords;
-    const input: RankInput = {
-      query,
-      lexicalQuery: keywords.text,
-      k: options.k,
-      allowed: store.filterIds(options.filters),
-      ...(exclude === undefined ? {} : { exclude }),
-    };
+    const { input, translations } = rankInput(query, mode, options.k, store.filterIds(options.filters), exclude);
     const candidates = await score(mode, input);
     const start = (options.page - 1) * options.top;
     const page = bestCandidates(candidates, start + options.top).slice(start);
@@ -104,6 +96,13 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
     };
   }
 
+  /** What every ranking of a query takes, with the translations its keyword side added. */
+  function rankInput(query: string, mode: SearchMode, k: number, allowed: RankInput['allowed'], exclude?: number) {
+    const keywords = expandQuery(query, mode === 'lexical' || mode === 'hybrid' ? lexicon : null);
+    const input: RankInput = { query, lexicalQuery: keywords.text, k, allowed, ...(exclude === undefined ? {} : { exclude }) };
+    return { input, translations: keywords.translations };
+  }
+
   /** The patents a search could return: those the filters allow (all stored ones without filters), less the excluded one. */
   function consideredCount({ allowed, exclude }: RankInput): number {
     const excluded = exclude !== undefined && (allowed?.has(exclude) ?? true) ? 1 : 0;
@@ -128,10 +127,39 @@ export function createSearchEngine(components: SearchComponents): SearchEngine {
       const text = `${patent.title}\n${patent.abstract}`.slice(0, SEARCH_LIMITS.maxQueryLength);
       return { ...(await run(text, resolveOptions(options), patent.id)), query: patent.applicationNumber };
     },
+    async scorePatents(queries, applicationNumbers) {
+      const patents = applicationNumbers.flatMap((number) => store.getByApplicationNumber(number) ?? []);
+      const keys = patents.map((patent) => patent.id);
+      const numberOf = new Map(patents.map((patent) => [patent.id, patent.applicationNumber]));
+      const lists: PatentScore[][] = [];
+      for (const { query, mode: asked, filters } of queries) {
+        // Many queries take seconds: other requests are answered in between.
+        await new Promise(setImmediate);
+        const text = validateQuery(query);
+        const mode: SearchMode = dense ? resolveOptions({ mode: asked }).mode : 'lexical';
+        const allowed = filters ? store.filterIds(filters) : null;
+        const { input } = rankInput(text, mode, defaultSearchOptions.k, allowed);
+        const given = allowed ? keys.filter((key) => allowed.has(key)) : keys;
+        const scored = rankCandidates(await scoreGiven(mode, dense, lexical, input, given, hybrid));
+        lists.push(scored.map((candidate) => ({ applicationNumber: numberOf.get(candidate.key)!, ...roundedScores(mode, candidate) })));
+      }
+      return lists;
+    },
+    async explainPatents(query, applicationNumbers) {
+      const patents = applicationNumbers.map((number) => store.getByApplicationNumber(number));
+      const explanations = await explainer.explain(validateQuery(query), patents.filter((patent) => patent !== null));
+      let next = 0;
+      return patents.map((patent) => (patent ? explanations[next++]! : { sentences: [], terms: [] }));
+    },
     async close() {
       await components.onClose?.();
     },
   };
+}
+
+/** A candidate's scores as hits show them: rounded to 6 decimals, with the mode's band. */
+function roundedScores(mode: SearchMode, candidate: ScoredCandidate): Pick<SearchHit, 'abstractScore' | 'titleScore' | 'score' | 'band'> {
+  return { abstractScore: round(candidate.abstractScore), titleScore: round(candidate.titleScore), score: round(candidate.score), band: scoreBand(mode, candidate) };
 }
 
 /**
@@ -154,10 +182,7 @@ export function searchHit(patent: Patent, candidate: ScoredCandidate, mode: Sear
     registrationNumber: patent.registrationNumber,
     registrationDate: patent.registrationDate,
     registrationStatus: patent.registrationStatus,
-    abstractScore: round(candidate.abstractScore),
-    titleScore: round(candidate.titleScore),
-    score: round(candidate.score),
-    band: scoreBand(mode, candidate),
+    ...roundedScores(mode, candidate),
     explanation,
   };
 }

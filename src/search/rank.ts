@@ -1,3 +1,4 @@
+import type { SearchMode } from '../domain/index.js';
 import type { Embedder } from '../embed/types.js';
 import { normalizeByMax, type LexicalIndex } from '../index/lexical/index.js';
 import type { DenseVectors } from '../index/vectors/types.js';
@@ -141,4 +142,36 @@ function withoutExcluded<T extends { key: number }>(hits: T[], { exclude, k }: R
 async function embedQuery(embedder: Embedder, query: string): Promise<Float32Array | undefined> {
   const [vector] = await embedder.embed([query], { kind: 'query' });
   return vector!.some((x) => x !== 0) ? vector : undefined;
+}
+
+/**
+ * Given patents scored as `mode` scores its candidates, on the same scale: the dense side's cosines
+ * (as for the lexical-only candidates of hybrid), and the keyword side's shares of the query's own
+ * stage 1 (`scoreLexical` over its top K), so a patent outside that top K has lexical score 0, and in
+ * `lexical` mode is no candidate at all, exactly as in the search. Every patent the search returns
+ * thus gets the score it has there; the others get the score they would have if they were candidates.
+ */
+export async function scoreGiven(
+  mode: SearchMode,
+  dense: DenseSide | null,
+  lexical: LexicalIndex,
+  input: RankInput,
+  keys: readonly number[],
+  options: HybridOptions,
+): Promise<ScoredCandidate[]> {
+  const keyword = mode === 'lexical' || mode === 'hybrid' || !dense ? await scoreLexical(lexical, input) : [];
+  const keywordOf = new Map(keyword.map((c) => [c.key, c]));
+  if (mode === 'lexical' || !dense) return keys.flatMap((key) => keywordOf.get(key) ?? []);
+  const query = await embedQuery(dense.embedder, input.query);
+  // A query with nothing to embed matches nothing densely: only hybrid's keyword candidates remain.
+  const scored = query ? keys : mode === 'hybrid' ? keys.filter((key) => keywordOf.has(key)) : [];
+  const abstractScores = query ? dense.vectors.abstractScores(query, scored) : [];
+  const titleScores = query ? dense.vectors.titleScores(query, scored) : [];
+  return scored.map((key, i) => {
+    const abstractScore = abstractScores[i] ?? 0;
+    const titleScore = titleScores[i] ?? 0;
+    const seed = mode === 'dense' ? abstractScore : (abstractScore + titleScore) / 2;
+    const score = mode === 'hybrid' ? weightedScore(seed, keywordOf.get(key)?.score ?? 0, options) : seed;
+    return { key, abstractScore, titleScore, score };
+  });
 }

@@ -38,6 +38,8 @@ describe('reloading engine', () => {
         return real.search(query, options);
       },
       similar: (applicationNumber, options) => real.similar(applicationNumber, options),
+      scorePatents: (queries, numbers) => real.scorePatents(queries, numbers),
+      explainPatents: (query, numbers) => real.explainPatents(query, numbers),
       close: async () => {
         entry.closed = true;
         await real.close();

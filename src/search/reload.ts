@@ -153,6 +153,8 @@ export async function openReloadingEngine(
     },
     search: (query, searchOptions) => use((engine) => engine.search(query, searchOptions)),
     similar: (applicationNumber, searchOptions) => use((engine) => engine.similar(applicationNumber, searchOptions)),
+    scorePatents: (queries, applicationNumbers) => use((engine) => engine.scorePatents(queries, applicationNumbers)),
+    explainPatents: (query, applicationNumbers) => use((engine) => engine.explainPatents(query, applicationNumbers)),
     reload,
     async staleness() {
       const { version, vectors } = await onDisk();

@@ -27,3 +27,13 @@ export function formatScore(value: number | null | undefined): string {
 export function orDash(value: string | null | undefined): string {
   return value ? value : '–';
 }
+
+/**
+ * A time as the dashboard shows times: the Korean locale's date and time, in the browser's zone.
+ *
+ * @example
+ * formatTime('2024-05-01T03:00:00.000Z') // '2024. 5. 1. 오후 12:00:00' (in Seoul)
+ */
+export function formatTime(value: string | number): string {
+  return new Date(value).toLocaleString('ko-KR');
+}

@@ -43,7 +43,7 @@ async function readMarks(marks: Locator): Promise<RenderedMark[]> {
  * @example
  * const terms = await assertMarksMatch(page.locator('tr[data-application-number="1020160138184"]'), hit);
  */
-export async function assertMarksMatch(scope: Locator, hit: SearchHit): Promise<RenderedMark[]> {
+export async function assertMarksMatch(scope: Locator, hit: Pick<SearchHit, 'applicationNumber' | 'title' | 'abstract' | 'explanation'>): Promise<RenderedMark[]> {
   assert.equal(await scope.locator('.highlighted[data-field="title"]').textContent(), hit.title);
   const abstracts = scope.locator('.highlighted[data-field="abstract"]');
   if (await abstracts.count()) assert.equal(await abstracts.textContent(), hit.abstract);

@@ -19,20 +19,32 @@ export interface MatchDashboard {
   close(): Promise<void>;
 }
 
+/** Settings of `matchDashboard`. */
+export interface MatchDashboardOptions {
+  /** false: the test sends (drains) the outbox itself. */
+  sendsMail?: boolean;
+  /** Filters the sample directory, as `matchFixture` does. */
+  managers?: (manager: Manager) => boolean;
+  /** A real indexed home, as `matchFixture` gives it. */
+  indexed?: boolean;
+  /** Opens the home with its mail going to `smtp` (default: a `matchFixture`; e.g. `marketHome` for a real index). */
+  open?: (smtp: string) => Promise<MatchFixture>;
+}
+
 /**
- * Serves the dashboard (a current build) with the match workflow of a `matchFixture` whose mail goes
- * to a fresh SMTP server, and opens Chromium on it. `sendsMail: false` leaves sending to the test;
- * `managers` filters the sample directory (as `matchFixture` does).
+ * Serves the dashboard (a current build) with the match workflow of a `matchFixture` (or the home
+ * `open` gives) whose mail goes to a fresh SMTP server, and opens Chromium on it.
  *
  * @example
- * const dashboard = await matchDashboard();
+ * const dashboard = await matchDashboard({ open: (smtp) => marketHome({ smtp }) });
  * await dashboard.page.goto(`${dashboard.base}/#/match`);
  * await dashboard.close();
  */
-export async function matchDashboard(options: { sendsMail?: boolean; managers?: (manager: Manager) => boolean } = {}): Promise<MatchDashboard> {
+export async function matchDashboard(options: MatchDashboardOptions = {}): Promise<MatchDashboard> {
+  const { open, ...fixtureOptions } = options;
   const build = await dashboardBuild();
   const smtp = await startSmtpServer();
-  const fixture = await matchFixture({ smtp: smtp.url, ...options });
+  const fixture = await (open ? open(smtp.url) : matchFixture({ smtp: smtp.url, ...fixtureOptions }));
   const app = await buildServer({ engine: fixture.engine, store: fixture.store, logger: false, rateLimit: false, webRoot: build.webRoot, plugins: [fixture.match.plugin] });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await launchBrowser();

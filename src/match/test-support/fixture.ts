@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildTestHome } from '../../api/test-support/home.js';
 import { sharedDataDir } from '../../cli/context.js';
+import { openSearchEngine } from '../../search/index.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 import type { SearchEngine } from '../../search/types.js';
 import { openMatch, readManagersCsv, type Manager, type OpenedMatch, type OpenMatchOptions } from '../index.js';
@@ -22,6 +24,8 @@ export const sampleManagers = (): Promise<Manager[]> => readManagersCsv(join(sha
 /**
  * Opens a match workflow in a fresh temporary home. `managers` filters the sample directory
  * (default: all of it). The worker starts unless `sendsMail` is false (then tests `drain()` it); tests pass `smtp`.
+ * `indexed` builds a real home (`buildTestHome`: stored patents, lexical index, the real engine), which
+ * the demand watch needs; otherwise the home is empty and `csvSearchEngine` answers.
  *
  * @example
  * const fixture = await matchFixture({ smtp: smtp.url });
@@ -30,11 +34,28 @@ export const sampleManagers = (): Promise<Manager[]> => readManagersCsv(join(sha
 export async function matchFixture(
   options: Partial<Pick<OpenMatchOptions, 'smtp' | 'worker' | 'smtpTimeouts' | 'routes' | 'sendsMail'>> & {
     managers?: (manager: Manager) => boolean;
+    indexed?: boolean;
   } = {},
 ): Promise<MatchFixture> {
-  const home = await mkdtemp(join(tmpdir(), 'patmatch-'));
-  const store = openStore(home);
-  const engine = csvSearchEngine();
+  const home = options.indexed ? (await buildTestHome()).home : await mkdtemp(join(tmpdir(), 'patmatch-'));
+  const engine = options.indexed ? await openSearchEngine(home) : csvSearchEngine();
+  return openTestMatch(home, openStore(home), engine, options, () => rm(home, { recursive: true, force: true }));
+}
+
+/**
+ * The match workflow on a store and engine, with the tests' settings (short timeouts and backoff,
+ * links to http://patmatch.test) and the sample directory; `close` closes them all, then `cleanup`.
+ *
+ * @example
+ * const fixture = await openTestMatch(home, openStore(home), await openSearchEngine(home), { smtp: smtp.url }, cleanup);
+ */
+export async function openTestMatch(
+  home: string,
+  store: PatentStore,
+  engine: SearchEngine,
+  options: Partial<Pick<OpenMatchOptions, 'smtp' | 'worker' | 'smtpTimeouts' | 'routes'>> & { managers?: (manager: Manager) => boolean },
+  cleanup: () => Promise<void>,
+): Promise<MatchFixture> {
   const match = await openMatch({
     home,
     db: store.db,
@@ -56,7 +77,7 @@ export async function matchFixture(
       await match.close();
       await engine.close();
       store.close();
-      await rm(home, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

@@ -29,6 +29,18 @@ const overlap = (query: Set<string>, text: string): number => {
   return query.size === 0 ? 0 : shared / query.size;
 };
 
+/** Patents scored by bigram overlap with the query, best first (ties by application number). */
+function scoreAll(query: string, patents: readonly CsvPatent[]) {
+  const grams = bigrams(query);
+  return patents
+    .map((patent) => {
+      const abstractScore = overlap(grams, patent.abstract);
+      const titleScore = overlap(grams, patent.title);
+      return { patent, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
+    })
+    .sort((a, b) => b.score - a.score || a.patent.applicationNumber.localeCompare(b.patent.applicationNumber));
+}
+
 /**
  * A small stand-in SearchEngine for the match tests: character-bigram overlap over the real
  * patents of `kipris/inu-patents.csv` (the match workflow only needs some ranked real hits; the
@@ -57,19 +69,14 @@ export function csvSearchEngine(): SearchEngine {
     });
   }
   let explainer: Explainer | undefined;
-  const search = async (query: string, options: Partial<SearchOptions> = {}): Promise<SearchResult> => {
+  const explain = async (query: string, explained: CsvPatent[]) => {
     explainer ??= createExplainer({ analyzer: await createAnalyzer(), embedder: null, lexicon: null });
-    const grams = bigrams(query);
+    return explainer.explain(query, explained);
+  };
+  const search = async (query: string, options: Partial<SearchOptions> = {}): Promise<SearchResult> => {
     const top = options.top ?? 10;
-    const scored = [...patents.values()]
-      .map((patent) => {
-        const abstractScore = overlap(grams, patent.abstract);
-        const titleScore = overlap(grams, patent.title);
-        return { patent, abstractScore, titleScore, score: (abstractScore + titleScore) / 2 };
-      })
-      .sort((a, b) => b.score - a.score || a.patent.applicationNumber.localeCompare(b.patent.applicationNumber))
-      .slice(0, top);
-    const explanations = await explainer.explain(query, scored.map(({ patent }) => patent));
+    const scored = scoreAll(query, [...patents.values()]).slice(0, top);
+    const explanations = await explain(query, scored.map(({ patent }) => patent));
     const hits: SearchHit[] = scored.map(({ patent, ...scores }, index) => ({
       rank: index + 1,
       applicationNumber: patent.applicationNumber,
@@ -93,6 +100,12 @@ export function csvSearchEngine(): SearchEngine {
     lexicon: null,
     search,
     similar: async (applicationNumber, options) => search(patents.get(applicationNumber)?.title ?? '', options),
+    scorePatents: async (queries, applicationNumbers) => {
+      const given = applicationNumbers.flatMap((number) => patents.get(number) ?? []);
+      return queries.map(({ query }) => scoreAll(query, given).map(({ patent, ...scores }) => ({ applicationNumber: patent.applicationNumber, ...scores, band: null })));
+    },
+    explainPatents: async (query, applicationNumbers) =>
+      explain(query, applicationNumbers.map((number) => patents.get(number) ?? { applicationNumber: number, title: '', applicants: [], abstract: '' })),
     close: async () => {},
   };
 }

@@ -1,5 +1,6 @@
-// What a demand's owner does about its watch: switch it off and on, mark new recommendations seen,
-// stop it from the digest's signed link. MatchService delegates here and carries the doc comments.
+// What a demand's owner does about its watch (switch it off and on, mark new recommendations seen,
+// stop it from the digest's signed link) and its other settings (visibility). MatchService
+// delegates here and carries the doc comments.
 import { PatmatchError } from '../../domain/errors.js';
 import type { User } from '../accounts.js';
 import { demandRow, ownDemand, type MatchContext } from '../context.js';
@@ -13,14 +14,20 @@ export function updateDemand(ctx: MatchContext, user: User, id: number, input: u
   ctx.db.transaction(() => {
     ownDemand(ctx, user, id);
     if (patch.watch !== undefined) ctx.db.prepare('UPDATE match_demands SET watch = ? WHERE id = ?').run(patch.watch ? 1 : 0, id);
+    if (patch.visibility) ctx.db.prepare('UPDATE match_demands SET visibility = ? WHERE id = ?').run(patch.visibility, id);
   }).immediate();
   return demandView(ctx, ownDemand(ctx, user, id));
 }
 
-export function markSeen(ctx: MatchContext, user: User, id: number): DemandView {
+export function markSeen(ctx: MatchContext, user: User, id: number, input: unknown): DemandView {
+  const { until } = parseInput(matchBodies.seen, input ?? {}, `seen of demand ${id}`);
   const row = ownDemand(ctx, user, id);
   if (user.id !== row.user_id) throw new PatmatchError('forbidden', `only the owner of demand ${id} marks its recommendations seen`);
-  ctx.db.prepare('UPDATE match_demands SET seen_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+  // A watch run that commits between the page's read and this call adds recommendations the owner
+  // has not seen: only those the page showed (added up to `until`) become seen. Never moves back.
+  const now = new Date().toISOString();
+  const seenAt = until === undefined ? now : new Date(Math.min(Date.parse(until), Date.now())).toISOString();
+  ctx.db.prepare('UPDATE match_demands SET seen_at = max(coalesce(seen_at, \'\'), ?) WHERE id = ?').run(seenAt, id);
   return demandView(ctx, ownDemand(ctx, user, id));
 }
 

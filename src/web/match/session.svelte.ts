@@ -4,11 +4,24 @@
  */
 import { ApiError, getJson } from '../api.js';
 import type { User } from '../../match/accounts.js';
-import type { DemandView, MatchView, TimelineEvent } from '../../match/views.js';
+import type { DemandListItem, DemandView, MatchView, TimelineEvent } from '../../match/views.js';
 import type { OutboxEntry, OutboxState } from '../../match/outbox.js';
+import type { Visibility } from '../../match/schema.js';
+import type { MarketDemandView, MarketPage, MarketPatentView } from '../../match/market/index.js';
+import type { HitDetails } from '../../api/hits.js';
 
-export type { User, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState };
+export type { User, DemandListItem, DemandView, MatchView, TimelineEvent, OutboxEntry, OutboxState, Visibility };
 export { STATUS_LABELS } from '../../match/emails.js';
+
+/** A patent the market matches to a demand, with its evaluation and KIPRIS link. */
+export type MarketPatent = MarketPatentView & HitDetails;
+/** A public demand as `/api/manager/demands` lists it. */
+export type MarketDemand = Omit<MarketDemandView, 'patents'> & { patents: MarketPatent[] };
+/** A page of `/api/manager/demands`. */
+export type MarketList = Omit<MarketPage, 'demands'> & { demands: MarketDemand[] };
+
+/** A manager's proposal the demander has not answered yet. */
+export const isOpenProposal = (match: MatchView): boolean => match.origin === 'manager' && match.status === 'proposed';
 
 /** The logged-in user and the CSRF token their writes must carry; `user` is null when logged out. */
 export const session = $state<{ user: User | null; csrfToken: string | null; checked: boolean; ended: boolean }>({
@@ -25,7 +38,7 @@ export const session = $state<{ user: User | null; csrfToken: string | null; che
  * @example
  * const demand = await sendJson<DemandView>('POST', '/api/demands', { name, description });
  */
-export async function sendJson<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
