@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedDataDir } from '../../cli/context.js';
-import { writeCharModel } from '../../embed/test-support/index.js';
-import { ingest } from '../../ingest/index.js';
 import { openStore } from '../../store/index.js';
+import { buildBenchSource } from '../test-support.js';
 import { runSearchBench } from './index.js';
 
 let dir: string;
@@ -15,13 +13,7 @@ let embedder: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patmatch-bench-search-'));
-  source = join(dir, 'source');
-  const store = openStore(source);
-  await ingest(store, [join(sharedDataDir(), 'kipris', 'inu-patents.csv')]);
-  const patents = [...store.iterate()].flat();
-  store.close();
-  await writeCharModel(join(dir, 'model'), patents.flatMap((p) => [p.title, p.abstract]), 64);
-  embedder = `static:${join(dir, 'model')}`;
+  ({ source, embedder } = await buildBenchSource(dir));
 });
 
 after(async () => {

@@ -3,13 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedDataDir } from '../../cli/context.js';
 import { PatmatchError } from '../../domain/errors.js';
-import { writeCharModel } from '../../embed/test-support/index.js';
-import { ingest } from '../../ingest/index.js';
 import { openLexicalIndex } from '../../index/lexical/index.js';
-import { openStore } from '../../store/index.js';
 import { createAnalyzer } from '../../text/index.js';
+import { buildBenchSource } from '../test-support.js';
 import { readSamplePatents } from '../../text/test-support/sample-patents.js';
 import { runWatchBench } from './index.js';
 import { inMemoryLexical } from './lexical.js';
@@ -20,13 +17,7 @@ let embedder: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patmatch-bench-watch-'));
-  source = join(dir, 'source');
-  const store = openStore(source);
-  await ingest(store, [join(sharedDataDir(), 'kipris', 'inu-patents.csv')]);
-  const patents = [...store.iterate()].flat();
-  store.close();
-  await writeCharModel(join(dir, 'model'), patents.flatMap((p) => [p.title, p.abstract]), 64);
-  embedder = `static:${join(dir, 'model')}`;
+  ({ source, embedder } = await buildBenchSource(dir));
 });
 
 after(async () => {

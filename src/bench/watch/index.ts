@@ -36,16 +36,8 @@ export interface WatchBenchOptions {
 
 const defaults: WatchBenchOptions = { docs: 100_000, demands: 10_000, added: 10_000 };
 
-/** What `patmatch bench watch --json` prints. */
-export interface WatchBenchReport {
-  docs: number;
-  demands: number;
-  added: number;
-  model: string | null;
-  /** Demands per mode (mostly hybrid, the default). */
-  modes: Partial<Record<SearchMode, number>>;
-  /** Seconds `index` took for the added patents. */
-  indexSeconds: number;
+/** What `patmatch bench watch --json` prints: the prepared home's sizes, model, modes and indexing time, and the timed run. */
+export interface WatchBenchReport extends Omit<PreparedWatchHome, 'revision'> {
   /** The watch run (`patmatch watch --json` in a process of its own). */
   watch: WatchReport;
   /** Wall time of that process (start, open the indexes, run, exit). */

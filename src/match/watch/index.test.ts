@@ -11,6 +11,7 @@ import { openSearchComponents, openSearchEngine, type SearchEngine } from '../..
 import { rawLexicalScores } from '../../search/rank.js';
 import { openStore, type PatentStore } from '../../store/index.js';
 import { samplePatent } from '../../store/test-support.js';
+import { createRandom } from '../../train/random.js';
 import { expandQuery } from '../../text/lexicon/index.js';
 import { MatchService, type User } from '../index.js';
 import type { Recommendation } from './demands.js';
@@ -46,16 +47,6 @@ describe('watch scoring', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MODES: readonly SearchMode[] = ['lexical', 'dense', 'seed', 'hybrid'];
 
 describe('watch pruning', () => {
@@ -67,7 +58,7 @@ describe('watch pruning', () => {
   });
 
   test('scoreOf equals scoreSignals, and with a BM25 unknown it bounds every score the patent could get', () => {
-    const next = random(7);
+    const { next } = createRandom(7);
     const maxima = { abstract: 10, title: 4 };
     for (let i = 0; i < 2_000; i++) {
       const known = { key: i, abstractCosine: next() * 2 - 1, titleCosine: next() * 2 - 1, abstractBm25: next() < 0.3 ? 0 : next() * 14, titleBm25: next() < 0.3 ? 0 : next() * 6 };
@@ -84,7 +75,7 @@ describe('watch pruning', () => {
   });
 
   test('leaving out the candidates couldEnter rejects never changes what enters, rounding ties included', () => {
-    const next = random(11);
+    const { next } = createRandom(11);
     for (let round = 0; round < 500; round++) {
       const n = Math.floor(next() * 6);
       const shown = Array.from({ length: n + Math.floor(next() * 3) }, () => Math.round(next() * 1e3) / 1e3);
