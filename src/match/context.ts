@@ -80,3 +80,52 @@ export function visibleMatch(ctx: MatchContext, user: User, id: number): MatchRo
   if (!visible) throw notFound('match', id);
   return row;
 }
+
+/** A new match: the patent it is for, who routes it (null: the admin queue) and where it starts. */
+export interface NewMatch {
+  demandId: number;
+  applicationNumber: string;
+  title: string;
+  /** JSON array of the patent's applicants. */
+  applicants: string;
+  manager: { name: string; email: string; organization: string } | null;
+  status: Extract<MatchStatus, 'requested' | 'proposed'>;
+  origin: MatchOrigin;
+}
+
+/**
+ * Inserts a match (inside the caller's transaction) and returns its row; the organisation key is
+ * derived from the manager's organisation, as everywhere matches are looked up by it.
+ *
+ * @example
+ * insertMatch(ctx, { demandId: 1, applicationNumber, title, applicants: '[]', manager: null, status: 'requested', origin: 'demander' })
+ */
+export function insertMatch(ctx: MatchContext, match: NewMatch): MatchRow {
+  const now = new Date().toISOString();
+  const { manager } = match;
+  return ctx.db
+    .prepare(
+      `INSERT INTO match_requests (demand_id, application_number, title, applicants, manager_name, manager_email,
+         organization, organization_key, status, origin, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    )
+    .get(
+      match.demandId,
+      match.applicationNumber,
+      match.title,
+      match.applicants,
+      manager?.name ?? null,
+      manager?.email ?? null,
+      manager?.organization ?? null,
+      manager ? nameKey(manager.organization) : null,
+      match.status,
+      match.origin,
+      now,
+      now,
+    ) as MatchRow;
+}
+
+/** Whether the demand already has a match (requested or proposed, any organisation) for the patent. */
+export function hasMatchFor(ctx: MatchContext, demandId: number, applicationNumber: string): boolean {
+  return ctx.db.prepare('SELECT 1 FROM match_requests WHERE demand_id = ? AND application_number = ?').get(demandId, applicationNumber) !== undefined;
+}

@@ -2,10 +2,9 @@
 // The public methods of MatchService delegate here and carry the doc comments.
 import type { SearchHit } from '../domain/index.js';
 import { PatmatchError } from '../domain/errors.js';
-import { nameKey } from '../domain/names/index.js';
 import type { User } from './accounts.js';
 import type { Manager } from './managers.js';
-import { matchRow, ownDemand, type MatchContext, type MatchRow } from './context.js';
+import { hasMatchFor, insertMatch, matchRow, ownDemand, type MatchContext } from './context.js';
 import { matchBodies } from './inputs.js';
 import { enqueueManagerRequest } from './notify.js';
 import { appendEvent, matchView, type MatchView } from './views.js';
@@ -21,29 +20,18 @@ export function requestMatches(ctx: MatchContext, user: User, demandId: number, 
       if (!hit) {
         throw new PatmatchError('invalid_input', `matches of demand ${demandId}, applicationNumbers: ${number} is not among its recommendations`);
       }
-      const existing = ctx.db.prepare('SELECT id FROM match_requests WHERE demand_id = ? AND application_number = ?').get(demandId, number);
-      if (existing) throw new PatmatchError('conflict', `patent ${number} is already requested for demand ${demandId}`);
+      if (hasMatchFor(ctx, demandId, number)) throw new PatmatchError('conflict', `patent ${number} is already requested for demand ${demandId}`);
       const managers: Array<Manager | null> = ctx.managers.lookupAll(hit.applicants);
       return (managers.length > 0 ? managers : [null]).map((manager) => {
-        const now = new Date().toISOString();
-        const row = ctx.db
-          .prepare(
-            `INSERT INTO match_requests (demand_id, application_number, title, applicants, manager_name, manager_email,
-               organization, organization_key, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?) RETURNING *`,
-          )
-          .get(
-            demandId,
-            number,
-            hit.title,
-            JSON.stringify(hit.applicants),
-            manager?.name ?? null,
-            manager?.email ?? null,
-            manager?.organization ?? null,
-            manager ? nameKey(manager.organization) : null,
-            now,
-            now,
-          ) as MatchRow;
+        const row = insertMatch(ctx, {
+          demandId,
+          applicationNumber: number,
+          title: hit.title,
+          applicants: JSON.stringify(hit.applicants),
+          manager,
+          status: 'requested',
+          origin: 'demander',
+        });
         appendEvent(ctx, row.id, 'requested', user.email, body.message ?? null);
         if (manager) enqueueManagerRequest(ctx, row, demand, body.message ?? null);
         else appendEvent(ctx, row.id, 'requested', 'patmatch', 'no known manager: waiting in the admin queue');

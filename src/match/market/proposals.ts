@@ -1,10 +1,9 @@
 // A manager proposes patents of their organisation to a public demand: one match each, `proposed`,
 // which the demander accepts or declines. The public methods of MatchService delegate here.
 import { PatmatchError } from '../../domain/errors.js';
-import { nameKey } from '../../domain/names/index.js';
 import { parseInput } from '../../util/validate.js';
 import type { User } from '../accounts.js';
-import { matchRow, type MatchRow } from '../context.js';
+import { hasMatchFor, insertMatch, matchRow } from '../context.js';
 import { matchBodies } from '../inputs.js';
 import { enqueueProposal } from '../notify.js';
 import { appendEvent, matchWithDemand, type MatchView } from '../views.js';
@@ -32,17 +31,18 @@ export async function proposePatents(ctx: MarketContext, user: User, demandId: n
       if (!(applicantKeys.all(patent.id) as string[]).some((key) => keys.has(key))) {
         throw new PatmatchError('forbidden', `patent ${number} is not a patent of ${organization}: you can only propose your organisation's patents`);
       }
-      if (ctx.db.prepare('SELECT 1 FROM match_requests WHERE demand_id = ? AND application_number = ?').get(demandId, number)) {
+      if (hasMatchFor(ctx, demandId, number)) {
         throw new PatmatchError('conflict', `patent ${number} is already requested or proposed for demand ${demandId}`);
       }
-      const now = new Date().toISOString();
-      const row = ctx.db
-        .prepare(
-          `INSERT INTO match_requests (demand_id, application_number, title, applicants, manager_name, manager_email,
-             organization, organization_key, status, origin, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', 'manager', ?, ?) RETURNING *`,
-        )
-        .get(demandId, number, patent.title, patent.applicants, managerName, user.email, organization, nameKey(organization), now, now) as MatchRow;
+      const row = insertMatch(ctx, {
+        demandId,
+        applicationNumber: number,
+        title: patent.title,
+        applicants: patent.applicants,
+        manager: { name: managerName, email: user.email, organization },
+        status: 'proposed',
+        origin: 'manager',
+      });
       appendEvent(ctx, row.id, 'proposed', `${user.email} (manager)`, body.message ?? null);
       enqueueProposal(ctx, row, demand, reasons[i]!, body.message ?? null);
       return row.id;
