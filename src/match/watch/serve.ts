@@ -22,7 +22,7 @@ export function serverWatch(
   const runOnce = async (): Promise<void> => {
     try {
       const { options } = match.service;
-      const report = await watchHome(home, { publicUrl: options.publicUrl, messageIdDomain: options.messageIdDomain, linkTtlMs: options.linkTtlMs * 2 });
+      const report = await watchHome(home, { publicUrl: options.publicUrl, messageIdDomain: options.messageIdDomain });
       match.worker.wake();
       onReport(report);
       log('demand watch', { pid: process.pid, ...report });
